@@ -1,0 +1,56 @@
+// The long-poll registry's contract (PUSH.md): used by Ping and by Sync with Wait.
+// One parked request per (account, device); a newer one supersedes the older.
+
+import type { Account, Device } from '../../store/types.js';
+
+export type ParkOutcomeReason =
+  /** An add (or any change under --push-on all) landed in a monitored folder. */
+  | 'add'
+  | 'change'
+  /** The heartbeat elapsed. */
+  | 'expiry'
+  /** A newer request from the same device took its place. */
+  | 'superseded'
+  /** The server is shutting down. */
+  | 'shutdown'
+  /** The client went away. */
+  | 'disconnect';
+
+export interface ParkRequest {
+  kind: 'ping' | 'sync';
+  account: Account;
+  device: Device;
+  folderIds: number[];
+  heartbeatSeconds: number;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+  /**
+   * Folders with changes pending for this device (SYNC.md "Ping falls out of the same query").
+   * Called synchronously: before parking (missed changes), on each wake, and at expiry.
+   */
+  pending: (addsOnly: boolean) => number[];
+}
+
+export interface ParkOutcome {
+  reason: ParkOutcomeReason;
+  /** Folders to report (Status 2 / the Sync's collections); empty means nothing changed. */
+  folderIds: number[];
+  /** Milliseconds the request was parked. */
+  parkedMs: number;
+  /** When woken by a commit: ms from the commit's publish to this answer. */
+  commitToAnswerMs: number | null;
+}
+
+export interface PushRegistry {
+  /**
+   * Checks `pending` and registers the waiter in one synchronous turn; resolves when
+   * the request should be answered. Throws EasHttpError 503 past the per-account cap.
+   */
+  park(req: ParkRequest): Promise<ParkOutcome>;
+  /** Parked requests right now (tests assert it returns to 0). */
+  size(): number;
+  /** Is a request of this device parked now? (device admin) */
+  isParked(accountId: number, deviceRowId: number): boolean;
+  /** Answers every parked request (reason 'shutdown'); resolves when all have been answered. */
+  shutdown(): Promise<void>;
+}

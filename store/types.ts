@@ -1,0 +1,371 @@
+// The store's public contract: what plugin/ and eas/ may use. store/ imports nothing of ours.
+// Sync model: ../shared/design/SYNC.md (one modseq journal per account, cursors, tombstones).
+
+/** EAS FolderHierarchy Type values (MS-ASCMD 2.2.3.186.3). */
+export const FolderType = {
+  UserGeneric: 1,
+  Inbox: 2,
+  Drafts: 3,
+  DeletedItems: 4,
+  SentItems: 5,
+  Outbox: 6,
+  Tasks: 7,
+  Calendar: 8,
+  Contacts: 9,
+  Notes: 10,
+  Journal: 11,
+  UserMail: 12,
+  UserCalendar: 13,
+  UserContacts: 14,
+  UserTasks: 15,
+  UserJournal: 16,
+  UserNotes: 17,
+  Unknown: 18,
+  RecipientInfoCache: 19,
+} as const;
+
+/** Kinds of change carried by the journal and the change feed. */
+export type ChangeKind = 'add' | 'change' | 'delete' | 'move-in' | 'move-out';
+
+/** Adds are what wake a parked Ping under --push-on adds (PUSH.md rule 4). */
+export function isAddKind(kind: ChangeKind): boolean {
+  return kind === 'add' || kind === 'move-in';
+}
+
+export interface Account {
+  id: number;
+  /** Lower-case canonical address, e.g. "alice@example.com". */
+  address: string;
+  displayName: string | null;
+  createdAt: string;
+}
+
+export interface Folder {
+  id: number;
+  accountId: number;
+  /** null for top level (EAS ParentId "0"). */
+  parentId: number | null;
+  name: string;
+  type: number;
+  /** True for the folders made with the account (cannot be renamed or deleted). */
+  system: boolean;
+  modseq: number;
+}
+
+/** Email address as a phone lists it: display name and address. */
+export interface Address {
+  name: string;
+  address: string;
+}
+
+/** What the phone lists, derived from the raw message at delivery (plugin/parse.ts). */
+export interface MessageSummary {
+  subject: string;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  replyTo: Address[];
+  /** The Date header (or delivery time when missing/invalid), ISO 8601 UTC. */
+  date: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  threadTopic: string | null;
+  /** 0 low, 1 normal, 2 high (EAS Importance). */
+  importance: 0 | 1 | 2;
+  hasAttachments: boolean;
+  /** Plain-text preview, at most 255 characters, no markup. */
+  preview: string;
+}
+
+export interface AttachmentInput {
+  fileName: string;
+  contentType: string;
+  contentId: string | null;
+  inline: boolean;
+  content: Buffer;
+}
+
+/** Output of plugin/parse.ts: everything the store keeps beside the raw bytes. */
+export interface ParsedMessage {
+  summary: MessageSummary;
+  /** Plain-text body (UTF-8), if the message has one or one can be derived. */
+  text: string | null;
+  /** HTML body, if the message has one. */
+  html: string | null;
+  attachments: AttachmentInput[];
+  /** True when the MIME could not be parsed and fields are best-effort. */
+  malformed: boolean;
+}
+
+export interface Flag {
+  /** 0 cleared, 1 complete, 2 active (MS-ASEMAIL FlagStatus). */
+  status: 0 | 1 | 2;
+  flagType?: string;
+  startDate?: string;
+  dueDate?: string;
+  completeTime?: string;
+}
+
+export interface AttachmentMeta {
+  /** 1-based position among the message's attachments. */
+  index: number;
+  /** Opaque, URL-safe, unique across the server: what EAS calls FileReference. */
+  fileReference: string;
+  fileName: string;
+  contentType: string;
+  contentId: string | null;
+  inline: boolean;
+  size: number;
+}
+
+/** A mail item: one placement of one stored message in one folder. */
+export interface Item {
+  id: number;
+  accountId: number;
+  folderId: number;
+  messageId: number;
+  /** EAS ServerId: `${folderId}:${id}`. */
+  serverId: string;
+  read: boolean;
+  flag: Flag | null;
+  categories: string[];
+  summary: MessageSummary;
+  /** Size of the raw message in bytes. */
+  size: number;
+  /** When the item arrived in this folder (delivery or move), ISO 8601 UTC. */
+  receivedAt: string;
+  createdModseq: number;
+  modseq: number;
+  deletedModseq: number | null;
+  attachments: AttachmentMeta[];
+}
+
+export interface MessageBody {
+  text: string | null;
+  html: string | null;
+  raw: Buffer;
+}
+
+/** A device position in a collection: SYNC.md's cursor. */
+export interface Cursor {
+  modseq: number;
+  itemId: number;
+}
+
+export type ItemChange =
+  | { kind: 'add'; item: Item }
+  | { kind: 'change'; item: Item }
+  | { kind: 'delete'; itemId: number; serverId: string }
+  | { kind: 'soft-delete'; itemId: number; serverId: string };
+
+export interface ChangesQuery {
+  accountId: number;
+  folderId: number;
+  /** The device asking: its own changes (origin) are skipped (PUSH.md rule 6). */
+  deviceRowId: number;
+  cursor: Cursor;
+  /** At most this many changes. */
+  limit: number;
+  /** Only items received at or after this ISO time count as adds (FilterType); null = all. */
+  since: string | null;
+}
+
+export interface ChangesPage {
+  changes: ItemChange[];
+  /** Where the device stands after receiving these changes. */
+  next: Cursor;
+  /** More changes remain after `next`. */
+  more: boolean;
+}
+
+export interface Device {
+  id: number;
+  accountId: number;
+  deviceId: string;
+  deviceType: string;
+  userAgent: string | null;
+  protocolVersion: string | null;
+  /** The PolicyKey the device acknowledged (final), or null. */
+  policyKey: number | null;
+  /** Temporary key handed out in Provision step 1, awaiting acknowledgement. */
+  pendingPolicyKey: number | null;
+  wipe: 'none' | 'requested' | 'account-only-requested' | 'acknowledged';
+  /** Settings/Provision DeviceInformation (Model, IMEI, FriendlyName, OS, …). */
+  info: Record<string, string>;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Cached Ping parameters for an empty Ping (PUSH.md rule 1). */
+  pingHeartbeat: number | null;
+  pingFolders: number[] | null;
+}
+
+export interface SyncState {
+  deviceRowId: number;
+  /** Folder id, or 0 for the folder hierarchy (FolderSync). */
+  collectionId: number;
+  syncKey: number;
+  cursor: Cursor;
+  /** FilterType the state was made with (a change means a new initial sync). */
+  filterType: number;
+  /** JSON of the client-command outcomes of the request that produced this key (retry replay). */
+  replay: string | null;
+}
+
+/** Wake-up from the change feed: no payload but the folder and the kind (STYLE.md). */
+export type ChangeListener = (folderId: number, kind: ChangeKind) => void;
+
+export interface ChangeFeed {
+  /**
+   * Listen for committed changes to any of `folderIds` of the account.
+   * Returns an unsubscribe function: O(1), idempotent, leaves nothing behind.
+   */
+  subscribe(accountId: number, folderIds: Iterable<number>, listener: ChangeListener): () => void;
+  /** Number of live subscriptions (tests assert it drops to 0). */
+  size(): number;
+}
+
+export interface SearchQuery {
+  accountId: number;
+  text: string;
+  folderId?: number;
+  /** Zero-based range, inclusive, as EAS Range "0-9". */
+  rangeStart: number;
+  rangeEnd: number;
+}
+
+export interface SearchResult {
+  total: number;
+  items: Item[];
+}
+
+export interface Delivery {
+  accountId: number;
+  /** The exact bytes to keep (the received message plus Return-Path/Delivered-To). */
+  raw: Buffer;
+  /** Defaults to the account's Inbox. */
+  folderId?: number;
+}
+
+export interface DeliveredItem {
+  accountId: number;
+  folderId: number;
+  itemId: number;
+}
+
+/** Who made a change: a device row id, or null for deliveries and the CLI. */
+export type Origin = number | null;
+
+export interface FolderChanges {
+  added: Folder[];
+  changed: Folder[];
+  deleted: number[];
+  head: number;
+}
+
+/**
+ * The store. Every write is one SQLite transaction that takes the account's next modseq,
+ * writes a journal row per change, and publishes to the change feed only after COMMIT.
+ * Errors it throws on bad input are StoreError with a code.
+ */
+export interface Store {
+  readonly feed: ChangeFeed;
+  close(): void;
+
+  // accounts
+  createAccount(address: string, password: string, displayName?: string): Account;
+  /** Case-insensitive; "alice+tag@x" resolves to "alice@x". */
+  findAccount(address: string): Account | null;
+  getAccount(accountId: number): Account | null;
+  /** Constant-time scrypt check; null when the address or password is wrong. */
+  verifyPassword(address: string, password: string): Account | null;
+  setPassword(address: string, password: string): void;
+  removeAccount(address: string): void;
+  listAccounts(): Account[];
+
+  // folders
+  listFolders(accountId: number): Folder[];
+  getFolder(accountId: number, folderId: number): Folder | null;
+  folderByType(accountId: number, type: number): Folder | null;
+  createFolder(accountId: number, parentId: number | null, name: string, type: number, origin: Origin): Folder;
+  updateFolder(accountId: number, folderId: number, parentId: number | null, name: string, origin: Origin): Folder;
+  deleteFolder(accountId: number, folderId: number, origin: Origin): void;
+  /** Folder hierarchy changes after `sinceModseq` (FolderSync). */
+  folderChanges(accountId: number, sinceModseq: number): FolderChanges;
+
+  // mail
+  /** All recipients in one transaction: all or none. */
+  deliver(deliveries: Delivery[], parsed: ParsedMessage): DeliveredItem[];
+  /** A message put into a folder by a client (Drafts, Sent Items copy). */
+  addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): Item;
+  getItem(accountId: number, itemId: number): Item | null;
+  /** Live items of a folder, newest first. */
+  listItems(accountId: number, folderId: number, limit?: number): Item[];
+  countItems(accountId: number, folderId: number): number;
+  getBody(accountId: number, itemId: number): MessageBody | null;
+  getAttachment(accountId: number, fileReference: string): (AttachmentMeta & { content: Buffer }) | null;
+  updateItem(
+    accountId: number,
+    itemId: number,
+    change: { read?: boolean; flag?: Flag | null; categories?: string[] },
+    origin: Origin,
+  ): Item | null;
+  deleteItem(accountId: number, itemId: number, origin: Origin): boolean;
+  /** Tombstone in the source, new item (new id) in the destination; returns it. */
+  moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin): Item | null;
+  emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): number;
+  search(query: SearchQuery): SearchResult;
+
+  // sync
+  headModseq(accountId: number): number;
+  changes(query: ChangesQuery): ChangesPage;
+  /** Count of changes pending for the device after the cursor (GetItemEstimate). */
+  countChanges(query: Omit<ChangesQuery, 'limit'>): number;
+  /** Is anything in the folder pending for this device after `cursor`? (Ping) */
+  hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean): boolean;
+  getSyncState(deviceRowId: number, collectionId: number, syncKey: number): SyncState | null;
+  /** Latest state of the collection for the device, whatever its key. */
+  latestSyncState(deviceRowId: number, collectionId: number): SyncState | null;
+  /** Saves state N; keeps N-1 for retries; drops older ones. */
+  saveSyncState(state: SyncState): void;
+  /** Forget all states of a collection (SyncKey 0, Status 3). */
+  resetSyncState(deviceRowId: number, collectionId: number): void;
+
+  // devices
+  /** Find or create the device row; updates type/user agent/version/last seen. */
+  touchDevice(
+    accountId: number,
+    deviceId: string,
+    seen: { deviceType: string; userAgent: string | null; protocolVersion: string | null },
+  ): Device;
+  getDevice(accountId: number, deviceId: string): Device | null;
+  listDevices(accountId?: number): Device[];
+  updateDevice(
+    deviceRowId: number,
+    change: Partial<Pick<Device, 'policyKey' | 'pendingPolicyKey' | 'wipe' | 'info' | 'pingHeartbeat' | 'pingFolders'>>,
+  ): Device;
+  removeDevice(deviceRowId: number): void;
+
+  // settings
+  getOof(accountId: number): Record<string, unknown> | null;
+  setOof(accountId: number, oof: Record<string, unknown>): void;
+}
+
+export type StoreErrorCode =
+  | 'account-exists'
+  | 'no-such-account'
+  | 'invalid-address'
+  | 'no-such-folder'
+  | 'folder-exists'
+  | 'system-folder'
+  | 'bad-parent'
+  | 'no-such-item';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
