@@ -359,7 +359,10 @@ export type StoreErrorCode =
   | 'folder-exists'
   | 'system-folder'
   | 'bad-parent'
-  | 'no-such-item';
+  | 'no-such-item'
+  /** Folder name empty, too long or with control characters, or a type a client may not create. */
+  | 'invalid-folder'
+  | 'no-such-device';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

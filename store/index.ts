@@ -1,0 +1,97 @@
+// The SQLite mailbox store: openStore() composes the parts over one connection.
+import { createAccounts } from './accounts.js';
+import { createChangeFeed } from './change-feed.js';
+import { openDatabase, type Durability } from './db.js';
+import { createDevices } from './devices.js';
+import { createFolders } from './folders.js';
+import { createItemChanges } from './item-changes.js';
+import { createItems } from './items.js';
+import { migrate } from './migrations.js';
+import { createSearch } from './search.js';
+import { createSyncStates } from './sync-state.js';
+import type { Store } from './types.js';
+import { createWriter } from './write.js';
+
+export * from './types.js';
+export { HEAD_ITEM } from './item-changes.js';
+
+export interface StoreOptions {
+  /** 'full' also survives power loss, at the cost of an fsync per commit. Default 'normal'. */
+  durability?: Durability;
+  /** A change-feed listener threw (the write is committed regardless). Default: a process warning. */
+  onListenerError?: (err: unknown) => void;
+}
+
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  const db = openDatabase(file, options.durability);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const feed = createChangeFeed(
+    options.onListenerError ??
+      ((err) => process.emitWarning(`change feed listener failed: ${err instanceof Error ? err.stack : String(err)}`)),
+  );
+  const write = createWriter(db, feed);
+  const items = createItems(db, write);
+  const folders = createFolders(db, write, items.tombstoneFolderItems);
+  const accounts = createAccounts(db, write, folders.createSystemFolders);
+  const devices = createDevices(db);
+  const syncStates = createSyncStates(db);
+  const itemChanges = createItemChanges(db);
+  const search = createSearch(db);
+
+  return {
+    feed,
+    close: () => db.close(),
+
+    createAccount: accounts.createAccount,
+    findAccount: accounts.findAccount,
+    getAccount: accounts.getAccount,
+    verifyPassword: accounts.verifyPassword,
+    setPassword: accounts.setPassword,
+    removeAccount: accounts.removeAccount,
+    listAccounts: accounts.listAccounts,
+
+    listFolders: folders.listFolders,
+    getFolder: folders.getFolder,
+    folderByType: folders.folderByType,
+    createFolder: folders.createFolder,
+    updateFolder: folders.updateFolder,
+    deleteFolder: folders.deleteFolder,
+    folderChanges: folders.folderChanges,
+
+    deliver: items.deliver,
+    addItem: items.addItem,
+    getItem: items.getItem,
+    listItems: items.listItems,
+    countItems: items.countItems,
+    getBody: items.getBody,
+    getAttachment: items.getAttachment,
+    updateItem: items.updateItem,
+    deleteItem: items.deleteItem,
+    moveItem: items.moveItem,
+    emptyFolder: folders.emptyFolder,
+    search,
+
+    headModseq: accounts.headModseq,
+    changes: itemChanges.changes,
+    countChanges: itemChanges.countChanges,
+    hasPending: itemChanges.hasPending,
+    getSyncState: syncStates.getSyncState,
+    latestSyncState: syncStates.latestSyncState,
+    saveSyncState: syncStates.saveSyncState,
+    resetSyncState: syncStates.resetSyncState,
+
+    touchDevice: devices.touchDevice,
+    getDevice: devices.getDevice,
+    listDevices: devices.listDevices,
+    updateDevice: devices.updateDevice,
+    removeDevice: devices.removeDevice,
+
+    getOof: accounts.getOof,
+    setOof: accounts.setOof,
+  };
+}

@@ -1,0 +1,229 @@
+// Mail items: delivery, client adds, flag/read changes, deletes (tombstones) and moves.
+// Every write goes through `write`, so the journal and the change feed follow from it.
+import type Database from 'better-sqlite3';
+import { ITEM_SELECT, createItemReader, flagOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
+import { createMessageWriter, prepareMessage, type PreparedMessage } from './messages.js';
+import {
+  FolderType,
+  StoreError,
+  type AttachmentMeta,
+  type DeliveredItem,
+  type Delivery,
+  type Flag,
+  type Item,
+  type MessageBody,
+  type Origin,
+  type ParsedMessage,
+} from './types.js';
+import type { Write, WriteContext } from './write.js';
+
+type FlagColumns = [number | null, string | null, string | null, string | null, string | null];
+
+function flagColumns(flag: Flag | null): FlagColumns {
+  if (!flag) return [null, null, null, null, null];
+  return [flag.status, flag.flagType ?? null, flag.startDate ?? null, flag.dueDate ?? null, flag.completeTime ?? null];
+}
+
+export function createItems(db: Database.Database, write: Write) {
+  const readItem = createItemReader(db);
+  const insertMessage = createMessageWriter(db);
+
+  const liveFolder = db.prepare<[number, number], { id: number }>(
+    'SELECT id FROM folders WHERE id = ? AND account_id = ? AND deleted_modseq IS NULL',
+  );
+  const inbox = db.prepare<[number], { id: number }>(
+    `SELECT id FROM folders WHERE account_id = ? AND type = ${FolderType.Inbox} AND system = 1 AND deleted_modseq IS NULL`,
+  );
+  const insertItem = db.prepare<
+    [number, number, number, number, ...FlagColumns, string, string, number, Origin, number, Origin]
+  >(
+    `INSERT INTO items (account_id, folder_id, message_id, read, flag_status, flag_type, flag_start, flag_due,
+       flag_complete, categories, received_at, created_modseq, created_origin, modseq, origin)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const liveItem = db.prepare<[number, number], ItemRow>(
+    `${ITEM_SELECT} WHERE i.id = ? AND i.account_id = ? AND i.deleted_modseq IS NULL`,
+  );
+  const listLive = db.prepare<[number, number, number], ItemRow>(
+    `${ITEM_SELECT} WHERE i.folder_id = ? AND +i.account_id = ? AND i.deleted_modseq IS NULL
+     ORDER BY i.received_at DESC, i.id DESC LIMIT ?`,
+  );
+  const countLive = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM items WHERE folder_id = ? AND +account_id = ? AND deleted_modseq IS NULL',
+  );
+  const body = db.prepare<[number, number], { body_text: string | null; body_html: string | null; raw: Buffer }>(
+    `SELECT m.body_text, m.body_html, m.raw FROM items i JOIN messages m ON m.id = i.message_id
+      WHERE i.id = ? AND i.account_id = ? AND i.deleted_modseq IS NULL`,
+  );
+  const attachment = db.prepare<
+    [number, number, number],
+    Parameters<typeof toAttachmentMeta>[0] & { content: Buffer }
+  >(
+    `SELECT a.idx, a.message_id, a.file_name, a.content_type, a.content_id, a.inline, a.size, a.content
+       FROM attachments a JOIN messages m ON m.id = a.message_id
+      WHERE a.message_id = ? AND a.idx = ? AND m.account_id = ?`,
+  );
+  const updateFlags = db.prepare<[number, ...FlagColumns, string, number, Origin, number]>(
+    `UPDATE items SET read = ?, flag_status = ?, flag_type = ?, flag_start = ?, flag_due = ?, flag_complete = ?,
+       categories = ?, modseq = ?, origin = ? WHERE id = ?`,
+  );
+  const tombstone = db.prepare<[number, number, Origin, number, number], { folder_id: number }>(
+    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?
+      WHERE id = ? AND account_id = ? AND deleted_modseq IS NULL RETURNING folder_id`,
+  );
+  const tombstoneFolder = db.prepare<[number, number, Origin, number, number], { id: number }>(
+    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?
+      WHERE folder_id = ? AND +account_id = ? AND deleted_modseq IS NULL RETURNING id`,
+  );
+
+  function requireFolder(accountId: number, folderId: number): void {
+    if (!liveFolder.get(folderId, accountId)) throw new StoreError('no-such-folder', `no folder ${folderId}`);
+  }
+
+  function place(
+    tx: WriteContext,
+    accountId: number,
+    folderId: number,
+    messageId: number,
+    origin: Origin,
+    state: { read: boolean; flag: Flag | null; categories: string[] },
+  ): number {
+    const m = tx.modseq(accountId);
+    const id = Number(
+      insertItem.run(
+        accountId, folderId, messageId, state.read ? 1 : 0, ...flagColumns(state.flag),
+        JSON.stringify(state.categories), new Date().toISOString(), m, origin, m, origin,
+      ).lastInsertRowid,
+    );
+    return id;
+  }
+
+  function store(tx: WriteContext, accountId: number, folderId: number, raw: Buffer, msg: PreparedMessage, origin: Origin, read: boolean): number {
+    const messageId = insertMessage(accountId, raw, msg);
+    const itemId = place(tx, accountId, folderId, messageId, origin, { read, flag: null, categories: [] });
+    tx.journal(accountId, folderId, itemId, 'add', origin);
+    return itemId;
+  }
+
+  function getItem(accountId: number, itemId: number): Item | null {
+    const row = liveItem.get(itemId, accountId);
+    return row ? readItem(row) : null;
+  }
+
+  function mustRead(accountId: number, itemId: number): Item {
+    const item = getItem(accountId, itemId);
+    if (!item) throw new Error(`item ${itemId} vanished inside its own transaction`);
+    return item;
+  }
+
+  /** Tombstones every live item of one folder; returns how many. */
+  function tombstoneFolderItems(tx: WriteContext, accountId: number, folderId: number, origin: Origin): number {
+    const m = tx.modseq(accountId);
+    const rows = tombstoneFolder.all(m, m, origin, folderId, accountId);
+    for (const r of rows) tx.journal(accountId, folderId, r.id, 'delete', origin);
+    return rows.length;
+  }
+
+  return {
+    tombstoneFolderItems,
+    getItem,
+
+    deliver(deliveries: Delivery[], parsed: ParsedMessage): DeliveredItem[] {
+      const msg = prepareMessage(parsed);
+      return write((tx) =>
+        deliveries.map((d) => {
+          let folderId = d.folderId;
+          if (folderId === undefined) {
+            folderId = inbox.get(d.accountId)?.id;
+            if (folderId === undefined) throw new StoreError('no-such-account', `no account ${d.accountId}`);
+          } else requireFolder(d.accountId, folderId);
+          const itemId = store(tx, d.accountId, folderId, d.raw, msg, null, false);
+          return { accountId: d.accountId, folderId, itemId };
+        }),
+      );
+    },
+
+    addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read = false): Item {
+      const msg = prepareMessage(parsed);
+      return write((tx) => {
+        requireFolder(accountId, folderId);
+        return mustRead(accountId, store(tx, accountId, folderId, raw, msg, origin, read));
+      });
+    },
+
+    listItems(accountId: number, folderId: number, limit = -1): Item[] {
+      // SQLite reads LIMIT -1 as "no limit".
+      return listLive.all(folderId, accountId, limit).map(readItem);
+    },
+
+    countItems(accountId: number, folderId: number): number {
+      return countLive.get(folderId, accountId)?.n ?? 0;
+    },
+
+    getBody(accountId: number, itemId: number): MessageBody | null {
+      const row = body.get(itemId, accountId);
+      return row ? { text: row.body_text, html: row.body_html, raw: row.raw } : null;
+    },
+
+    getAttachment(accountId: number, fileReference: string): (AttachmentMeta & { content: Buffer }) | null {
+      const ref = parseFileReference(fileReference);
+      if (!ref) return null;
+      const row = attachment.get(ref.messageId, ref.index, accountId);
+      return row ? { ...toAttachmentMeta(row), content: row.content } : null;
+    },
+
+    updateItem(
+      accountId: number,
+      itemId: number,
+      change: { read?: boolean; flag?: Flag | null; categories?: string[] },
+      origin: Origin,
+    ): Item | null {
+      return write((tx) => {
+        const row = liveItem.get(itemId, accountId);
+        if (!row) return null;
+        const read = change.read ?? row.read === 1;
+        const flag = change.flag !== undefined ? change.flag : flagOf(row);
+        const categories = JSON.stringify(change.categories ?? JSON.parse(row.categories));
+        const same =
+          read === (row.read === 1) &&
+          JSON.stringify(flagColumns(flag)) === JSON.stringify(flagColumns(flagOf(row))) &&
+          categories === row.categories;
+        // A no-op change must not show up as a Change on the account's other devices.
+        if (same) return readItem(row);
+        updateFlags.run(read ? 1 : 0, ...flagColumns(flag), categories, tx.modseq(accountId), origin, itemId);
+        tx.journal(accountId, row.folder_id, itemId, 'change', origin);
+        return mustRead(accountId, itemId);
+      });
+    },
+
+    deleteItem(accountId: number, itemId: number, origin: Origin): boolean {
+      return write((tx) => {
+        const m = tx.modseq(accountId);
+        const row = tombstone.get(m, m, origin, itemId, accountId);
+        if (!row) return false;
+        tx.journal(accountId, row.folder_id, itemId, 'delete', origin);
+        return true;
+      });
+    },
+
+    moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin): Item | null {
+      return write((tx) => {
+        const row = liveItem.get(itemId, accountId);
+        if (!row) return null;
+        requireFolder(accountId, destFolderId);
+        if (row.folder_id === destFolderId) return readItem(row);
+        const m = tx.modseq(accountId);
+        tombstone.run(m, m, origin, itemId, accountId);
+        tx.journal(accountId, row.folder_id, itemId, 'move-out', origin);
+        // created_origin = the mover: MoveItems already told it the new ServerId.
+        const newId = place(tx, accountId, destFolderId, row.message_id, origin, {
+          read: row.read === 1,
+          flag: flagOf(row),
+          categories: JSON.parse(row.categories) as string[],
+        });
+        tx.journal(accountId, destFolderId, newId, 'move-in', origin);
+        return mustRead(accountId, newId);
+      });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Storing a message: the raw bytes exactly as given, the parsed summary as columns,
+// bodies, attachments as rows, and its full-text index entry.
+import type Database from 'better-sqlite3';
+import type { Address, ParsedMessage } from './types.js';
+
+/** What is computed once per parsed message, however many recipients it goes to. */
+export interface PreparedMessage {
+  parsed: ParsedMessage;
+  from: string;
+  to: string;
+  cc: string;
+  replyTo: string;
+  references: string;
+  fts: { subject: string; sender: string; recipients: string; cc: string; body: string };
+}
+
+function addressText(list: Address[]): string {
+  return list.map((a) => `${a.name} ${a.address}`.trim()).join(' ');
+}
+
+/** Enough to index HTML-only mail; the HTML itself is kept untouched for the client. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&[a-z#0-9]+;/gi, ' ');
+}
+
+export function prepareMessage(parsed: ParsedMessage): PreparedMessage {
+  const s = parsed.summary;
+  return {
+    parsed,
+    from: JSON.stringify(s.from),
+    to: JSON.stringify(s.to),
+    cc: JSON.stringify(s.cc),
+    replyTo: JSON.stringify(s.replyTo),
+    references: JSON.stringify(s.references),
+    fts: {
+      subject: s.subject,
+      sender: addressText(s.from),
+      recipients: addressText(s.to),
+      cc: addressText(s.cc),
+      body: parsed.text ?? (parsed.html ? htmlToText(parsed.html) : ''),
+    },
+  };
+}
+
+export function createMessageWriter(db: Database.Database) {
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (account_id, raw, size, subject, from_json, to_json, cc_json, reply_to_json, date,
+       message_id, in_reply_to, references_json, thread_topic, importance, has_attachments, attachment_count,
+       preview, malformed, body_text, body_html)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertAttachment = db.prepare(
+    `INSERT INTO attachments (message_id, idx, file_name, content_type, content_id, inline, size, content)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertFts = db.prepare(
+    'INSERT INTO messages_fts (rowid, subject, sender, recipients, cc, body) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+
+  /** Inserts the message (inside the caller's transaction); returns its id. */
+  return (accountId: number, raw: Buffer, msg: PreparedMessage): number => {
+    const { parsed } = msg;
+    const s = parsed.summary;
+    const id = Number(
+      insertMessage.run(
+        accountId, raw, raw.length, s.subject, msg.from, msg.to, msg.cc, msg.replyTo, s.date,
+        s.messageId, s.inReplyTo, msg.references, s.threadTopic, s.importance, s.hasAttachments ? 1 : 0,
+        parsed.attachments.length, s.preview, parsed.malformed ? 1 : 0, parsed.text, parsed.html,
+      ).lastInsertRowid,
+    );
+    parsed.attachments.forEach((a, i) => {
+      insertAttachment.run(id, i + 1, a.fileName, a.contentType, a.contentId, a.inline ? 1 : 0, a.content.length, a.content);
+    });
+    insertFts.run(id, msg.fts.subject, msg.fts.sender, msg.fts.recipients, msg.fts.cc, msg.fts.body);
+    return id;
+  };
+}

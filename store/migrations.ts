@@ -1,0 +1,181 @@
+// Numbered schema migrations, applied in order with PRAGMA user_version, each in its own
+// IMMEDIATE transaction so two processes opening the same file cannot both apply one.
+// Never edit a released migration: add a new one.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  address       TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  display_name  TEXT,
+  -- The account-wide journal counter (SYNC.md): every write takes the next value.
+  modseq        INTEGER NOT NULL DEFAULT 0,
+  oof           TEXT,
+  created_at    TEXT NOT NULL
+);
+
+CREATE TABLE folders (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  parent_id      INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+  name           TEXT NOT NULL,
+  type           INTEGER NOT NULL,
+  system         INTEGER NOT NULL DEFAULT 0,
+  created_modseq INTEGER NOT NULL,
+  modseq         INTEGER NOT NULL,
+  origin         INTEGER,
+  deleted_modseq INTEGER
+);
+CREATE INDEX folders_account_modseq ON folders(account_id, modseq);
+-- Sibling names are unique among live folders, case-insensitively, as Exchange has it.
+CREATE UNIQUE INDEX folders_sibling_name
+  ON folders(account_id, ifnull(parent_id, 0), name COLLATE NOCASE) WHERE deleted_modseq IS NULL;
+
+CREATE TABLE messages (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id       INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  raw              BLOB NOT NULL,
+  size             INTEGER NOT NULL,
+  subject          TEXT NOT NULL,
+  from_json        TEXT NOT NULL,
+  to_json          TEXT NOT NULL,
+  cc_json          TEXT NOT NULL,
+  reply_to_json    TEXT NOT NULL,
+  date             TEXT NOT NULL,
+  message_id       TEXT,
+  in_reply_to      TEXT,
+  references_json  TEXT NOT NULL,
+  thread_topic     TEXT,
+  importance       INTEGER NOT NULL,
+  has_attachments  INTEGER NOT NULL,
+  attachment_count INTEGER NOT NULL,
+  preview          TEXT NOT NULL,
+  malformed        INTEGER NOT NULL,
+  body_text        TEXT,
+  body_html        TEXT
+);
+CREATE INDEX messages_account ON messages(account_id);
+
+CREATE TABLE attachments (
+  id           INTEGER PRIMARY KEY,
+  message_id   INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  file_name    TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  content_id   TEXT,
+  inline       INTEGER NOT NULL,
+  size         INTEGER NOT NULL,
+  content      BLOB NOT NULL,
+  UNIQUE (message_id, idx)
+);
+
+-- One placement of a message in a folder. Deleted items stay as tombstones (deleted_modseq)
+-- so a device's cursor can still see the delete. AUTOINCREMENT: a ServerId is never reused.
+CREATE TABLE items (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  folder_id      INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  message_id     INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  read           INTEGER NOT NULL DEFAULT 0,
+  flag_status    INTEGER,
+  flag_type      TEXT,
+  flag_start     TEXT,
+  flag_due       TEXT,
+  flag_complete  TEXT,
+  categories     TEXT NOT NULL DEFAULT '[]',
+  received_at    TEXT NOT NULL,
+  created_modseq INTEGER NOT NULL,
+  created_origin INTEGER,
+  modseq         INTEGER NOT NULL,
+  origin         INTEGER,
+  deleted_modseq INTEGER
+);
+-- Changes/Deletes after a cursor, in cursor order.
+CREATE INDEX items_folder_modseq ON items(folder_id, modseq, id);
+-- Adds after a cursor, in creation order.
+CREATE INDEX items_folder_created ON items(folder_id, created_modseq, id);
+-- Live items newest first (listItems, countItems).
+CREATE INDEX items_folder_live ON items(folder_id, received_at) WHERE deleted_modseq IS NULL;
+CREATE INDEX items_message ON items(message_id);
+CREATE INDEX items_account ON items(account_id);
+
+-- The journal: one row per change, in modseq order per account.
+CREATE TABLE changes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  modseq     INTEGER NOT NULL,
+  folder_id  INTEGER NOT NULL,
+  item_id    INTEGER,
+  kind       TEXT NOT NULL,
+  origin     INTEGER
+);
+CREATE INDEX changes_account_modseq ON changes(account_id, modseq);
+
+CREATE TABLE devices (
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id         INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  device_id          TEXT NOT NULL,
+  device_type        TEXT NOT NULL,
+  user_agent         TEXT,
+  protocol_version   TEXT,
+  policy_key         INTEGER,
+  pending_policy_key INTEGER,
+  wipe               TEXT NOT NULL DEFAULT 'none'
+                     CHECK (wipe IN ('none', 'requested', 'account-only-requested', 'acknowledged')),
+  info               TEXT NOT NULL DEFAULT '{}',
+  first_seen_at      TEXT NOT NULL,
+  last_seen_at       TEXT NOT NULL,
+  ping_heartbeat     INTEGER,
+  ping_folders       TEXT,
+  UNIQUE (account_id, device_id)
+);
+
+CREATE TABLE sync_states (
+  device_id     INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  collection_id INTEGER NOT NULL,
+  sync_key      INTEGER NOT NULL,
+  cursor_modseq INTEGER NOT NULL,
+  cursor_item   INTEGER NOT NULL,
+  filter_type   INTEGER NOT NULL,
+  replay        TEXT,
+  PRIMARY KEY (device_id, collection_id, sync_key)
+);
+
+-- Contentless: the text lives in messages; rowid = messages.id.
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  subject, sender, recipients, cc, body,
+  content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+`,
+  },
+];
+
+/** Brings the schema up to date; returns the resulting user_version. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  if (current() > latest) {
+    throw new Error(`database schema version ${current()} is newer than this eas-push (${latest}); upgrade eas-push`);
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    try {
+      db.transaction(() => {
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        if (current() >= m.version) return;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      }).immediate();
+    } catch (err) {
+      throw new Error(`schema migration ${m.version} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+  return current();
+}

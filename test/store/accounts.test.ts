@@ -1,0 +1,123 @@
+import test from 'ava';
+import { StoreError } from '../../store/index.js';
+import { parsed, rawOf, tempStore } from './helpers.js';
+
+test('createAccount stores a lower-case address and makes the system folders', (t) => {
+  const { store } = tempStore(t);
+  const a = store.createAccount('Alice@Example.COM', 'secret', 'Alice');
+  t.is(a.address, 'alice@example.com');
+  t.is(a.displayName, 'Alice');
+  const folders = store.listFolders(a.id);
+  t.deepEqual(
+    folders.map((f) => [f.name, f.type, f.system, f.parentId]),
+    [
+      ['Inbox', 2, true, null],
+      ['Drafts', 3, true, null],
+      ['Deleted Items', 4, true, null],
+      ['Sent Items', 5, true, null],
+      ['Outbox', 6, true, null],
+      ['Junk Email', 12, true, null],
+      ['Calendar', 8, true, null],
+      ['Contacts', 9, true, null],
+      ['Tasks', 7, true, null],
+      ['Notes', 10, true, null],
+    ],
+  );
+  t.is(store.folderByType(a.id, 2)?.name, 'Inbox');
+  t.is(store.folderByType(a.id, 12)?.name, 'Junk Email');
+});
+
+test('createAccount refuses duplicates, whatever the case', (t) => {
+  const { store } = tempStore(t);
+  store.createAccount('alice@example.com', 'one');
+  const err = t.throws(() => store.createAccount('ALICE@example.com', 'two'), { instanceOf: StoreError });
+  t.is(err?.code, 'account-exists');
+  t.is(store.listAccounts().length, 1);
+});
+
+test('createAccount refuses invalid addresses', (t) => {
+  const { store } = tempStore(t);
+  for (const bad of ['', 'alice', '@example.com', 'alice@', 'a b@example.com', 'alice@exa mple.com', 'al+ice@example.com', 'a..b@x.org', 'alice@-x.org']) {
+    const err = t.throws(() => store.createAccount(bad, 'pw'), { instanceOf: StoreError }, bad);
+    t.is(err?.code, 'invalid-address', bad);
+  }
+  t.truthy(store.createAccount('test@localhost', 'pw'));
+  t.deepEqual(store.listAccounts().map((a) => a.address), ['test@localhost']);
+});
+
+test('findAccount is case-insensitive and folds +tag', (t) => {
+  const { store } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'pw');
+  t.is(store.findAccount('ALICE@Example.com')?.id, a.id);
+  t.is(store.findAccount('alice+lists@example.com')?.id, a.id);
+  t.is(store.findAccount(' Alice+X@EXAMPLE.com ')?.id, a.id);
+  t.is(store.findAccount('bob@example.com'), null);
+  t.is(store.findAccount('alice@example.org'), null);
+  t.is(store.getAccount(a.id)?.address, 'alice@example.com');
+  t.is(store.getAccount(a.id + 100), null);
+});
+
+test('verifyPassword accepts the right password only', (t) => {
+  const { store } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'correct horse');
+  t.is(store.verifyPassword('alice@example.com', 'correct horse')?.id, a.id);
+  // Second time comes from the cache: still the same answer.
+  t.is(store.verifyPassword('Alice@example.com', 'correct horse')?.id, a.id);
+  t.is(store.verifyPassword('alice@example.com', 'correct horsE'), null);
+  t.is(store.verifyPassword('alice@example.com', ''), null);
+  t.is(store.verifyPassword('nobody@example.com', 'correct horse'), null);
+});
+
+test('passwd and remove from another Store instance take effect at once', (t) => {
+  const { store, reopen } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'old');
+  t.is(store.verifyPassword('alice@example.com', 'old')?.id, a.id); // now cached
+
+  const cli = reopen();
+  cli.setPassword('alice@example.com', 'new');
+  t.is(store.verifyPassword('alice@example.com', 'old'), null);
+  t.is(store.verifyPassword('alice@example.com', 'new')?.id, a.id);
+
+  cli.removeAccount('alice@example.com');
+  t.is(store.verifyPassword('alice@example.com', 'new'), null);
+  t.is(store.findAccount('alice@example.com'), null);
+
+  // Added by the other process while this one runs: seen at once.
+  const b = cli.createAccount('bob@example.com', 'pw');
+  t.is(store.findAccount('bob@example.com')?.id, b.id);
+  t.deepEqual(store.listAccounts().map((x) => x.address), ['bob@example.com']);
+});
+
+test('setPassword and removeAccount of an unknown address fail with no-such-account', (t) => {
+  const { store } = tempStore(t);
+  t.is(t.throws(() => store.setPassword('x@example.com', 'pw'), { instanceOf: StoreError })?.code, 'no-such-account');
+  t.is(t.throws(() => store.removeAccount('x@example.com'), { instanceOf: StoreError })?.code, 'no-such-account');
+});
+
+test('removeAccount removes its mail and devices', (t) => {
+  const { store } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'pw');
+  const d = store.touchDevice(a.id, 'DEV1', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' });
+  const [m] = store.deliver([{ accountId: a.id, raw: rawOf() }], parsed({ subject: 'Gone soon' }));
+  store.removeAccount('alice@example.com');
+  t.is(store.getItem(a.id, m!.itemId), null);
+  t.is(store.getBody(a.id, m!.itemId), null);
+  t.is(store.search({ accountId: a.id, text: 'gone', rangeStart: 0, rangeEnd: 9 }).total, 0);
+  // The address is free again, with fresh ids: nothing of the old mailbox shows through.
+  const again = store.createAccount('alice@example.com', 'pw');
+  t.not(again.id, a.id);
+  t.deepEqual(store.listItems(again.id, store.folderByType(again.id, 2)!.id), []);
+  t.deepEqual(store.listDevices(a.id), []);
+  t.deepEqual(store.listFolders(a.id), []);
+  t.is(store.latestSyncState(d.id, 1), null);
+});
+
+test('oof settings round-trip per account', (t) => {
+  const { store } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'pw');
+  const b = store.createAccount('bob@example.com', 'pw');
+  t.is(store.getOof(a.id), null);
+  store.setOof(a.id, { state: 1, message: 'away' });
+  t.deepEqual(store.getOof(a.id), { state: 1, message: 'away' });
+  t.is(store.getOof(b.id), null);
+});
