@@ -1,0 +1,58 @@
+// The CLI's dispatcher: picks the command, prints help and version, and turns every failure
+// into one line on stderr with a non-zero exit code (no stack traces for users).
+
+import { readFileSync } from 'node:fs';
+import type { Io } from './common.js';
+import { CliError, usageError } from './errors.js';
+import { mainHelp, serveHelp, userHelp } from './help.js';
+import { user } from './user.js';
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  switch (command) {
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(mainHelp());
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-V':
+    case 'version':
+      io.stdout(`eas-push ${version()}\n`);
+      return 0;
+    case 'serve':
+      if (wantsHelp) {
+        io.stdout(serveHelp());
+        return 0;
+      }
+      // Loaded on demand: the user commands and help never need the HTTP/SMTP stack.
+      return (await import('./serve.js')).serve(rest, io);
+    case 'user': {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub === '--help' || sub === '-h' || wantsHelp) {
+        io.stdout(userHelp(sub?.startsWith('-') ? undefined : sub));
+        return sub === undefined ? 2 : 0;
+      }
+      return user(sub, args, io);
+    }
+    default:
+      throw usageError(`unknown command "${command}" (see eas-push --help)`);
+  }
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr(`eas-push: ${message.split('\n')[0]}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  }
+}

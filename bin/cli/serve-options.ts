@@ -1,0 +1,77 @@
+// The options of `eas-push serve` and their translation into createServer() options. Kept
+// apart from serve.ts so help and the user commands never load the server stack.
+
+import { readFileSync } from 'node:fs';
+import type { LogLevel } from '../logger.js';
+import { DEFAULTS, type ServerOptions } from '../server-defaults.js';
+import { DATA_DIR, DEFAULT_DATA_DIR } from './common.js';
+import { CliError, reasonOf, usageError } from './errors.js';
+import type { OptionSpec } from './options.js';
+import { byteSize, choice, heartbeatSeconds, listenAddress, logLevel, positiveInteger, smarthostUrl, text, type ListenAddress } from './values.js';
+
+/** "off" turns a listener off (e.g. SMTP when only LMTP is wanted). */
+const optionalListen = (raw: string): ListenAddress | null => (raw.trim().toLowerCase() === 'off' ? null : listenAddress(raw));
+
+export const SERVE_OPTIONS: readonly OptionSpec[] = [
+  DATA_DIR,
+  { name: 'smtp', kind: 'value', metavar: 'HOST:PORT', help: 'SMTP listener, or "off" (default 127.0.0.1:2525)', parse: optionalListen },
+  { name: 'lmtp', kind: 'value', metavar: 'HOST:PORT', help: 'LMTP listener (default: off)', parse: optionalListen },
+  { name: 'http', kind: 'value', metavar: 'HOST:PORT', help: 'EAS endpoint (default 127.0.0.1:8080)', parse: listenAddress },
+  { name: 'tls-cert', kind: 'value', metavar: 'FILE', help: 'PEM certificate: HTTPS, and STARTTLS on SMTP/LMTP', parse: text },
+  { name: 'tls-key', kind: 'value', metavar: 'FILE', help: 'PEM private key for --tls-cert', parse: text },
+  { name: 'insecure-http', kind: 'flag', help: 'allow plain HTTP on a non-loopback address (only with a TLS proxy in front)' },
+  { name: 'trust-proxy', kind: 'flag', help: 'take client addresses from X-Forwarded-For (only behind your own proxy)' },
+  { name: 'heartbeat-min', kind: 'value', metavar: 'S', help: 'shortest Ping heartbeat accepted (default 60)', parse: heartbeatSeconds },
+  { name: 'heartbeat-max', kind: 'value', metavar: 'S', help: 'longest Ping heartbeat accepted (default 3540)', parse: heartbeatSeconds },
+  { name: 'max-ping-folders', kind: 'value', metavar: 'N', help: 'folders one Ping may watch (default 300)', parse: positiveInteger() },
+  { name: 'push-on', kind: 'value', metavar: 'adds|all', help: 'what wakes a parked Ping at once (default adds)', parse: choice(['adds', 'all'] as const) },
+  { name: 'max-message-size', kind: 'value', metavar: 'BYTES', help: 'largest message accepted, e.g. 26214400 or 25M (default 25M)', parse: byteSize },
+  {
+    name: 'durability',
+    kind: 'value',
+    metavar: 'normal|full',
+    help: 'normal survives a process crash (default); full also survives power loss',
+    parse: choice(['normal', 'full'] as const),
+  },
+  { name: 'smarthost', kind: 'value', metavar: 'URL', help: 'smtp(s)://[user:pass@]host:port for mail to other domains', parse: smarthostUrl },
+  { name: 'log-level', kind: 'value', metavar: 'LEVEL', help: 'debug, info, warn, error or silent (default info)', parse: logLevel },
+];
+
+function readPem(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new CliError(`cannot read ${flag} ${path}: ${reasonOf(err)}`);
+  }
+}
+
+export function serveOptions(values: Map<string, unknown>): ServerOptions & { logLevel: LogLevel } {
+  const get = <T>(name: string): T | undefined => values.get(name) as T | undefined;
+  const certFile = get<string>('tls-cert');
+  const keyFile = get<string>('tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw usageError('--tls-cert and --tls-key go together');
+  const heartbeatMin = get<number>('heartbeat-min') ?? DEFAULTS.heartbeatMin;
+  const heartbeatMax = get<number>('heartbeat-max') ?? DEFAULTS.heartbeatMax;
+  if (heartbeatMin > heartbeatMax) throw usageError(`--heartbeat-min (${heartbeatMin}) is above --heartbeat-max (${heartbeatMax})`);
+  const smtp = get<ListenAddress | null>('smtp');
+  const lmtp = get<ListenAddress | null>('lmtp');
+  if (smtp === null && !lmtp) throw usageError('--smtp off needs --lmtp: there would be no way to deliver mail');
+  return {
+    dataDir: get<string>('data-dir') ?? DEFAULT_DATA_DIR,
+    smtp: smtp === undefined ? DEFAULTS.smtp : smtp,
+    lmtp: lmtp ?? null,
+    http: get<ListenAddress>('http') ?? DEFAULTS.http,
+    tls: certFile && keyFile ? { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') } : null,
+    heartbeatMin,
+    heartbeatMax,
+    maxPingFolders: get<number>('max-ping-folders') ?? DEFAULTS.maxPingFolders,
+    pushOn: get<'adds' | 'all'>('push-on') ?? DEFAULTS.pushOn,
+    maxMessageSize: get<number>('max-message-size') ?? DEFAULTS.maxMessageSize,
+    smarthost: get<string>('smarthost') ?? null,
+    durability: get<'normal' | 'full'>('durability') ?? DEFAULTS.durability,
+    insecureHttp: get<boolean>('insecure-http') ?? false,
+    trustProxy: get<boolean>('trust-proxy') ?? false,
+    logLevel: get<LogLevel>('log-level') ?? 'info',
+  };
+}
+

@@ -1,0 +1,109 @@
+// `eas-push user add|list|remove|passwd`: account administration. Runs as its own process
+// against the same data directory while the server runs (SQLite WAL + busy timeout); the
+// server reads accounts per lookup, so a new account receives mail at once.
+
+import { StoreError, type Store } from '../../store/types.js';
+import { openStore } from '../../store/index.js';
+import { prepareDataDir } from '../data-dir.js';
+import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
+import { CliError, usageError } from './errors.js';
+import { parseOptions, type OptionSpec } from './options.js';
+import { text } from './values.js';
+
+const PASSWORD: OptionSpec = { name: 'password', kind: 'value', metavar: 'PW', help: 'the password (visible in the process list: prefer --password-stdin)', parse: text };
+const PASSWORD_STDIN: OptionSpec = { name: 'password-stdin', kind: 'flag', help: 'read the password from standard input' };
+const DISPLAY_NAME: OptionSpec = { name: 'name', kind: 'value', metavar: 'NAME', help: 'display name', parse: text };
+
+export const USER_OPTIONS: Record<string, readonly OptionSpec[]> = {
+  add: [DATA_DIR, PASSWORD, PASSWORD_STDIN, DISPLAY_NAME],
+  list: [DATA_DIR],
+  remove: [DATA_DIR],
+  passwd: [DATA_DIR, PASSWORD, PASSWORD_STDIN],
+};
+
+export const USER_USAGE: Record<string, string> = {
+  add: 'user add ADDRESS (--password PW | --password-stdin) [--name NAME]',
+  list: 'user list',
+  remove: 'user remove ADDRESS',
+  passwd: 'user passwd ADDRESS (--password PW | --password-stdin)',
+};
+
+async function password(values: Map<string, unknown>, io: Io, command: string): Promise<string> {
+  const given = values.get('password') as string | undefined;
+  const fromStdin = values.get('password-stdin') === true;
+  if (given !== undefined && fromStdin) throw usageError(`user ${command}: use --password or --password-stdin, not both`);
+  if (given !== undefined) return given;
+  if (!fromStdin) throw usageError(`user ${command} needs --password PW or --password-stdin`);
+  // One trailing newline belongs to `echo`, not to the password.
+  const read = (await io.readStdin()).replace(/\r?\n$/, '');
+  if (read === '') throw usageError('no password on standard input');
+  return read;
+}
+
+function oneAddress(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw usageError(`usage: eas-push ${USER_USAGE[command]}`);
+  return positionals[0]!;
+}
+
+/** Admin commands name the account itself: "alice+tag@" finds alice for mail, not here. */
+function exactAccount(store: Store, address: string) {
+  const account = store.findAccount(address);
+  if (!account || account.address !== address.trim().toLowerCase()) throw new CliError(`no account ${address}`);
+  return account;
+}
+
+function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T): T {
+  const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
+  try {
+    return work(store);
+  } catch (err) {
+    if (err instanceof StoreError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+export async function user(command: string, args: readonly string[], io: Io): Promise<number> {
+  const specs = USER_OPTIONS[command];
+  if (!specs) throw usageError(`unknown command "user ${command}" (see eas-push --help)`);
+  const { values, positionals } = parseOptions(args, specs, io.env, `user ${command}`);
+  switch (command) {
+    case 'add': {
+      const address = oneAddress(positionals, command);
+      const pw = await password(values, io, command);
+      const account = withStore(values, (store) => store.createAccount(address, pw, values.get('name') as string | undefined));
+      io.stdout(`added ${account.address}\n`);
+      return 0;
+    }
+    case 'passwd': {
+      const address = oneAddress(positionals, command);
+      const pw = await password(values, io, command);
+      const canonical = withStore(values, (store) => {
+        const account = exactAccount(store, address);
+        store.setPassword(account.address, pw);
+        return account.address;
+      });
+      io.stdout(`password changed for ${canonical}\n`);
+      return 0;
+    }
+    case 'remove': {
+      const address = oneAddress(positionals, command);
+      const canonical = withStore(values, (store) => {
+        const account = exactAccount(store, address);
+        store.removeAccount(account.address);
+        return account.address;
+      });
+      io.stdout(`removed ${canonical}\n`);
+      return 0;
+    }
+    default: {
+      if (positionals.length > 0) throw usageError('usage: eas-push user list');
+      const accounts = withStore(values, (store) => store.listAccounts());
+      for (const account of accounts) {
+        io.stdout(`${account.address}${account.displayName ? `\t${account.displayName}` : ''}\n`);
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+// What createServer() takes and returns, and the defaults of the runtime contract
+// (ARCHITECTURE.md): types and data only, so the CLI can use them without loading servers.
+
+import type { AddressInfo } from 'node:net';
+import type { EasDeps, Logger } from '../eas/commands/types.js';
+import type { LoginThrottleOptions } from '../eas/http/login-throttle.js';
+import type { EasHttpServerOptions } from '../eas/http/server.js';
+import type { PushRegistry } from '../eas/push/types.js';
+import type { Store } from '../store/types.js';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface ServerOptions {
+  dataDir: string;
+  /** SMTP listener; null turns SMTP off. Default 127.0.0.1:2525. */
+  smtp?: ListenAddress | null;
+  /** LMTP listener; off unless given. */
+  lmtp?: ListenAddress | null;
+  /** EAS over HTTP(S). Default 127.0.0.1:8080. */
+  http?: ListenAddress;
+  /** HTTPS for EAS and STARTTLS for SMTP/LMTP. */
+  tls?: { cert: Buffer; key: Buffer } | null;
+  heartbeatMin?: number;
+  heartbeatMax?: number;
+  maxPingFolders?: number;
+  pushOn?: 'adds' | 'all';
+  maxParkedPerAccount?: number;
+  maxMessageSize?: number;
+  /** smtp(s):// URL for mail to non-local recipients; null = such mail is refused. */
+  smarthost?: string | null;
+  enforceProvisioning?: boolean;
+  /** Name in the SMTP greeting and the EAS server name. */
+  hostname?: string;
+  /** 'full' also survives power loss (SQLite synchronous=FULL); 'normal' survives a crash. */
+  durability?: 'normal' | 'full';
+  /**
+   * Allow plain HTTP on a non-loopback address (a TLS-terminating proxy in front). Without it,
+   * createServer() refuses to start rather than take passwords in clear over the network.
+   */
+  insecureHttp?: boolean;
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
+  /** EAS HTTP server limits; tests shorten the timeouts. */
+  httpLimits?: EasHttpServerOptions['timeouts'] & { maxHeaderBytes?: number };
+  /** Failed-login throttle settings (eas/http/login-throttle.ts defaults when absent). */
+  loginThrottle?: LoginThrottleOptions;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  store: Store;
+  push: PushRegistry;
+  deps: EasDeps;
+  smtp: AddressInfo | null;
+  lmtp: AddressInfo | null;
+  http: AddressInfo;
+  /** Stops accepting, answers parked requests, finishes deliveries in DATA, closes the DB. */
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  smtp: { host: '127.0.0.1', port: 2525 },
+  http: { host: '127.0.0.1', port: 8080 },
+  heartbeatMin: 60,
+  heartbeatMax: 3540,
+  maxPingFolders: 300,
+  pushOn: 'adds',
+  maxParkedPerAccount: 50,
+  maxMessageSize: 25 * 1024 * 1024,
+  durability: 'normal',
+} as const;
+

@@ -1,0 +1,158 @@
+// The composition root: one process runs the store, the SMTP/LMTP delivery hook and the EAS
+// HTTP endpoint, wired together here and nowhere else (ARCHITECTURE.md). The CLI's `serve`
+// and the tests both start the server through createServer().
+
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname as machineName } from 'node:os';
+import { createEasApp } from '../eas/app.js';
+import type { EasConfig, EasDeps, PushConfig } from '../eas/commands/types.js';
+import { createLoginThrottle } from '../eas/http/login-throttle.js';
+import { createEasHttpServer } from '../eas/http/server.js';
+import { createPushRegistry } from '../eas/push/registry.js';
+import { createDeliverLocal, createDeliveryServer, createLocalDelivery, parseMessage, type DeliveryServer } from '../plugin/index.js';
+import { openStore } from '../store/index.js';
+import { prepareDataDir } from './data-dir.js';
+import { ListenError, listenOn } from './listen.js';
+import { checkPlainHttp } from './plain-http.js';
+import { silentLogger } from './logger.js';
+import { createSmarthostRelay, type SmarthostRelay } from './relay.js';
+import { DEFAULTS, type ListenAddress, type RunningServer, type ServerOptions } from './server-defaults.js';
+
+export { DEFAULTS } from './server-defaults.js';
+export type { ListenAddress, RunningServer, ServerOptions } from './server-defaults.js';
+
+/** Room for the WBXML around a message a phone sends (SendMail, SmartReply). */
+const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
+/** Keep-alive connections left open after parked requests were answered get this long. */
+const HTTP_CLOSE_GRACE_MS = 5_000;
+
+function closeHttp(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const force = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+export async function createServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? silentLogger;
+  const maxMessageSize = options.maxMessageSize ?? DEFAULTS.maxMessageSize;
+  const hostname = options.hostname ?? machineName();
+  const pushConfig: PushConfig = {
+    heartbeatMin: options.heartbeatMin ?? DEFAULTS.heartbeatMin,
+    heartbeatMax: options.heartbeatMax ?? DEFAULTS.heartbeatMax,
+    maxPingFolders: options.maxPingFolders ?? DEFAULTS.maxPingFolders,
+    pushOn: options.pushOn ?? DEFAULTS.pushOn,
+    maxParkedPerAccount: options.maxParkedPerAccount ?? DEFAULTS.maxParkedPerAccount,
+  };
+  if (pushConfig.heartbeatMin > pushConfig.heartbeatMax) {
+    throw new Error(`heartbeat minimum (${pushConfig.heartbeatMin} s) is above the maximum (${pushConfig.heartbeatMax} s)`);
+  }
+  const config: EasConfig = {
+    push: pushConfig,
+    enforceProvisioning: options.enforceProvisioning ?? false,
+    maxRequestBytes: maxMessageSize + REQUEST_OVERHEAD_BYTES,
+    serverName: hostname,
+  };
+
+  const httpAt = options.http ?? DEFAULTS.http;
+  // Before anything is opened: a refused configuration leaves nothing behind.
+  checkPlainHttp(httpAt, options.tls != null, options.insecureHttp ?? false);
+
+  const file = prepareDataDir(options.dataDir);
+  const store = openStore(file, { durability: options.durability ?? DEFAULTS.durability });
+  const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups.length = 0;
+  };
+
+  try {
+    const deliver = createLocalDelivery({ store, parse: parseMessage, log });
+    let smarthost: SmarthostRelay | null = null;
+    if (options.smarthost) {
+      smarthost = createSmarthostRelay(options.smarthost);
+      const relay = smarthost;
+      cleanups.push(() => relay.close());
+    }
+    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed });
+    const deps: EasDeps = {
+      store,
+      config,
+      log,
+      parse: parseMessage,
+      deliverLocal: createDeliverLocal(deliver),
+      relay: smarthost ? smarthost.relay : null,
+      push,
+    };
+
+    const startDelivery = async (lmtp: boolean, at: ListenAddress): Promise<{ server: DeliveryServer; address: AddressInfo }> => {
+      const server = createDeliveryServer({ store, parse: parseMessage, deliver, lmtp, maxMessageSize, hostname, log, ...(options.tls ? { tls: options.tls } : {}) });
+      try {
+        const address = await server.listen(at.port, at.host);
+        cleanups.push(() => server.close());
+        return { server, address };
+      } catch (err) {
+        throw new ListenError(lmtp ? 'LMTP' : 'SMTP', at.host, at.port, err);
+      }
+    };
+    const smtpAt = options.smtp === undefined ? DEFAULTS.smtp : options.smtp;
+    const smtp = smtpAt ? await startDelivery(false, smtpAt) : null;
+    const lmtp = options.lmtp ? await startDelivery(true, options.lmtp) : null;
+
+    const { maxHeaderBytes, ...timeouts } = options.httpLimits ?? {};
+    const app = createEasApp(deps, {
+      loginThrottle: createLoginThrottle(options.loginThrottle),
+      trustProxy: options.trustProxy ?? false,
+    });
+    const httpServer = createEasHttpServer(app, {
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(maxHeaderBytes !== undefined ? { maxHeaderBytes } : {}),
+      timeouts,
+    });
+    const http = await listenOn(httpServer, options.tls ? 'HTTPS' : 'HTTP', httpAt.host, httpAt.port);
+    cleanups.push(async () => {
+      // Parked Pings are answered first, so their devices reconnect to the next process.
+      await Promise.all([push.shutdown(), closeHttp(httpServer)]);
+    });
+
+    log.info('listening', {
+      smtp: smtp ? `${smtp.address.address}:${smtp.address.port}` : undefined,
+      lmtp: lmtp ? `${lmtp.address.address}:${lmtp.address.port}` : undefined,
+      http: `${http.address}:${http.port}`,
+      tls: options.tls ? true : undefined,
+      durability: options.durability ?? DEFAULTS.durability,
+      dataDir: options.dataDir,
+    });
+
+    let closing: Promise<void> | null = null;
+    return {
+      store,
+      push,
+      deps,
+      smtp: smtp?.address ?? null,
+      lmtp: lmtp?.address ?? null,
+      http,
+      close() {
+        closing ??= (async () => {
+          // Listeners stop together (HTTP answers its parked requests, SMTP finishes what is
+          // in DATA); the database closes only after all of them are done with it.
+          const [dbClose, ...servers] = cleanups.splice(0);
+          await Promise.all(servers.map((cleanup) => cleanup()));
+          await dbClose?.();
+          log.info('stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

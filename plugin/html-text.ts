@@ -1,0 +1,74 @@
+// HTML to plain text for bodies that have no text/plain part, and for the preview a phone
+// shows in the message list: the words only, no markup, no link targets, no images.
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  middot: '·',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  deg: '°',
+  laquo: '«',
+  raquo: '»',
+  times: '×',
+  shy: '',
+  zwnj: '',
+  zwj: '',
+};
+
+function codePoint(n: number): string {
+  return Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '';
+}
+
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][a-zA-Z0-9]*);?/g, (all, ref: string) => {
+    if (ref[0] === '#') {
+      const hex = ref[1] === 'x' || ref[1] === 'X';
+      return codePoint(parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10));
+    }
+    return NAMED_ENTITIES[ref.toLowerCase()] ?? all;
+  });
+}
+
+const BLOCK_TAGS = /<\/?(?:p|div|br|tr|li|ul|ol|table|h[1-6]|blockquote|pre|hr|section|article|header|footer)\b[^>]*>/gi;
+
+/** Readable text of an HTML document: invisible parts dropped, blocks become line breaks. */
+export function htmlToText(html: string): string {
+  const text = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(head|style|script|title|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(BLOCK_TAGS, '\n')
+    .replace(/<[^>]*>/g, '');
+  return decodeEntities(text)
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\f\v\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** At most `max` characters of text on one line, never cutting a surrogate pair in half. */
+export function previewOf(text: string, max = 255): string {
+  // Control characters of a broken message are not something to show in a list.
+  const flat = text.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  return chars.length <= max ? flat : chars.slice(0, max).join('');
+}
