@@ -1,0 +1,52 @@
+// The EAS endpoint as a Koa app (MS-ASHTTP): OPTIONS and POST on /Microsoft-Server-ActiveSync,
+// everything else 404/405. Commands come from the table in commands/index.ts; a test may pass
+// its own table.
+
+import Koa from 'koa';
+import { COMMANDS } from './commands/index.js';
+import type { CommandSpec, EasDeps } from './commands/types.js';
+import { createAuthenticator } from './http/auth.js';
+import { createDispatcher } from './http/dispatch.js';
+import { EasHttpError } from './http/errors.js';
+import { optionsHeaders } from './http/options.js';
+import { createLoginThrottle, type LoginThrottle } from './http/login-throttle.js';
+import { createResponder, factsOf } from './http/respond.js';
+
+/** The endpoint path, any case, with an optional trailing slash or the old "/default.eas". */
+const EAS_PATH = /^\/Microsoft-Server-ActiveSync(\/|\/default\.eas)?$/i;
+
+export interface EasAppOptions {
+  /** Command table; defaults to commands/index.ts. */
+  commands?: Readonly<Record<string, CommandSpec>>;
+  /** Failed-login throttle; one with the defaults of login-throttle.ts when absent. */
+  loginThrottle?: LoginThrottle;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling). */
+  trustProxy?: boolean;
+}
+
+export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
+  const table = options.commands ?? COMMANDS;
+  const app = new Koa();
+  // Every error is rendered by the responder; Koa's own stderr printing would only duplicate it.
+  app.silent = true;
+  app.proxy = options.trustProxy ?? false;
+  const auth = createAuthenticator({ store: deps.store, log: deps.log, throttle: options.loginThrottle ?? createLoginThrottle() });
+  const dispatch = createDispatcher(deps, table, auth);
+  const commandNames = Object.keys(table);
+
+  app.use(createResponder(deps.log));
+  app.use(async (ctx) => {
+    if (!EAS_PATH.test(ctx.path)) throw new EasHttpError(404, `no EAS endpoint at ${ctx.path.slice(0, 64)}`);
+    if (ctx.method === 'OPTIONS') {
+      const account = auth(ctx.ip, ctx.get('Authorization') || undefined);
+      factsOf(ctx).user = account.address;
+      ctx.status = 200;
+      ctx.body = Buffer.alloc(0);
+      for (const [k, v] of Object.entries(optionsHeaders(commandNames))) ctx.set(k, v);
+      return;
+    }
+    if (ctx.method === 'POST') return dispatch(ctx, async () => {});
+    throw new EasHttpError(405, `method ${ctx.method} not allowed`, { Allow: 'OPTIONS,POST' });
+  });
+  return app;
+}

@@ -1,0 +1,87 @@
+// MS-ASCMD 2.2.1.5 FolderSync: SyncKey 0 is the whole hierarchy; later keys get the Adds,
+// Updates and Deletes since. ServerIds are folder ids: stable and unique, also across a
+// repeated SyncKey 0 (Gmail's client sends one on pull-to-refresh), so item state survives it.
+// Status values: 2.2.3.177.5.
+
+import { el, type WbxmlElement } from '../wbxml/tree.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import {
+  HIERARCHY_COLLECTION,
+  folderElement,
+  folderServerId,
+  hierarchyState,
+  parseSyncKey,
+  pendingChanges,
+  saveDelivered,
+  type FolderDelta,
+} from './folder-state.js';
+
+/** MS-ASCMD 2.2.3.177.5 Status (FolderSync). */
+export const FolderSyncStatus = {
+  Success: 1,
+  ServerError: 6,
+  InvalidSyncKey: 9,
+  MalformedRequest: 10,
+  UnknownError: 11,
+} as const;
+
+function fail(status: number): CommandResult {
+  return { kind: 'wbxml', body: el('FolderHierarchy:FolderSync', [el('FolderHierarchy:Status', status)]) };
+}
+
+function changesElement(delta: Omit<FolderDelta, 'head'>): WbxmlElement {
+  const entries: WbxmlElement[] = [
+    ...delta.deleted.map((id) => el('FolderHierarchy:Delete', [el('FolderHierarchy:ServerId', folderServerId(id))])),
+    ...delta.changed.map((f) => folderElement('FolderHierarchy:Update', f)),
+    ...delta.added.map((f) => folderElement('FolderHierarchy:Add', f)),
+  ];
+  return el('FolderHierarchy:Changes', [el('FolderHierarchy:Count', entries.length), ...entries]);
+}
+
+function answer(syncKey: number, delta: Omit<FolderDelta, 'head'>): CommandResult {
+  return {
+    kind: 'wbxml',
+    body: el('FolderHierarchy:FolderSync', [
+      el('FolderHierarchy:Status', FolderSyncStatus.Success),
+      el('FolderHierarchy:SyncKey', String(syncKey)),
+      changesElement(delta),
+    ]),
+  };
+}
+
+async function handler(ctx: CommandContext): Promise<CommandResult> {
+  const { store } = ctx.deps;
+  const req = ctx.request;
+  if (!req || req.tag !== 'FolderHierarchy:FolderSync') return fail(FolderSyncStatus.MalformedRequest);
+  const keyText = req.textOf('FolderHierarchy:SyncKey');
+  if (keyText === undefined) return fail(FolderSyncStatus.MalformedRequest);
+  const key = parseSyncKey(keyText);
+  if (key === null) return fail(FolderSyncStatus.InvalidSyncKey);
+
+  if (key === 0) {
+    // Full hierarchy, parents before children. Item sync states are left alone on purpose.
+    store.resetSyncState(ctx.device.id, HIERARCHY_COLLECTION);
+    const all = store.folderChanges(ctx.account.id, 0);
+    saveDelivered(store, ctx.device.id, 1, all.head);
+    return answer(1, { added: all.added, changed: [], deleted: [] });
+  }
+
+  const state = hierarchyState(store, ctx.device.id, key);
+  if (!state) return fail(FolderSyncStatus.InvalidSyncKey);
+  const delta = pendingChanges(store, ctx.account.id, state);
+  const count = delta.added.length + delta.changed.length + delta.deleted.length;
+  if (count === 0) {
+    // Nothing new for the hierarchy (mail may have moved the account's modseq): the same key
+    // again, so polling clients do not churn states.
+    return answer(key, delta);
+  }
+  saveDelivered(store, ctx.device.id, key + 1, delta.head);
+  return answer(key + 1, delta);
+}
+
+export const folderSync: CommandSpec = {
+  name: 'FolderSync',
+  handler,
+  needsProvisioning: true,
+  wbxmlBody: true,
+};

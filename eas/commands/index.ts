@@ -1,0 +1,40 @@
+// The command table (MS-ASCMD 2.2.1): wire Cmd name → CommandSpec, as data. The HTTP layer
+// dispatches through it and OPTIONS advertises exactly these names.
+// To add a command: one import line and one table line, nothing else.
+
+import type { CommandSpec } from './types.js';
+import { provision } from './provision.js';
+import { settings } from './settings.js';
+import { folderSync } from './folder-sync.js';
+import { folderCreate } from './folder-create.js';
+import { folderUpdate } from './folder-update.js';
+import { folderDelete } from './folder-delete.js';
+import { itemOperations } from './item-operations.js';
+import { sendMail } from './send-mail.js';
+import { smartReply } from './smart-reply.js';
+import { smartForward } from './smart-forward.js';
+import { search } from './search.js';
+import { resolveRecipients } from './resolve-recipients.js';
+import { ping } from './ping.js';
+import { sync } from './sync.js';
+import { getItemEstimate } from './get-item-estimate.js';
+import { moveItems } from './move-items.js';
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  Provision: provision,
+  Settings: settings,
+  FolderSync: folderSync,
+  FolderCreate: folderCreate,
+  FolderUpdate: folderUpdate,
+  FolderDelete: folderDelete,
+  ItemOperations: itemOperations,
+  SendMail: sendMail,
+  SmartReply: smartReply,
+  SmartForward: smartForward,
+  Search: search,
+  ResolveRecipients: resolveRecipients,
+  Ping: ping,
+  Sync: sync,
+  GetItemEstimate: getItemEstimate,
+  MoveItems: moveItems,
+};

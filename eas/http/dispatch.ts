@@ -1,0 +1,140 @@
+// The POST path (MS-ASHTTP 2.2.1.1): authenticate → parse the query → find the command →
+// read the body → record the device → wipe/provisioning check → decode WBXML → run the
+// command → render. Each step throws EasHttpError on failure; respond.ts renders it.
+
+import type Koa from 'koa';
+import type { CommandContext, CommandResult, CommandSpec, EasDeps, EasQuery } from '../commands/types.js';
+import { decode, encode, WbxmlError } from '../wbxml/index.js';
+import { checkAccess, CommonStatus, type Verdict } from './access.js';
+import { authenticate, loginOf, type Authenticator } from './auth.js';
+import { readBody } from './body.js';
+import { statusBody } from './command-roots.js';
+import { EasHttpError } from './errors.js';
+import { COMMAND_CODES, parseQuery } from './query.js';
+import { factsOf } from './respond.js';
+import { atLeast } from './version.js';
+
+/** Every Cmd MS-ASCMD defines: a known command we do not offer is 501, anything else 400. */
+const EAS_COMMANDS: ReadonlySet<string> = new Set([
+  ...Object.values(COMMAND_CODES),
+  'Autodiscover', 'GetHierarchy', 'CreateCollection', 'DeleteCollection', 'MoveCollection', 'Notify',
+]);
+
+export function renderResult(ctx: Koa.Context, result: CommandResult): void {
+  ctx.status = 200;
+  if (result.kind === 'wbxml') {
+    ctx.body = encode(result.body);
+  } else if (result.kind === 'bytes') {
+    ctx.body = result.body;
+    factsOf(ctx).contentType = result.contentType;
+  } else {
+    ctx.body = Buffer.alloc(0);
+  }
+  for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
+}
+
+/** A refusal in the form the client's version expects: a body Status from 14.0, else 449. */
+function refuse(ctx: Koa.Context, query: EasQuery, verdict: Extract<Verdict, { ok: false }>): void {
+  const body = atLeast(query.protocolVersion, '14.0') ? statusBody(query.cmd, verdict.status) : null;
+  if (!body) throw new EasHttpError(449, verdict.reason);
+  renderResult(ctx, { kind: 'wbxml', body });
+}
+
+function isMime(contentType: string | null): boolean {
+  return contentType !== null && /^message\/rfc822\b/i.test(contentType.trim());
+}
+
+/**
+ * Body types a client may send: WBXML (phones write both "application/vnd.ms-sync.wbxml" and
+ * "application/vnd.ms-sync"), multipart-capable variants, MIME for SendMail below 14.0, and an
+ * untyped body. Anything else (a form, JSON, HTML) is not an EAS request: 415.
+ */
+function acceptableBodyType(contentType: string | null): boolean {
+  if (contentType === null || contentType.trim() === '') return true;
+  return /^\s*(application\/vnd\.ms-sync(\.[a-z]+)?|message\/rfc822|application\/octet-stream)\s*(;|$)/i.test(contentType);
+}
+
+export function createDispatcher(
+  deps: EasDeps,
+  table: Readonly<Record<string, CommandSpec>>,
+  auth: Authenticator = (_ip, header) => authenticate(deps.store, header),
+): Koa.Middleware {
+  return async function dispatch(ctx) {
+    const facts = factsOf(ctx);
+    try {
+      // Only for the log line of a request refused before parsing (401): errors come later.
+      const early = parseQuery(ctx.querystring, ctx.headers);
+      facts.cmd = early.cmd;
+      facts.device = early.deviceId;
+    } catch {
+      // reported below, after authentication
+    }
+    const authorization = ctx.get('Authorization') || undefined;
+    facts.user = loginOf(authorization);
+    const account = auth(ctx.ip, authorization);
+    facts.user = account.address;
+
+    const query = parseQuery(ctx.querystring, ctx.headers);
+    facts.cmd = query.cmd;
+    facts.device = query.deviceId;
+    facts.version = query.protocolVersion;
+    const spec = table[query.cmd];
+    if (!spec) {
+      if (EAS_COMMANDS.has(query.cmd)) throw new EasHttpError(501, `command ${query.cmd} not implemented`);
+      throw new EasHttpError(400, `unknown command ${query.cmd.slice(0, 32)}`);
+    }
+
+    const raw = await readBody(ctx.req, deps.config.maxRequestBytes);
+    const contentType = ctx.get('Content-Type') || null;
+    if (raw.length > 0 && !acceptableBodyType(contentType)) {
+      throw new EasHttpError(415, `unsupported Content-Type ${JSON.stringify(contentType?.slice(0, 64))}`);
+    }
+    const device = deps.store.touchDevice(account.id, query.deviceId, {
+      deviceType: query.deviceType,
+      userAgent: ctx.get('User-Agent') || null,
+      protocolVersion: query.protocolVersion,
+    });
+
+    const verdict = checkAccess(spec, device, query, query.protocolVersion, deps.config, deps.log);
+    if (!verdict.ok) return refuse(ctx, query, verdict);
+
+    let request = null;
+    if (spec.wbxmlBody && raw.length > 0 && !isMime(contentType)) {
+      try {
+        request = decode(raw);
+      } catch (err) {
+        if (!(err instanceof WbxmlError)) throw err;
+        deps.log.warn('malformed WBXML body', { cmd: query.cmd, device: query.deviceId, error: err.message });
+        // MS-ASCMD 2.2.2: Status 102 InvalidWBXML from 14.0; older versions get a plain 400.
+        const body = atLeast(query.protocolVersion, '14.0') ? statusBody(query.cmd, CommonStatus.InvalidWBXML) : null;
+        if (!body) throw new EasHttpError(400, `malformed WBXML: ${err.message}`);
+        return renderResult(ctx, { kind: 'wbxml', body });
+      }
+    }
+
+    // Aborted when the client goes away before the answer is written (long polls listen).
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!ctx.res.writableFinished) controller.abort();
+    };
+    ctx.res.once('close', onClose);
+    if (ctx.req.socket.destroyed) controller.abort();
+
+    const command: CommandContext = {
+      deps,
+      account,
+      device,
+      query,
+      version: query.protocolVersion,
+      request,
+      raw,
+      contentType,
+      signal: controller.signal,
+    };
+    try {
+      renderResult(ctx, await spec.handler(command));
+    } finally {
+      ctx.res.off('close', onClose);
+    }
+  };
+}

@@ -1,0 +1,38 @@
+// MS-ASHTTP 2.2.1.1.2.6 MS-ASProtocolVersion (or the base64 query's Protocol version byte):
+// honoured per request. A version we do not offer is refused with 400 and the list we do
+// offer, so the client re-reads OPTIONS and picks again (a guessed downgrade would make it
+// parse answers in a format it did not ask for).
+
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../commands/types.js';
+import { EasHttpError } from './errors.js';
+
+/** The comma list OPTIONS advertises, ascending (Android takes the last one it knows). */
+export const ADVERTISED_VERSIONS = PROTOCOL_VERSIONS.join(',');
+
+/**
+ * Version used when a POST carries no version at all (2.5-era clients and some probes):
+ * the oldest we speak, whose answers every newer client also reads.
+ */
+const DEFAULT_VERSION: ProtocolVersion = '12.1';
+
+export function parseProtocolVersion(raw: string | undefined | null): ProtocolVersion {
+  if (raw === undefined || raw === null || raw.trim() === '') return DEFAULT_VERSION;
+  const v = raw.trim();
+  const found = PROTOCOL_VERSIONS.find((p) => p === v);
+  if (!found) {
+    throw new EasHttpError(400, `unsupported MS-ASProtocolVersion "${v.slice(0, 16)}"`, {
+      'MS-ASProtocolVersions': ADVERTISED_VERSIONS,
+    });
+  }
+  return found;
+}
+
+/** Base64 query byte (121, 140, 141, 160, 161) to a version string. */
+export function versionFromByte(b: number): string {
+  return `${Math.floor(b / 10)}.${b % 10}`;
+}
+
+/** True when `v` is at least `min` ("14.1" >= "14.0"). */
+export function atLeast(v: ProtocolVersion, min: ProtocolVersion): boolean {
+  return Number(v) >= Number(min);
+}
