@@ -1,0 +1,208 @@
+// MS-ASCMD 2.2.1.10 ItemOperations: Fetch (a mail item by CollectionId+ServerId or LongId, an
+// attachment by AirSyncBase:FileReference) and EmptyFolderContents. Status values: 2.2.3.177.8.
+// Multipart responses: 2.2.1.10.1 (eas/model/multipart.ts). Move (conversations) is answered
+// as not supported.
+//
+// Isolation: an id of another account is looked up in the caller's own mailbox only, so it
+// answers exactly like an id that does not exist.
+
+import { StoreError } from '../../store/types.js';
+import type { Item } from '../../store/types.js';
+import { encode } from '../wbxml/encode.js';
+import { el } from '../wbxml/tree.js';
+import type { WbxmlElement } from '../wbxml/tree.js';
+import { emailProperties } from '../model/email.js';
+import { parseFolderId, parseServerId } from '../model/ids.js';
+import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart.js';
+import { OptionsError, parseItemOptions } from '../model/options.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+
+/** MS-ASCMD 2.2.3.177.8 */
+export const ItemOperationsStatus = {
+  Success: 1,
+  ProtocolError: 2,
+  ServerError: 3,
+  /** "The object was not found": our answer for a mail item that is not the caller's. */
+  ObjectNotFound: 6,
+  ByteRangeInvalid: 8,
+  StoreUnknown: 9,
+  /** "Attachment or attachment ID is invalid": a FileReference that is not the caller's. */
+  AttachmentInvalid: 15,
+  /** Common status ActionNotSupported (MS-ASCMD 2.2.2): conversation Move. */
+  ActionNotSupported: 156,
+} as const;
+
+export const itemOperations: CommandSpec = {
+  name: 'ItemOperations',
+  handler: handleItemOperations,
+  needsProvisioning: true,
+  wbxmlBody: true,
+};
+
+async function handleItemOperations(ctx: CommandContext): Promise<CommandResult> {
+  const req = ctx.request;
+  if (!req || req.tag !== 'ItemOperations:ItemOperations' || req.children.length === 0) {
+    return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
+  }
+
+  const responses: WbxmlElement[] = [];
+  for (const op of req.children) {
+    if (op.tag === 'ItemOperations:Fetch') responses.push(fetch(ctx, op));
+    else if (op.tag === 'ItemOperations:EmptyFolderContents') responses.push(emptyFolderContents(ctx, op));
+    else if (op.tag === 'ItemOperations:Move') responses.push(moveNotSupported(op));
+    else {
+      // An element that is no operation: the request is malformed as a whole.
+      return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
+    }
+  }
+
+  const body = el('ItemOperations:ItemOperations', [
+    el('ItemOperations:Status', ItemOperationsStatus.Success),
+    el('ItemOperations:Response', responses),
+  ]);
+  if (!ctx.query.acceptMultiPart) return { kind: 'wbxml', body };
+  const parts = extractParts(body);
+  return { kind: 'bytes', body: multipartBody(encode(body), parts), contentType: MULTIPART_CONTENT_TYPE };
+}
+
+// --- Fetch ---------------------------------------------------------------------------------
+
+function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+  const store = op.textOf('ItemOperations:Store')?.trim();
+  const fileReference = op.textOf('AirSyncBase:FileReference');
+  const serverId = op.textOf('AirSync:ServerId');
+  const longId = op.textOf('Search:LongId');
+  // Echo what identified the item, so the client can match answers to its requests.
+  const echo: WbxmlElement[] = [];
+  if (fileReference !== undefined) echo.push(el('AirSyncBase:FileReference', fileReference));
+  else if (serverId !== undefined) {
+    const collectionId = op.textOf('AirSync:CollectionId');
+    if (collectionId !== undefined) echo.push(el('AirSync:CollectionId', collectionId));
+    echo.push(el('AirSync:ServerId', serverId));
+  } else if (longId !== undefined) echo.push(el('Search:LongId', longId));
+
+  const failed = (status: number): WbxmlElement => el('ItemOperations:Fetch', [el('ItemOperations:Status', status), ...echo]);
+
+  if (store !== undefined && store.toLowerCase() !== 'mailbox') return failed(ItemOperationsStatus.StoreUnknown);
+  if (echo.length === 0) return failed(ItemOperationsStatus.ProtocolError);
+
+  const optionsEl = op.child('ItemOperations:Options');
+  if (fileReference !== undefined) return fetchAttachment(ctx, fileReference, optionsEl, echo, failed);
+
+  let options;
+  try {
+    options = parseItemOptions(optionsEl ? [optionsEl] : [], ctx.version);
+  } catch (err) {
+    if (err instanceof OptionsError) return failed(ItemOperationsStatus.ProtocolError);
+    throw err;
+  }
+  const item = serverId !== undefined ? itemByServerId(ctx, serverId, op.textOf('AirSync:CollectionId')) : itemByServerId(ctx, longId, undefined);
+  if (!item) return failed(ItemOperationsStatus.ObjectNotFound);
+
+  const { store: mailbox } = ctx.deps;
+  const properties = emailProperties(item, () => mailbox.getBody(ctx.account.id, item.id), options, ctx.version);
+  return el('ItemOperations:Fetch', [
+    el('ItemOperations:Status', ItemOperationsStatus.Success),
+    ...echo,
+    el('AirSync:Class', 'Email'),
+    el('ItemOperations:Properties', properties),
+  ]);
+}
+
+/**
+ * The caller's live item named by a ServerId (or a LongId, which for us is the same string).
+ * A CollectionId that disagrees with the ServerId's folder means "not found", not "guess".
+ */
+function itemByServerId(ctx: CommandContext, id: string | undefined, collectionId: string | undefined): Item | null {
+  const parsed = parseServerId(id);
+  if (!parsed) return null;
+  if (collectionId !== undefined && parseFolderId(collectionId) !== parsed.folderId) return null;
+  const item = ctx.deps.store.getItem(ctx.account.id, parsed.itemId);
+  if (!item || item.folderId !== parsed.folderId || item.deletedModseq !== null) return null;
+  return item;
+}
+
+/** "m-n", inclusive byte offsets (MS-ASCMD 2.2.3.144.1). */
+function parseRange(range: string): { start: number; end: number } | null {
+  const m = /^\s*(\d{1,15})-(\d{1,15})\s*$/.exec(range);
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  return start <= end ? { start, end } : null;
+}
+
+function fetchAttachment(
+  ctx: CommandContext,
+  fileReference: string,
+  optionsEl: WbxmlElement | undefined,
+  echo: WbxmlElement[],
+  failed: (status: number) => WbxmlElement,
+): WbxmlElement {
+  const att = ctx.deps.store.getAttachment(ctx.account.id, fileReference);
+  if (!att) return failed(ItemOperationsStatus.AttachmentInvalid);
+
+  const total = att.content.length;
+  const rangeText = optionsEl?.textOf('ItemOperations:Range');
+  let data = att.content;
+  let rangeEl: WbxmlElement | undefined;
+  // Range and Total only when the client asked for a range: iOS 10 fails on them otherwise.
+  if (rangeText !== undefined) {
+    const range = parseRange(rangeText);
+    if (!range || (range.start >= total && !(total === 0 && range.start === 0))) {
+      return failed(ItemOperationsStatus.ByteRangeInvalid);
+    }
+    const end = Math.min(range.end, Math.max(total - 1, 0));
+    data = att.content.subarray(range.start, total === 0 ? 0 : end + 1);
+    rangeEl = el('ItemOperations:Range', `${range.start}-${end}`);
+  }
+
+  return el('ItemOperations:Fetch', [
+    el('ItemOperations:Status', ItemOperationsStatus.Success),
+    ...echo,
+    el('ItemOperations:Properties', [
+      el('AirSyncBase:ContentType', att.contentType),
+      rangeEl,
+      rangeEl && el('ItemOperations:Total', total),
+      el('ItemOperations:Data', data.toString('base64')),
+    ]),
+  ]);
+}
+
+// --- EmptyFolderContents ------------------------------------------------------------------------
+
+function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+  const collectionText = op.textOf('AirSync:CollectionId');
+  const answer = (status: number): WbxmlElement =>
+    el('ItemOperations:EmptyFolderContents', [
+      el('ItemOperations:Status', status),
+      collectionText !== undefined && el('AirSync:CollectionId', collectionText),
+    ]);
+  if (collectionText === undefined) return answer(ItemOperationsStatus.ProtocolError);
+  const folderId = parseFolderId(collectionText);
+  const folder = folderId === null ? null : ctx.deps.store.getFolder(ctx.account.id, folderId);
+  if (!folder) return answer(ItemOperationsStatus.ObjectNotFound);
+
+  const deleteSubFolders = op.child('ItemOperations:Options')?.has('ItemOperations:DeleteSubFolders') ?? false;
+  // Origin null, not this device: the client learns the deletions from its next Sync, as it
+  // does after an Exchange EmptyFolderContents; skipping them would leave ghosts on the phone.
+  let removed: number;
+  try {
+    removed = ctx.deps.store.emptyFolder(ctx.account.id, folder.id, null, deleteSubFolders);
+  } catch (err) {
+    // Deleted by another device between the lookup and now.
+    if (err instanceof StoreError && err.code === 'no-such-folder') return answer(ItemOperationsStatus.ObjectNotFound);
+    throw err;
+  }
+  ctx.deps.log.info('EmptyFolderContents', { accountId: ctx.account.id, folderId: folder.id, removed, deleteSubFolders });
+  return answer(ItemOperationsStatus.Success);
+}
+
+// --- Move ----------------------------------------------------------------------------------
+
+function moveNotSupported(op: WbxmlElement): WbxmlElement {
+  const conversationId = op.child('ItemOperations:ConversationId');
+  return el('ItemOperations:Move', [
+    el('ItemOperations:Status', ItemOperationsStatus.ActionNotSupported),
+    conversationId,
+  ]);
+}

@@ -1,0 +1,129 @@
+// MS-ASEMAIL 2.2.2 (Email and Email2 classes) with MS-ASAIRS 2.2.2 (Body, BodyPart, Attachments,
+// NativeBodyType): the one place that maps a stored mail item to ApplicationData, and a client's
+// Sync Change back. Per-version rules: Categories, ConversationId/Index and Preview are 14.0+,
+// BodyPart 14.1+; everything else here exists from 12.0 on.
+
+import type { Flag, Item, MessageBody } from '../../store/types.js';
+import { el } from '../wbxml/tree.js';
+import type { WbxmlElement } from '../wbxml/tree.js';
+import type { ProtocolVersion } from '../commands/types.js';
+import type { ItemOptions } from './options.js';
+import { addressList, displayAddress, displayTo } from './addresses.js';
+import { attachmentsElement } from './attachments.js';
+import { bodyElement, bodyPartElement, nativeBodyType } from './body.js';
+import { conversationId, conversationIndex } from './conversation.js';
+import { flagElement, parseFlag } from './flag.js';
+
+/** MS-ASEMAIL 2.2.2.39 InternetCPID: we always send UTF-8. */
+const CPID_UTF8 = 65001;
+const CONTENT_CLASS = 'urn:content-classes:message';
+
+function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
+  return Number(version) >= Number(min);
+}
+
+/** Always YYYY-MM-DDTHH:MM:SS.sssZ (iOS shows the sync time for anything else). */
+function dateReceived(item: Item): string {
+  for (const v of [item.summary.date, item.receivedAt]) {
+    const ms = Date.parse(v);
+    if (!Number.isNaN(ms)) return new Date(ms).toISOString();
+  }
+  return new Date(0).toISOString();
+}
+
+/** Single-line string for a header-like field. */
+function line(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/** MS-ASEMAIL 2.2.2.50 MessageClass: S/MIME items are IPM.Note.SMIME[.MultipartSigned]. */
+export function messageClass(item: Item): string {
+  const types = item.attachments.map((a) => a.contentType.toLowerCase());
+  if (types.some((t) => /^application\/(x-)?pkcs7-mime\b/.test(t))) return 'IPM.Note.SMIME';
+  if (types.some((t) => /^application\/(x-)?pkcs7-signature\b/.test(t))) return 'IPM.Note.SMIME.MultipartSigned';
+  return 'IPM.Note';
+}
+
+function categoriesElement(categories: string[]): WbxmlElement {
+  return el(
+    'Email:Categories',
+    categories.map((c) => el('Email:Category', line(c))),
+  );
+}
+
+/**
+ * Children of AirSync:ApplicationData / ItemOperations:Properties / Search:Properties for a
+ * full item. The body is loaded once, only here.
+ */
+export function emailProperties(
+  item: Item,
+  loadBody: () => MessageBody | null,
+  options: ItemOptions,
+  version: ProtocolVersion,
+): WbxmlElement[] {
+  const s = item.summary;
+  const body = loadBody();
+  const attachmentTypes = item.attachments.map((a) => a.contentType);
+  const v14 = atLeast(version, '14.0');
+  const from = s.from[0];
+  const out: (WbxmlElement | undefined | false)[] = [
+    el('Email:To', addressList(s.to)),
+    s.cc.length > 0 && el('Email:Cc', addressList(s.cc)),
+    el('Email:From', from ? displayAddress(from) : ''),
+    el('Email:Subject', line(s.subject)),
+    s.replyTo.length > 0 && el('Email:ReplyTo', addressList(s.replyTo)),
+    el('Email:DateReceived', dateReceived(item)),
+    el('Email:DisplayTo', displayTo(s.to)),
+    el('Email:ThreadTopic', line(s.threadTopic ?? s.subject)),
+    el('Email:Importance', s.importance),
+    el('Email:Read', item.read ? '1' : '0'),
+    attachmentsElement(item.attachments),
+    bodyElement(body, s.preview, attachmentTypes, options, version),
+    ...(atLeast(version, '14.1') ? options.bodyPartPreferences.map((p) => bodyPartElement(body, s.preview, p)) : []),
+    el('Email:MessageClass', messageClass(item)),
+    el('Email:InternetCPID', CPID_UTF8),
+    flagElement(item.flag),
+    el('Email:ContentClass', CONTENT_CLASS),
+    el('AirSyncBase:NativeBodyType', nativeBodyType(body)),
+    v14 && el('Email2:ConversationId', conversationId(item)),
+    v14 && el('Email2:ConversationIndex', conversationIndex(item)),
+    v14 && item.categories.length > 0 && categoriesElement(item.categories),
+  ];
+  return out.filter((e): e is WbxmlElement => !!e);
+}
+
+/**
+ * What a Sync server Change carries for mail: the flags a user changes on another device.
+ * Flag and Categories are always present so that clearing them reaches the phone.
+ */
+export function emailChangeProperties(item: Item, version: ProtocolVersion): WbxmlElement[] {
+  const out: WbxmlElement[] = [el('Email:Read', item.read ? '1' : '0'), flagElement(item.flag)];
+  if (atLeast(version, '14.0')) out.push(categoriesElement(item.categories));
+  return out;
+}
+
+/**
+ * A client's Sync Change of a mail item: Read, Flag, Categories. Fields absent stay absent;
+ * unusable values (Read "7", Flag Status 9) are left out, so the stored item keeps its value.
+ */
+export function parseEmailChange(appData: WbxmlElement): { read?: boolean; flag?: Flag | null; categories?: string[] } {
+  const change: { read?: boolean; flag?: Flag | null; categories?: string[] } = {};
+  const read = appData.intOf('Email:Read');
+  if (read === 0 || read === 1) change.read = read === 1;
+  const flagEl = appData.child('Email:Flag');
+  if (flagEl) {
+    const flag = parseFlag(flagEl);
+    if (flag !== undefined) change.flag = flag;
+  }
+  // Categories is an Email element; accept it from Email2 too, as some clients misplace it.
+  const cats = appData.child('Email:Categories') ?? appData.child('Email2:Categories');
+  if (cats) {
+    const seen = new Set<string>();
+    for (const c of cats.all('Category')) {
+      const name = line(c.text ?? '');
+      if (name && !seen.has(name)) seen.add(name);
+    }
+    change.categories = [...seen];
+  }
+  return change;
+}

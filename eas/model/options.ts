@@ -1,0 +1,139 @@
+// MS-ASCMD 2.2.3.125 Options (Sync, ItemOperations, Search), MS-ASAIRS 2.2.2.12 BodyPreference and
+// 2.2.2.11 BodyPartPreference, MS-ASCMD 2.2.3.100 MIMESupport / 2.2.3.101 MIMETruncation /
+// 2.2.3.185 Truncation / 2.2.3.68 FilterType: what the client asked us to send of each item.
+
+import type { WbxmlElement } from '../wbxml/tree.js';
+import type { ProtocolVersion } from '../commands/types.js';
+
+export interface BodyPreference {
+  type: 1 | 2 | 3 | 4;
+  /** Bytes; null = the whole content. */
+  truncationSize: number | null;
+  allOrNone: boolean;
+  /** Characters of plain-text preview wanted (0–255); null = none (always null below 14.0). */
+  preview: number | null;
+}
+
+export interface ItemOptions {
+  /** AirSync:FilterType 0–8 (0 = all); see filterSince(). */
+  filterType: number;
+  bodyPreferences: BodyPreference[];
+  /** Always empty below 14.1. */
+  bodyPartPreferences: BodyPreference[];
+  /** 0 never MIME, 1 MIME for S/MIME items only, 2 MIME for all items. */
+  mimeSupport: 0 | 1 | 2;
+  /** MIMETruncation as a byte count (0 = nothing); null = not truncated. */
+  mimeTruncation: number | null;
+  /** 12.x AirSync:Truncation as a byte count (0 = nothing); null = not truncated. */
+  truncation: number | null /* 12.x AirSync:Truncation */;
+  /** AirSync:Conflict (0 client wins, 1 server wins); null when absent. */
+  conflict: number | null;
+  /** Every Class named by any of the Options blocks (Nine: "SMS" beside the mail block). */
+  classes: string[];
+}
+
+/** A value out of range in Options: the caller answers with its command's Status. */
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+/** MS-ASCMD 2.2.3.101 MIMETruncation codes → bytes (8 = no truncation). */
+const MIME_TRUNCATION_BYTES = [0, 4096, 5120, 7168, 10240, 20480, 51200, 102400] as const;
+/** MS-ASCMD 2.2.3.185 Truncation codes → bytes (9 = no truncation). */
+const TRUNCATION_BYTES = [0, 512, 1024, 2048, 5120, 10240, 20480, 51200, 102400] as const;
+const MAX_TRUNCATION_SIZE = 4_294_967_295;
+
+/** Days back per FilterType 1–7 (MS-ASCMD 2.2.3.68.2); 0 and 8 have no date cutoff. */
+// Months are rounded up (31/93/186 days) so the window never hides mail the user expects to see.
+const FILTER_DAYS: Record<number, number> = { 1: 1, 2: 3, 3: 7, 4: 14, 5: 31, 6: 93, 7: 186 };
+
+export function defaultItemOptions(): ItemOptions {
+  return {
+    filterType: 0,
+    bodyPreferences: [],
+    bodyPartPreferences: [],
+    mimeSupport: 0,
+    mimeTruncation: null,
+    truncation: null,
+    conflict: null,
+    classes: [],
+  };
+}
+
+function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
+  return Number(version) >= Number(min);
+}
+
+/** Integer child in [min, max], or undefined when absent; OptionsError otherwise. */
+function intIn(parent: WbxmlElement, selector: string, min: number, max: number): number | undefined {
+  const v = parent.intOf(selector);
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new OptionsError(`${parent.name}/${selector}: "${parent.textOf(selector) ?? ''}" is not in ${min}..${max}`);
+  }
+  return v;
+}
+
+function parsePreference(pref: WbxmlElement, version: ProtocolVersion, previewAllowed: boolean): BodyPreference {
+  const type = intIn(pref, 'AirSyncBase:Type', 1, 4);
+  if (type === undefined) throw new OptionsError(`${pref.name} without Type`);
+  const truncationSize = intIn(pref, 'AirSyncBase:TruncationSize', 0, MAX_TRUNCATION_SIZE) ?? null;
+  const allOrNone = (intIn(pref, 'AirSyncBase:AllOrNone', 0, 1) ?? 0) === 1;
+  const preview = intIn(pref, 'AirSyncBase:Preview', 0, 255);
+  return {
+    type: type as BodyPreference['type'],
+    truncationSize,
+    // MS-ASAIRS 2.2.2.3.2: AllOrNone is ignored without TruncationSize.
+    allOrNone: allOrNone && truncationSize !== null,
+    preview: previewAllowed && atLeast(version, '14.0') && preview !== undefined ? preview : null,
+  };
+}
+
+/** Picks the block for mail: Class Email, else the first without a Class, else none. */
+function mailBlock(options: WbxmlElement[]): WbxmlElement | undefined {
+  const classOf = (o: WbxmlElement): string | undefined => o.textOf('AirSync:Class')?.trim();
+  return options.find((o) => classOf(o) === 'Email') ?? options.find((o) => !classOf(o));
+}
+
+export function parseItemOptions(options: WbxmlElement[], version: ProtocolVersion): ItemOptions {
+  const result = defaultItemOptions();
+  for (const o of options) {
+    const cls = o.textOf('AirSync:Class')?.trim();
+    if (cls && !result.classes.includes(cls)) result.classes.push(cls);
+  }
+  const block = mailBlock(options);
+  if (!block) return result;
+
+  result.filterType = intIn(block, 'AirSync:FilterType', 0, 8) ?? 0;
+  result.conflict = intIn(block, 'AirSync:Conflict', 0, 2) ?? null;
+  result.mimeSupport = (intIn(block, 'AirSync:MIMESupport', 0, 2) ?? 0) as ItemOptions['mimeSupport'];
+  const mimeTruncation = intIn(block, 'AirSync:MIMETruncation', 0, 8);
+  result.mimeTruncation = mimeTruncation === undefined || mimeTruncation === 8 ? null : MIME_TRUNCATION_BYTES[mimeTruncation] ?? null;
+  const truncation = intIn(block, 'AirSync:Truncation', 0, 9);
+  result.truncation = truncation === undefined || truncation === 9 ? null : TRUNCATION_BYTES[truncation] ?? null;
+
+  const seen = new Set<number>();
+  for (const pref of block.all('AirSyncBase:BodyPreference')) {
+    const p = parsePreference(pref, version, true);
+    // MS-ASAIRS 2.2.2.12: one BodyPreference per Type; a repeat is ignored rather than refused.
+    if (seen.has(p.type)) continue;
+    seen.add(p.type);
+    result.bodyPreferences.push(p);
+  }
+  if (atLeast(version, '14.1')) {
+    for (const pref of block.all('AirSyncBase:BodyPartPreference')) {
+      result.bodyPartPreferences.push(parsePreference(pref, version, true));
+    }
+  }
+  return result;
+}
+
+/** FilterType → the ISO time before which mail is out of the window; null = no cutoff. */
+export function filterSince(filterType: number, now: Date): string | null {
+  const days = FILTER_DAYS[filterType];
+  if (days === undefined) return null;
+  return new Date(now.getTime() - days * 86_400_000).toISOString();
+}
