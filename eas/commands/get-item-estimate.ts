@@ -1,0 +1,90 @@
+// MS-ASCMD 2.2.1.9 GetItemEstimate: how many changes the next Sync of each collection would
+// bring, counted from the cursor of the SyncKey the client holds (SYNC.md) with the same
+// rules as Sync (own changes skipped, FilterType window). Status 2.2.3.177.7.
+// 14.0+: Collection{airsync:SyncKey, CollectionId, airsync:Options}; 12.1: Collection{Class,
+// CollectionId, airsync:FilterType, airsync:SyncKey}; both read in any order.
+
+import { el, type WbxmlElement } from '../wbxml/tree.js';
+import { parseFolderId } from '../model/ids.js';
+import { filterSince, OptionsError, parseItemOptions } from '../model/options.js';
+import { resolveSyncKey } from '../sync/state.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+
+const EstimateStatus = {
+  Success: 1,
+  InvalidCollection: 2,
+  /** SyncKey 0, or no Sync yet: the client must Sync the collection first. */
+  NotPrimed: 3,
+  InvalidSyncKey: 4,
+} as const;
+
+/** MS-ASCMD 2.2.2 common status (14.0+) for a body that is not a GetItemEstimate request. */
+const INVALID_XML = 103;
+
+export const getItemEstimate: CommandSpec = {
+  name: 'GetItemEstimate',
+  handler: handleGetItemEstimate,
+  needsProvisioning: true,
+  wbxmlBody: true,
+};
+
+async function handleGetItemEstimate(ctx: CommandContext): Promise<CommandResult> {
+  const collections = ctx.request?.tag === 'GetItemEstimate:GetItemEstimate'
+    ? ctx.request.child('GetItemEstimate:Collections')?.all('GetItemEstimate:Collection') ?? []
+    : [];
+  if (collections.length === 0) {
+    const status = Number(ctx.version) >= 14 ? INVALID_XML : EstimateStatus.InvalidCollection;
+    return { kind: 'wbxml', body: el('GetItemEstimate:GetItemEstimate', [el('GetItemEstimate:Status', status)]) };
+  }
+  const now = new Date();
+  return {
+    kind: 'wbxml',
+    body: el('GetItemEstimate:GetItemEstimate', collections.map((c) => estimateOne(ctx, c, now))),
+  };
+}
+
+function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElement {
+  const { store } = ctx.deps;
+  const collectionId = c.textOf('GetItemEstimate:CollectionId')?.trim() ?? '';
+  const respond = (status: number, estimate?: number) =>
+    el('GetItemEstimate:Response', [
+      el('GetItemEstimate:Status', status),
+      el('GetItemEstimate:Collection', [
+        el('GetItemEstimate:CollectionId', collectionId),
+        estimate !== undefined && el('GetItemEstimate:Estimate', estimate),
+      ]),
+    ]);
+
+  const folderId = parseFolderId(collectionId);
+  const folder = folderId === null ? null : store.getFolder(ctx.account.id, folderId);
+  if (!folder) return respond(EstimateStatus.InvalidCollection);
+
+  const syncKey = c.textOf('AirSync:SyncKey')?.trim() ?? '';
+  if (syncKey === '' || syncKey === '0') return respond(EstimateStatus.NotPrimed);
+  const key = resolveSyncKey(store, ctx.device.id, folder.id, syncKey);
+  if (key.kind === 'invalid') {
+    // No state at all for the collection: it was never synced, not a wrong key.
+    return respond(store.latestSyncState(ctx.device.id, folder.id) ? EstimateStatus.InvalidSyncKey : EstimateStatus.NotPrimed);
+  }
+  if (key.kind === 'initial') return respond(EstimateStatus.NotPrimed);
+
+  let filterType = key.record.options?.filterType ?? key.state.filterType;
+  const options = c.all('AirSync:Options');
+  const legacyFilter = c.intOf('AirSync:FilterType');
+  try {
+    if (options.length > 0) filterType = parseItemOptions(options, ctx.version).filterType;
+    else if (legacyFilter !== undefined && !Number.isNaN(legacyFilter)) filterType = legacyFilter;
+  } catch (err) {
+    if (!(err instanceof OptionsError)) throw err;
+    return respond(EstimateStatus.InvalidCollection);
+  }
+
+  const estimate = store.countChanges({
+    accountId: ctx.account.id,
+    folderId: folder.id,
+    deviceRowId: ctx.device.id,
+    cursor: key.state.cursor,
+    since: filterSince(filterType, now),
+  });
+  return respond(EstimateStatus.Success, estimate);
+}

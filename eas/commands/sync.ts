@@ -1,0 +1,133 @@
+// MS-ASCMD 2.2.1.21 Sync (with 2.2.1.21.1/2 empty request and response, 2.2.3.131 Partial,
+// 2.2.3.198 Wait / 2.2.3.88.2 HeartbeatInterval). The parts live in eas/sync/: request.ts
+// parses, collection.ts resolves keys and computes, apply.ts applies client commands,
+// render.ts writes the answer. This file puts them in order and handles the long poll
+// (PUSH.md rule 7). Model: shared/design/SYNC.md.
+
+import { el, type WbxmlElement } from '../wbxml/tree.js';
+import { parseSyncRequest, SyncRequestError, type SyncRequest } from '../sync/request.js';
+import { completeRequest, SyncRequestCache, type CachedSyncRequest } from '../sync/request-cache.js';
+import { syncCollection, type CollectionOutcome } from '../sync/collection.js';
+import { renderCollection } from '../sync/render.js';
+import { decideWait } from '../sync/wait.js';
+import { SyncStatus } from '../sync/status.js';
+import { pendingFolders } from '../push/pending.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+
+export function createSyncCommand(cache: SyncRequestCache = new SyncRequestCache()): CommandSpec {
+  return {
+    name: 'Sync',
+    handler: (ctx) => handleSync(ctx, cache),
+    needsProvisioning: true,
+    wbxmlBody: true,
+  };
+}
+
+/** The command table's entry; its cache is keyed by store, so one instance serves every app. */
+export const sync: CommandSpec = createSyncCommand();
+
+function statusOnly(status: number, extra: WbxmlElement[] = []): CommandResult {
+  return { kind: 'wbxml', body: el('AirSync:Sync', [el('AirSync:Status', status), ...extra]) };
+}
+
+async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise<CommandResult> {
+  const { store } = ctx.deps;
+  let sent: SyncRequest | null = null;
+  if (ctx.request) {
+    try {
+      sent = parseSyncRequest(ctx.request);
+    } catch (err) {
+      if (err instanceof SyncRequestError) {
+        ctx.deps.log.info('sync: malformed request', { device: ctx.device.deviceId, error: err.message });
+        return statusOnly(err.status);
+      }
+      throw err;
+    }
+  }
+  const request = completeRequest(sent, cache.get(store, ctx.device.id), (folderId) =>
+    store.latestSyncState(ctx.device.id, folderId)?.syncKey ?? null,
+  );
+  if (!request || request.collections.length === 0) return statusOnly(SyncStatus.IncompleteRequest);
+
+  const wait = decideWait(request.wait, request.heartbeatInterval, ctx.deps.config.push);
+  if (wait.kind === 'error') {
+    return statusOnly(wait.status, wait.limit === null ? [] : [el('AirSync:Limit', wait.limit)]);
+  }
+  cache.set(store, ctx.device.id, request);
+
+  let outcomes = await computeAll(ctx, request);
+  if (outcomes.some((o) => !o.quiet) || wait.kind !== 'park') return answer(ctx, outcomes);
+
+  // Nothing to say yet: park until an add lands in one of the collections (PUSH.md rule 7).
+  advanceQuiet(ctx, outcomes);
+  const watched = outcomes.flatMap((o) => (o.watch ? [o.watch.folderId] : []));
+  if (watched.length === 0) return { kind: 'empty' };
+  const parked = await ctx.deps.push.park({
+    kind: 'sync',
+    account: ctx.account,
+    device: ctx.device,
+    folderIds: watched,
+    heartbeatSeconds: wait.seconds,
+    signal: ctx.signal,
+    pending: pendingFolders(store, ctx.account.id, ctx.device.id, watched),
+  });
+  if (parked.folderIds.length === 0 || ctx.signal.aborted) return { kind: 'empty' };
+  // Woken (or expired with changes pending): the same request, computed again. No client
+  // command was in it (else it would not have been quiet), so nothing is applied twice.
+  outcomes = await computeAll(ctx, request);
+  return answer(ctx, outcomes);
+}
+
+async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Promise<CollectionOutcome[]> {
+  const budget = { remaining: request.windowSize };
+  const now = new Date();
+  const out: CollectionOutcome[] = [];
+  for (const collection of request.collections) {
+    try {
+      out.push(await syncCollection(ctx, collection, budget, now));
+    } catch (err) {
+      // A fault in one collection answers Status 5 there; the others still sync.
+      ctx.deps.log.error('sync: collection failed', { collectionId: collection.collectionId, error: String(err) });
+      out.push({
+        result: {
+          syncKey: collection.syncKey,
+          collectionId: collection.collectionId,
+          className: collection.className,
+          status: SyncStatus.ServerError,
+          moreAvailable: false,
+          changes: [],
+          outcomes: [],
+          options: null,
+          folder: null,
+        },
+        save: null,
+        quiet: false,
+        advance: null,
+        watch: null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * 2.2.1.21.2: when nothing changed anywhere the answer is an empty 200 and no key moves;
+ * never `<Sync><Collections/></Sync>` (CLIENTS.md: iOS crashes on it).
+ */
+function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): CommandResult {
+  if (outcomes.every((o) => o.quiet)) {
+    advanceQuiet(ctx, outcomes);
+    return { kind: 'empty' };
+  }
+  for (const o of outcomes) if (o.save) ctx.deps.store.saveSyncState(o.save);
+  const render = { store: ctx.deps.store, account: ctx.account, version: ctx.version, log: ctx.deps.log };
+  return {
+    kind: 'wbxml',
+    body: el('AirSync:Sync', [el('AirSync:Collections', outcomes.map((o) => renderCollection(o.result, render)))]),
+  };
+}
+
+/** Quiet collections keep their key but move its cursor past what the device need not hear. */
+function advanceQuiet(ctx: CommandContext, outcomes: CollectionOutcome[]): void {
+  for (const o of outcomes) if (o.advance) ctx.deps.store.saveSyncState(o.advance);
+}

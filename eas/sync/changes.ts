@@ -1,0 +1,36 @@
+// SYNC.md "A device's position is a cursor": the server changes for one collection since the
+// cursor of the key the client sent, at most one window of them. The store orders them,
+// skips this device's own changes and says where the device stands afterwards.
+
+import type { ChangesPage, Cursor, Store } from '../../store/types.js';
+import { filterSince } from '../model/options.js';
+
+export interface ChangesRequest {
+  store: Store;
+  accountId: number;
+  folderId: number;
+  deviceRowId: number;
+  cursor: Cursor;
+  filterType: number;
+  /** Changes allowed in this answer (collection WindowSize within the request's overall one). */
+  limit: number;
+  getChanges: boolean;
+  now: Date;
+}
+
+export function computeChanges(req: ChangesRequest): ChangesPage {
+  // GetChanges false: nothing is sent, so the cursor must not move past anything unsent.
+  if (!req.getChanges) return { changes: [], next: req.cursor, more: false };
+  const query = {
+    accountId: req.accountId,
+    folderId: req.folderId,
+    deviceRowId: req.deviceRowId,
+    cursor: req.cursor,
+    since: filterSince(req.filterType, req.now),
+  };
+  if (req.limit <= 0) {
+    // The request's overall WindowSize is spent: stay put, and say whether more waits.
+    return { changes: [], next: req.cursor, more: req.store.countChanges(query) > 0 };
+  }
+  return req.store.changes({ ...query, limit: req.limit });
+}

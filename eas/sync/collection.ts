@@ -1,0 +1,168 @@
+// MS-ASCMD 2.2.1.21 Sync, one collection: resolve the SyncKey (SYNC.md: N, N-1 or invalid),
+// settle the Options (sticky; a changed FilterType starts over), apply or replay the client's
+// commands, compute the server changes, and describe the state to save. Saving is left to
+// the caller: a request whose every collection is quiet answers an empty 200 and must not
+// move any key (the client keeps the one it has).
+
+import type { Cursor, Folder, SyncState } from '../../store/types.js';
+import type { CommandContext } from '../commands/types.js';
+import { OptionsError, parseItemOptions, type ItemOptions } from '../model/options.js';
+import type { SyncCollectionRequest } from './request.js';
+import { applyClientCommands } from './apply.js';
+import { computeChanges } from './changes.js';
+import type { CollectionResult } from './render.js';
+import { encodeRecord, resolveSyncKey, type Outcome } from './state.js';
+import { SyncStatus } from './status.js';
+
+export interface CollectionOutcome {
+  result: CollectionResult;
+  /** The state to save when the response is sent with a body; null on errors. */
+  save: SyncState | null;
+  /** Nothing to tell the client: no changes, no responses, not an initial sync. */
+  quiet: boolean;
+  /**
+   * For a quiet answer: the client's own key N saved again with the cursor moved past what
+   * it need not hear (its own writes, mail outside the FilterType). Without it a device whose
+   * first answer after SyncKey 0 was empty would keep the initial cursor, and the store sends
+   * everything from the initial cursor, the device's own later writes included.
+   */
+  advance: SyncState | null;
+  /** For Sync with Wait: the folder and the cursor of the key the client holds. */
+  watch: { folderId: number; cursor: Cursor } | null;
+}
+
+const INITIAL_CURSOR: Cursor = { modseq: 0, itemId: 0 };
+
+export interface Budget {
+  /** Changes still allowed by the request's overall WindowSize; null = no overall limit. */
+  remaining: number | null;
+}
+
+export async function syncCollection(
+  ctx: CommandContext,
+  req: SyncCollectionRequest,
+  budget: Budget,
+  now: Date,
+): Promise<CollectionOutcome> {
+  const { store } = ctx.deps;
+  const fail = (status: number, syncKey = req.syncKey, folder: Folder | null = null): CollectionOutcome => ({
+    result: base(req, syncKey, status, folder),
+    save: null,
+    quiet: false,
+    advance: null,
+    watch: null,
+  });
+
+  if (req.error !== null) return fail(req.error);
+  const folder = req.folderId === null ? null : store.getFolder(ctx.account.id, req.folderId);
+  // CLIENTS.md: an unknown folder is Status 12 (FolderSync), never 8 (iPhone loops on 8).
+  if (!folder) return fail(SyncStatus.HierarchyChanged);
+
+  const key = resolveSyncKey(store, ctx.device.id, folder.id, req.syncKey);
+  if (key.kind === 'invalid') return fail(SyncStatus.InvalidSyncKey, '0', folder);
+
+  let sent: ItemOptions | null = null;
+  try {
+    if (req.options.length > 0) sent = parseItemOptions(req.options, ctx.version);
+  } catch (err) {
+    if (err instanceof OptionsError) return fail(SyncStatus.ProtocolError, req.syncKey, folder);
+    throw err;
+  }
+  const record = key.kind === 'initial' ? null : key.record;
+  // Sticky options (2.2.3.125.6): what this request sent, else what the state holds.
+  const recorded = sent ?? record?.options ?? null;
+  const options = recorded ?? parseItemOptions([], ctx.version);
+
+  if (key.kind === 'initial') {
+    store.resetSyncState(ctx.device.id, folder.id);
+    const save: SyncState = {
+      deviceRowId: ctx.device.id,
+      collectionId: folder.id,
+      syncKey: key.nextKey,
+      cursor: INITIAL_CURSOR,
+      filterType: options.filterType,
+      replay: encodeRecord({ v: 1, options: recorded, outcomes: [] }),
+    };
+    // Saved at once: a key-0 answer is never empty, so this state is always handed out.
+    store.saveSyncState(save);
+    return {
+      result: { ...base(req, String(key.nextKey), SyncStatus.Success, folder), options },
+      save: null,
+      quiet: false,
+      advance: null,
+      watch: null,
+    };
+  }
+
+  // SYNC.md: FilterType is part of the state; a different window means starting over.
+  if (sent && record?.options && sent.filterType !== record.options.filterType) {
+    return fail(SyncStatus.InvalidSyncKey, '0', folder);
+  }
+
+  const outcomes: Outcome[] =
+    key.kind === 'current'
+      ? await applyClientCommands(
+          { deps: ctx.deps, account: ctx.account, device: ctx.device, folder, version: ctx.version, deletesAsMoves: req.deletesAsMoves },
+          req.commands,
+        )
+      : key.answered.outcomes;
+
+  const getChanges = req.getChanges ?? true;
+  const limit = budget.remaining === null ? req.windowSize : Math.min(req.windowSize, budget.remaining);
+  const page = computeChanges({
+    store,
+    accountId: ctx.account.id,
+    folderId: folder.id,
+    deviceRowId: ctx.device.id,
+    cursor: key.state.cursor,
+    filterType: options.filterType,
+    limit,
+    getChanges,
+    now,
+  });
+  if (budget.remaining !== null) budget.remaining = Math.max(0, budget.remaining - page.changes.length);
+
+  const quiet = page.changes.length === 0 && !page.more && outcomes.length === 0 && req.commands.length === 0;
+  const save: SyncState = {
+    deviceRowId: ctx.device.id,
+    collectionId: folder.id,
+    syncKey: key.nextKey,
+    cursor: page.next,
+    filterType: options.filterType,
+    replay: encodeRecord({ v: 1, options: recorded, outcomes }),
+  };
+  return {
+    result: {
+      ...base(req, String(key.nextKey), SyncStatus.Success, folder),
+      moreAvailable: page.more,
+      changes: page.changes,
+      outcomes,
+      options,
+    },
+    save,
+    quiet,
+    advance:
+      quiet && key.kind === 'current' && !sameCursor(page.next, key.state.cursor)
+        ? { ...key.state, cursor: page.next }
+        : null,
+    watch: getChanges ? { folderId: folder.id, cursor: key.state.cursor } : null,
+  };
+}
+
+function sameCursor(a: Cursor, b: Cursor): boolean {
+  return a.modseq === b.modseq && a.itemId === b.itemId;
+}
+
+function base(req: SyncCollectionRequest, syncKey: string, status: number, folder: Folder | null): CollectionResult {
+  return {
+    syncKey,
+    collectionId: req.collectionId,
+    className: req.className,
+    status,
+    moreAvailable: false,
+    changes: [],
+    outcomes: [],
+    options: null,
+    folder,
+  };
+}

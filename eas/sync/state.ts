@@ -1,0 +1,81 @@
+// SYNC.md "Retries, the classic trap": which state a SyncKey names, and what a state records.
+// A state row is N (latest) or N-1 (kept for a retry). Its `replay` column holds this
+// module's record: the client-command outcomes of the request that produced the key (so a
+// retry answers them again without applying anything twice) and the sticky Options in force
+// (MS-ASCMD 2.2.3.125.6: a request without Options uses the previous ones).
+
+import type { Store, SyncState } from '../../store/types.js';
+import type { ItemOptions } from '../model/options.js';
+
+/** What happened to one client command; rendered into <Responses> now and on every retry. */
+export type Outcome =
+  | { op: 'add'; clientId: string; serverId: string | null; status: number }
+  | { op: 'change'; serverId: string; status: number }
+  | { op: 'delete'; serverId: string; status: number }
+  /** Fetch changes nothing: it is answered again from the store on a retry. */
+  | { op: 'fetch'; serverId: string };
+
+export interface StateRecord {
+  v: 1;
+  /** Null until the client has sent Options for this collection. */
+  options: ItemOptions | null;
+  outcomes: Outcome[];
+}
+
+export const EMPTY_RECORD: StateRecord = { v: 1, options: null, outcomes: [] };
+
+export function encodeRecord(record: StateRecord): string {
+  return JSON.stringify(record);
+}
+
+/** Lenient: a row written by an older version (or damaged) reads as "nothing recorded". */
+export function decodeRecord(replay: string | null): StateRecord {
+  if (!replay) return EMPTY_RECORD;
+  try {
+    const parsed = JSON.parse(replay) as Partial<StateRecord> | null;
+    if (!parsed || parsed.v !== 1) return EMPTY_RECORD;
+    return {
+      v: 1,
+      options: parsed.options ?? null,
+      outcomes: Array.isArray(parsed.outcomes) ? parsed.outcomes : [],
+    };
+  } catch {
+    return EMPTY_RECORD;
+  }
+}
+
+export type KeyResolution =
+  /** SyncKey 0: start over. Keys keep rising across resets so a stale key never matches. */
+  | { kind: 'initial'; nextKey: number }
+  /** The latest key N: apply the client's commands, answer N+1. */
+  | { kind: 'current'; state: SyncState; record: StateRecord; nextKey: number }
+  /**
+   * N-1: the client never got answer N. Replay N's outcomes, recompute changes from N-1's
+   * cursor, and answer with key N again.
+   */
+  | { kind: 'retry'; state: SyncState; record: StateRecord; answered: StateRecord; nextKey: number }
+  /** Anything else: Status 3. */
+  | { kind: 'invalid' };
+
+const KEY = /^\d{1,15}$/;
+
+export function resolveSyncKey(store: Store, deviceRowId: number, folderId: number, syncKey: string): KeyResolution {
+  if (!KEY.test(syncKey)) return { kind: 'invalid' };
+  const key = Number(syncKey);
+  const latest = store.latestSyncState(deviceRowId, folderId);
+  if (key === 0) return { kind: 'initial', nextKey: (latest?.syncKey ?? 0) + 1 };
+  if (!latest) return { kind: 'invalid' };
+  const state = latest.syncKey === key ? latest : store.getSyncState(deviceRowId, folderId, key);
+  // Only N and N-1 are answerable; an older row the store has not dropped yet is not.
+  if (!state || (state.syncKey !== latest.syncKey && latest.syncKey !== key + 1)) return { kind: 'invalid' };
+  if (state.syncKey === latest.syncKey) {
+    return { kind: 'current', state, record: decodeRecord(state.replay), nextKey: key + 1 };
+  }
+  return {
+    kind: 'retry',
+    state,
+    record: decodeRecord(state.replay),
+    answered: decodeRecord(latest.replay),
+    nextKey: latest.syncKey,
+  };
+}

@@ -1,0 +1,110 @@
+// Runs the Sync, GetItemEstimate and MoveItems handlers over a real store, the real MIME
+// parser and the real push registry, without HTTP: for the state machine's own tests.
+// The acceptance tests over real sockets (swaks + EAS client) are in e2e.test.ts.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandContext, CommandResult, CommandSpec, EasDeps, Logger, ProtocolVersion, PushConfig } from '../../eas/commands/types.js';
+import { createPushRegistry } from '../../eas/push/registry.js';
+import type { WbxmlElement } from '../../eas/wbxml/tree.js';
+import { parseMessage } from '../../plugin/parse.js';
+import { FolderType, openStore, type Account, type Device, type Store } from '../../store/index.js';
+
+export const quietLog: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export interface World {
+  store: Store;
+  deps: EasDeps;
+  alice: Account;
+  inbox: string;
+  drafts: string;
+  trash: string;
+  deviceA: Device;
+  deviceB: Device;
+  /** Delivers a message to alice's Inbox through the store, as the SMTP hook does. */
+  deliver(subject: string, body?: string, extraHeaders?: string): Promise<void>;
+  run(
+    spec: CommandSpec,
+    device: Device,
+    request: WbxmlElement | null,
+    opts?: { version?: ProtocolVersion; signal?: AbortSignal },
+  ): Promise<CommandResult>;
+}
+
+export async function createWorld(
+  t: { teardown(fn: () => void | Promise<void>): void },
+  push: Partial<PushConfig> = {},
+): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-sync-'));
+  const store = openStore(join(dir, 'mail.sqlite'));
+  const config: PushConfig = { heartbeatMin: 1, heartbeatMax: 3540, maxPingFolders: 300, pushOn: 'adds', maxParkedPerAccount: 10, ...push };
+  const registry = createPushRegistry({ config, log: quietLog, feed: store.feed });
+  t.teardown(async () => {
+    await registry.shutdown();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const deps: EasDeps = {
+    store,
+    config: { push: config, enforceProvisioning: false, maxRequestBytes: 1 << 20, serverName: 'test' },
+    log: quietLog,
+    parse: (raw) => parseMessage(raw),
+    deliverLocal: async () => {},
+    relay: null,
+    push: registry,
+  };
+  const alice = store.createAccount('alice@example.com', 'secret-password', 'Alice');
+  const seen = { deviceType: 'TestDevice', userAgent: null, protocolVersion: '16.1' };
+  const folderId = (type: number) => String(store.folderByType(alice.id, type)!.id);
+  let n = 0;
+  return {
+    store,
+    deps,
+    alice,
+    inbox: folderId(FolderType.Inbox),
+    drafts: folderId(FolderType.Drafts),
+    trash: folderId(FolderType.DeletedItems),
+    deviceA: store.touchDevice(alice.id, 'DEVICEA', seen),
+    deviceB: store.touchDevice(alice.id, 'DEVICEB', seen),
+    async deliver(subject, body = `Body of ${subject}`, extraHeaders = '') {
+      n++;
+      const raw = Buffer.from(
+        `From: Bob <bob@example.org>\r\nTo: Alice <alice@example.com>\r\nSubject: ${subject}\r\n` +
+          `Date: Mon, 3 Feb 2025 10:00:${String(n % 60).padStart(2, '0')} +0000\r\nMessage-ID: <m${n}.${Date.now()}@example.org>\r\n` +
+          `${extraHeaders}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
+      );
+      store.deliver([{ accountId: alice.id, raw }], await parseMessage(raw));
+    },
+    run(spec, device, request, opts = {}) {
+      const version = opts.version ?? '16.1';
+      const ctx: CommandContext = {
+        deps,
+        account: alice,
+        device: store.getDevice(alice.id, device.deviceId) ?? device,
+        query: {
+          cmd: spec.name,
+          user: alice.address,
+          deviceId: device.deviceId,
+          deviceType: device.deviceType,
+          params: {},
+          protocolVersion: version,
+          policyKey: null,
+          saveInSent: false,
+          acceptMultiPart: false,
+        },
+        version,
+        request,
+        raw: Buffer.alloc(0),
+        contentType: 'application/vnd.ms-sync.wbxml',
+        signal: opts.signal ?? new AbortController().signal,
+      };
+      return spec.handler(ctx);
+    },
+  };
+}
+
+export function bodyOf(result: CommandResult): WbxmlElement {
+  if (result.kind !== 'wbxml') throw new Error(`expected a WBXML answer, got ${result.kind}`);
+  return result.body;
+}
