@@ -1,0 +1,90 @@
+// MS-ASCMD 2.2.1.16 Search, store "Mailbox": which items of the authenticated account match.
+// FreeText goes to the store's full-text index (subject, from, to, cc, body); the other
+// conditions filter its answer. Every lookup is scoped to the account, so another account's
+// folders and messages can neither match nor be named.
+
+import type { Item, Store } from '../../store/types.js';
+import { conversationId } from '../model/conversation.js';
+import { parseFolderId } from '../model/ids.js';
+import { SearchRequestError, type MailboxQuery } from './search-request.js';
+
+/** When conditions other than FreeText and one folder apply, at most this many candidates are read. */
+const FILTER_CANDIDATES = 5000;
+
+export interface MailboxMatch {
+  total: number;
+  items: Item[];
+}
+
+/** The folders searched: the named ones (and their subfolders with DeepTraversal), or all. */
+function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boolean): Set<number> | null {
+  if (q.collectionIds.length === 0) return null;
+  const folders = store.listFolders(accountId);
+  const scope = new Set<number>();
+  for (const raw of q.collectionIds) {
+    const id = parseFolderId(raw);
+    if (id === null) throw new SearchRequestError(`CollectionId "${raw}" is not a folder id`);
+    // A folder of another account is not in this list: it matches nothing, like a missing one.
+    if (folders.some((f) => f.id === id)) scope.add(id);
+  }
+  if (deep) {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const f of folders) {
+        if (f.parentId !== null && scope.has(f.parentId) && !scope.has(f.id)) {
+          scope.add(f.id);
+          grew = true;
+        }
+      }
+    }
+  }
+  return scope;
+}
+
+/** The time email:DateReceived shows (eas/model/email.ts): the Date header, else arrival. */
+function receivedMs(item: Item): number {
+  const d = Date.parse(item.summary.date);
+  return Number.isNaN(d) ? Date.parse(item.receivedAt) : d;
+}
+
+export function searchMailbox(
+  store: Store,
+  accountId: number,
+  q: MailboxQuery,
+  range: { start: number; end: number },
+  deep: boolean,
+): MailboxMatch {
+  if (q.classes.length > 0 && !q.classes.some((c) => c.toLowerCase() === 'email')) return { total: 0, items: [] };
+  const scope = folderScope(store, accountId, q, deep);
+  if (scope && scope.size === 0) return { total: 0, items: [] };
+  const text = q.freeText?.trim() ?? '';
+  const single = scope && scope.size === 1 ? [...scope][0]! : undefined;
+  const simple = q.conversationId === null && q.after === null && q.before === null && (scope === null || single !== undefined);
+
+  if (text && simple) {
+    const r = store.search({ accountId, text, folderId: single, rangeStart: range.start, rangeEnd: range.end });
+    return { total: r.total, items: r.items };
+  }
+
+  let candidates: Item[];
+  if (text) {
+    candidates = store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 }).items;
+  } else if (q.conversationId !== null || q.after !== null || q.before !== null) {
+    const folders = scope ? [...scope] : store.listFolders(accountId).map((f) => f.id);
+    candidates = folders.flatMap((f) => store.listItems(accountId, f, FILTER_CANDIDATES));
+    candidates.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : b.id - a.id));
+  } else {
+    throw new SearchRequestError('a Mailbox query needs FreeText, ConversationId or a date condition');
+  }
+
+  const matches = candidates.filter((item) => {
+    if (scope && !scope.has(item.folderId)) return false;
+    if (q.conversationId && !Buffer.from(conversationId(item)).equals(q.conversationId)) return false;
+    const received = receivedMs(item);
+    if (q.after !== null && !(received > q.after)) return false;
+    if (q.before !== null && !(received < q.before)) return false;
+    return true;
+  });
+  return { total: matches.length, items: matches.slice(range.start, range.end + 1) };
+}

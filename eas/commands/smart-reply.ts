@@ -1,0 +1,13 @@
+// MS-ASCMD 2.2.1.20 SmartReply (ComposeMail namespace; Status 2.2.3.177.16).
+// The sending logic is shared with the other compose commands: eas/compose/.
+
+import { handleCompose } from '../compose/handle-compose.js';
+import type { CommandSpec } from './types.js';
+
+export const smartReply: CommandSpec = {
+  name: 'SmartReply',
+  handler: (ctx) => handleCompose(ctx, 'SmartReply'),
+  needsProvisioning: true,
+  // Below 14.0 the body is message/rfc822, not WBXML; handleCompose decodes WBXML itself.
+  wbxmlBody: false,
+};

@@ -1,0 +1,68 @@
+// The shared handler behind SendMail (MS-ASCMD 2.2.1.17), SmartForward (2.2.1.19) and
+// SmartReply (2.2.1.20): read the request, build the message, submit it, answer.
+// Success is an empty 200. A failure is <Kind><Status>n</Status></Kind> (2.2.3.177.14/.16)
+// at 14.0+; the message/rfc822 form below 14.0 has no Status element, so a failure there is
+// an HTTP error (400, or 503 + Retry-After when trying again may work). Never a 500.
+
+import { EasHttpError } from '../http/errors.js';
+import type { CommandContext, CommandResult } from '../commands/types.js';
+import { el } from '../wbxml/tree.js';
+import { parseComposeRequest, type ComposeKind, type ComposeRequest } from './compose-request.js';
+import { parseMessage, serializeMessage, withDefaultHeader } from './mime-message.js';
+import { loadOriginal, threadHeaders } from './original.js';
+import { forwardWithOriginal, replyWithQuote } from './smart-body.js';
+import { ComposeFailure, ComposeStatus } from './status.js';
+import { submitMessage } from './submit.js';
+
+/** The message a Smart* request sends: the client's MIME, completed from the original. */
+async function smartMessage(ctx: CommandContext, req: ComposeRequest): Promise<Buffer> {
+  const original = loadOriginal(ctx, req.source);
+  let msg = parseMessage(req.mime);
+  if (msg.fields.length === 0) throw new ComposeFailure(ComposeStatus.InvalidMIME, 'no header fields in the message');
+  if (!req.replaceMime) {
+    if (req.kind === 'SmartReply') {
+      const client = await ctx.deps.parse(serializeMessage(msg));
+      msg = await replyWithQuote(msg, client, original);
+    } else {
+      msg = forwardWithOriginal(msg, original);
+    }
+  }
+  const thread = threadHeaders(original.item);
+  if (thread) {
+    msg = withDefaultHeader(msg, 'In-Reply-To', thread.inReplyTo);
+    msg = withDefaultHeader(msg, 'References', thread.references);
+  }
+  return serializeMessage(msg);
+}
+
+export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Promise<CommandResult> {
+  let form: ComposeRequest['form'] = ctx.request ? 'wbxml' : 'rfc822';
+  try {
+    const req = parseComposeRequest(ctx, kind);
+    form = req.form;
+    const raw = kind === 'SendMail' ? req.mime : await smartMessage(ctx, req);
+    await submitMessage(ctx, raw, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
+    return { kind: 'empty' };
+  } catch (err) {
+    if (err instanceof EasHttpError) throw err;
+    const failure =
+      err instanceof ComposeFailure ? err : new ComposeFailure(ComposeStatus.ServerError, (err as Error).message);
+    const log = failure.status === ComposeStatus.ServerError ? ctx.deps.log.error : ctx.deps.log.warn;
+    log.call(ctx.deps.log, `${kind} failed`, {
+      account: ctx.account.address,
+      device: ctx.device.deviceId,
+      status: failure.status,
+      reason: failure.message,
+    });
+    return failureResult(ctx, kind, form, failure);
+  }
+}
+
+function failureResult(ctx: CommandContext, kind: ComposeKind, form: ComposeRequest['form'], failure: ComposeFailure): CommandResult {
+  const hasStatus = form === 'wbxml' || Number(ctx.version) >= 14;
+  if (hasStatus) {
+    return { kind: 'wbxml', body: el(`ComposeMail:${kind}`, [el('ComposeMail:Status', failure.status)]) };
+  }
+  const retry = failure.status === ComposeStatus.ServerErrorRetryLater;
+  throw new EasHttpError(retry ? 503 : 400, `${kind}: ${failure.message}`, retry ? { 'Retry-After': '60' } : {});
+}
