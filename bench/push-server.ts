@@ -1,0 +1,112 @@
+// The server under test for bench/push.ts: a separate `eas-push serve` process (so its RSS is
+// its own), on free loopback ports, with the open-file limit raised to the hard limit.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+
+export interface BenchServer {
+  pid: number;
+  smtpPort: number;
+  httpPort: number;
+  logFile: string;
+  /** SIGTERM; resolves with the exit code and how long the process took to exit. */
+  stop(): Promise<{ code: number | null; ms: number }>;
+}
+
+/** A port the kernel just handed out and released: free for the child to bind right after. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(root: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
+  const smtpPort = await freePort();
+  const httpPort = await freePort();
+  const logFile = join(dataDir, 'server.log');
+  const log = createWriteStream(logFile);
+  await new Promise((resolve) => log.once('open', resolve));
+  const args = [
+    '--import', 'tsx', join(root, 'bin/eas-push.ts'), 'serve',
+    '--data-dir', dataDir,
+    '--smtp', `127.0.0.1:${smtpPort}`,
+    '--http', `127.0.0.1:${httpPort}`,
+    ...extraArgs,
+  ];
+  // Node cannot raise its own RLIMIT_NOFILE: a shell does it, then execs node.
+  const child: ChildProcess = spawn(
+    'bash',
+    ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, ...args],
+    { cwd: root, stdio: ['ignore', log, log] },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  // Readiness: the HTTP port accepts (a bounded wait; this is a benchmark, not a test).
+  for (let i = 0; ; i++) {
+    if (gone) throw new Error(`server exited during start; see ${logFile}`);
+    if (await canConnect(httpPort)) break;
+    if (i > 600) throw new Error(`server not listening after 60 s; see ${logFile}`);
+    await delay(100);
+  }
+  return {
+    pid: child.pid!,
+    smtpPort,
+    httpPort,
+    logFile,
+    async stop() {
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await exited;
+      log.end();
+      return { code, ms: Date.now() - t0 };
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** VmRSS of a process in KiB (/proc/<pid>/status). */
+export function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]);
+}
+
+/** utime + stime of a process, in clock ticks (/proc/<pid>/stat). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Waits until the process has used no CPU for `quietMs` (it has processed what we sent). */
+export async function waitIdle(pid: number, quietMs = 300, maxMs = 120_000): Promise<void> {
+  const start = Date.now();
+  let last = cpuTicks(pid);
+  while (Date.now() - start < maxMs) {
+    await delay(quietMs);
+    const now = cpuTicks(pid);
+    if (now === last) return;
+    last = now;
+  }
+}

@@ -1,0 +1,264 @@
+// Benchmark (not a test) of the reason eas-push exists: the time from the end of SMTP DATA to
+// the parked Ping's response, with K other Pings parked, and the server's memory per parked
+// Ping. Goals (PUSH.md "Numbers to beat"): p99 ≤ 10 ms with 10,000 parked; ≤ 10 KB each.
+//
+//   npm run bench:push [-- --ks 0,1000,10000 --rounds 1000]
+//
+// Each K gets a fresh data dir and a separate `eas-push serve` process (its RSS is its own).
+// The K load devices sit 50 per account (the default per-account cap) on accounts other than
+// the measured one. The measured device Pings an Inbox it never synced (PUSH.md rule 2: not
+// reported on its own), so every round is: Ping → park → one mail over a REUSED SMTP
+// connection → Status 2, without a Sync in between.
+
+import http from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { encode, decode } from '../eas/wbxml/index.js';
+import { el } from '../eas/wbxml/tree.js';
+import { databasePath } from '../bin/data-dir.js';
+import { FolderType, openStore } from '../store/index.js';
+import { SmtpSession } from './push-smtp.js';
+import { rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DEVICES_PER_ACCOUNT = 50;
+const PASSWORD = 'bench-password';
+const LOAD_HEARTBEAT = 3540;
+
+interface Args {
+  ks: number[];
+  rounds: number;
+  warmup: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { ks: [0, 1000, 10000], rounds: 1000, warmup: 50 };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    if (argv[i] === '--ks' && v) (args.ks = v.split(',').map(Number)), i++;
+    else if (argv[i] === '--rounds' && v) (args.rounds = Number(v)), i++;
+    else if (argv[i] === '--warmup' && v) (args.warmup = Number(v)), i++;
+  }
+  return args;
+}
+
+function openFileLimit(): number {
+  const m = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m ? Number(m[1]) : 1024;
+}
+
+interface PingAnswer {
+  status: number;
+  httpStatus: number;
+  folders: string[];
+  end: number;
+}
+
+/** One Ping over `agent` (false: a socket of its own). Resolves when the answer is read. */
+function sendPing(
+  port: number,
+  user: string,
+  deviceId: string,
+  body: Buffer,
+  agent: http.Agent | false,
+  onSent?: () => void,
+): { answer: Promise<PingAnswer>; req: http.ClientRequest } {
+  const auth = Buffer.from(`${user}:${PASSWORD}`).toString('base64');
+  let req!: http.ClientRequest;
+  const answer = new Promise<PingAnswer>((resolveAnswer, reject) => {
+    req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/Microsoft-Server-ActiveSync?Cmd=Ping&User=${encodeURIComponent(user)}&DeviceId=${deviceId}&DeviceType=Bench`,
+        agent,
+        headers: {
+          Authorization: `Basic ${auth}`,
+          'MS-ASProtocolVersion': '16.1',
+          'Content-Type': 'application/vnd.ms-sync.wbxml',
+          'Content-Length': String(body.length),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const end = performance.now();
+          const raw = Buffer.concat(chunks);
+          const tree = raw.length > 0 ? decode(raw) : null;
+          resolveAnswer({
+            status: tree?.intOf('Ping:Status') ?? NaN,
+            httpStatus: res.statusCode ?? 0,
+            folders: tree?.child('Ping:Folders')?.all('Ping:Folder').map((f) => f.text ?? '') ?? [],
+            end,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (onSent) req.on('finish', onSent);
+    req.end(body);
+  });
+  return { answer, req };
+}
+
+function pingBody(folderId: number, heartbeat: number): Buffer {
+  return encode(
+    el('Ping:Ping', [
+      el('Ping:HeartbeatInterval', heartbeat),
+      el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', String(folderId)), el('Ping:Class', 'Email')])]),
+    ]),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Row {
+  k: number;
+  rounds: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  serverP99: number;
+  bytesPerPing: number | null;
+  shutdownMs: number;
+  shutdownAnswered: number;
+}
+
+async function runOne(k: number, args: Args): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-'));
+  // Accounts are made here, before the server starts (scrypt per account is the slow part).
+  const store = openStore(databasePath(dir));
+  const target = store.createAccount('target@bench.test', PASSWORD);
+  const targetInbox = store.folderByType(target.id, FolderType.Inbox)!.id;
+  const load: { user: string; inbox: number }[] = [];
+  for (let a = 0; a < Math.ceil(k / DEVICES_PER_ACCOUNT); a++) {
+    const acc = store.createAccount(`load${a}@bench.test`, PASSWORD);
+    load.push({ user: acc.address, inbox: store.folderByType(acc.id, FolderType.Inbox)!.id });
+  }
+  store.close();
+
+  const server: BenchServer = await startServer(ROOT, dir, ['--heartbeat-max', String(LOAD_HEARTBEAT)]);
+  const smtp = await SmtpSession.connect('127.0.0.1', server.smtpPort);
+  // The measured phone keeps its connection, as phones do.
+  const phoneAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const targetBody = pingBody(targetInbox, LOAD_HEARTBEAT);
+  const message = (i: number): string =>
+    `From: sender@bench.test\nTo: target@bench.test\nSubject: round ${i}\nMessage-ID: <r${i}@bench.test>\n\nHello ${i}.\n`;
+
+  const round = async (i: number): Promise<number> => {
+    let sent!: () => void;
+    const requestSent = new Promise<void>((r) => (sent = r));
+    const ping = sendPing(server.httpPort, 'target@bench.test', 'BenchPhone', targetBody, phoneAgent, sent);
+    const { dataEnd, reply } = await smtp.send('sender@bench.test', 'target@bench.test', message(i), async () => {
+      // The Ping must be parked before the last byte of DATA: its request is out, and the
+      // server has had a moment to read it (a few ms; the missed-mail check would answer a
+      // Ping that arrives late at once anyway, with a negative "latency" we would notice).
+      await requestSent;
+      await delay(5);
+    });
+    const [answer, final] = await Promise.all([ping.answer, reply]);
+    if (final.code !== 250) throw new Error(`delivery refused: ${final.code} ${final.text}`);
+    if (answer.status !== 2 || answer.folders[0] !== String(targetInbox)) {
+      throw new Error(`round ${i}: Ping answered HTTP ${answer.httpStatus} Status ${answer.status} ${answer.folders.join(',')}`);
+    }
+    return answer.end - dataEnd;
+  };
+
+  for (let i = 0; i < args.warmup; i++) await round(-1 - i);
+  await waitIdle(server.pid);
+  const before = rssKb(server.pid);
+
+  // Park K Pings from K distinct devices, one socket each, in batches the listen backlog
+  // takes. A Ping caches its heartbeat on its device row in the same synchronous turn as it
+  // parks, so counting those rows (a second connection to the WAL database) counts parked Pings.
+  const watch = openStore(databasePath(dir));
+  const parkedNow = (): number => watch.listDevices().filter((d) => d.pingHeartbeat === LOAD_HEARTBEAT && d.deviceId.startsWith('Load')).length;
+  const parked: Promise<PingAnswer>[] = [];
+  const BATCH = 250;
+  for (let i = 0; i < k; i++) {
+    const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
+    parked.push(sendPing(server.httpPort, acc.user, `Load${i}`, pingBody(acc.inbox, LOAD_HEARTBEAT), false).answer);
+    if (i % BATCH === BATCH - 1 || i === k - 1) {
+      const deadline = Date.now() + 60_000;
+      while (parkedNow() < i + 1) {
+        if (Date.now() > deadline) throw new Error(`only ${parkedNow()} of ${i + 1} load Pings parked after 60 s`);
+        await delay(20);
+      }
+    }
+  }
+  watch.close();
+  await waitIdle(server.pid);
+  const after = rssKb(server.pid);
+
+  const latencies: number[] = [];
+  for (let i = 0; i < args.rounds; i++) latencies.push(await round(i));
+
+  await smtp.quit();
+  phoneAgent.destroy();
+  const stopped = await server.stop();
+  const answers = await Promise.allSettled(parked);
+  const answered = answers.filter((a) => a.status === 'fulfilled' && a.value.status === 1).length;
+  const failures = new Map<string, number>();
+  for (const a of answers) {
+    const why = a.status === 'rejected' ? String(a.reason) : a.value.status === 1 ? null : `HTTP ${a.value.httpStatus} Status ${a.value.status}`;
+    if (why) failures.set(why, (failures.get(why) ?? 0) + 1);
+  }
+  if (failures.size > 0) console.log(`  K=${k}: not answered Status 1 at SIGTERM:`, Object.fromEntries(failures));
+
+  const serverSide = readFileSync(server.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('"device":"BenchPhone"') && l.includes('parked request ended'))
+    .map((l) => JSON.parse(l) as { commitToAnswerMs: number | null })
+    .map((r) => r.commitToAnswerMs)
+    .filter((ms): ms is number => typeof ms === 'number')
+    .sort((a, b) => a - b);
+  rmSync(dir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  return {
+    k,
+    rounds: latencies.length,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    serverP99: percentile(serverSide, 99),
+    bytesPerPing: k > 0 ? ((after - before) * 1024) / k : null,
+    shutdownMs: stopped.ms,
+    shutdownAnswered: answered,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const need = Math.max(...args.ks) + 1024;
+  if (openFileLimit() < need) {
+    throw new Error(`open-file limit ${openFileLimit()} < ${need}: run through "npm run bench:push" (it raises ulimit -n)`);
+  }
+  console.log(`push benchmark: ${args.rounds} rounds per K (after ${args.warmup} warm-up), node ${process.version}`);
+  console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | RSS per parked Ping | SIGTERM: answered / exit ms');
+  for (const k of args.ks) {
+    const r = await runOne(k, args);
+    const f = (n: number): string => n.toFixed(2);
+    const kb = r.bytesPerPing === null ? '-' : `${(r.bytesPerPing / 1024).toFixed(1)} KB`;
+    console.log(
+      `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${kb} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

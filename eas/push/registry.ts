@@ -1,0 +1,220 @@
+// The long-poll registry (PUSH.md rules 2–8), shared by Ping and Sync with Wait.
+// A parked request is woken by the store's change feed (published after COMMIT), answered
+// at its heartbeat, superseded by a newer request of the same device, dropped when its
+// client goes away, and answered on shutdown. No polling anywhere: the feed is the only clock
+// besides the heartbeat timer.
+
+import { performance } from 'node:perf_hooks';
+import { isAddKind, type ChangeFeed, type ChangeKind } from '../../store/types.js';
+import type { Logger, PushConfig } from '../commands/types.js';
+import { EasHttpError } from '../http/errors.js';
+import type { ParkOutcome, ParkOutcomeReason, ParkRequest, PushRegistry } from './types.js';
+import { Waiter, type WaiterOwner } from './waiter.js';
+
+export interface PushRegistryOptions {
+  config: PushConfig;
+  log: Logger;
+  /** The store's change feed (store.feed). */
+  feed: ChangeFeed;
+}
+
+/** Seconds a client over the per-account cap is told to wait (MS-ASHTTP 503 + Retry-After). */
+const RETRY_AFTER_SECONDS = 60;
+
+export function createPushRegistry(options: PushRegistryOptions): PushRegistry {
+  return new Registry(options);
+}
+
+class Registry implements PushRegistry, WaiterOwner {
+  private readonly config: PushConfig;
+  private readonly log: Logger;
+  private readonly feed: ChangeFeed;
+  /** Device row ids are unique across accounts, so they key the one-per-device rule. */
+  private readonly byDevice = new Map<number, Waiter>();
+  private readonly perAccount = new Map<number, number>();
+  /** Waiters woken since the last flush: checked once per commit, after its publishes. */
+  private queue: Waiter[] = [];
+  private flushScheduled = false;
+  private closing = false;
+  // Shared callbacks: one per registry, not one per waiter.
+  private readonly expireCallback = (w: Waiter): void => this.expire(w);
+  private readonly flushCallback = (): void => this.flush();
+
+  constructor(options: PushRegistryOptions) {
+    this.config = options.config;
+    this.log = options.log;
+    this.feed = options.feed;
+  }
+
+  park(req: ParkRequest): Promise<ParkOutcome> {
+    const now = performance.now();
+    if (this.closing) return Promise.resolve(this.answerAtOnce(req, 'shutdown', [], now));
+    if (req.signal.aborted) return Promise.resolve(this.answerAtOnce(req, 'disconnect', [], now));
+
+    // A newer request of the device ends the older at once, even when this one is
+    // answered at once below (PUSH.md rule 3).
+    const previous = this.byDevice.get(req.device.id);
+    if (previous) this.finish(previous, 'superseded', []);
+
+    // Missed changes, then registration, in this one synchronous turn: a commit either lands
+    // before the check (and is seen by it) or publishes after the subscription (PUSH.md rule 2).
+    let missed: number[];
+    try {
+      missed = this.check(req);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (missed.length > 0) {
+      const reason = this.config.pushOn === 'adds' ? 'add' : 'change';
+      return Promise.resolve(this.answerAtOnce(req, reason, missed, now));
+    }
+
+    const parked = this.perAccount.get(req.account.id) ?? 0;
+    if (parked >= this.config.maxParkedPerAccount) {
+      this.log.warn('push: parked request cap reached', {
+        account: req.account.address,
+        device: req.device.deviceId,
+        parked,
+      });
+      return Promise.reject(
+        new EasHttpError(503, 'Too many parked requests for this account', {
+          'Retry-After': String(RETRY_AFTER_SECONDS),
+        }),
+      );
+    }
+
+    return new Promise<ParkOutcome>((resolve) => {
+      const w = new Waiter(this, req, now, resolve);
+      this.byDevice.set(req.device.id, w);
+      this.perAccount.set(req.account.id, parked + 1);
+      w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
+        this.onChange(w, folderId, kind),
+      );
+      w.timer = setTimeout(this.expireCallback, req.heartbeatSeconds * 1000, w);
+      req.signal.addEventListener('abort', w, { once: true });
+    });
+  }
+
+  size(): number {
+    return this.byDevice.size;
+  }
+
+  isParked(accountId: number, deviceRowId: number): boolean {
+    const w = this.byDevice.get(deviceRowId);
+    return w !== undefined && w.req.account.id === accountId;
+  }
+
+  shutdown(): Promise<void> {
+    this.closing = true;
+    for (const w of [...this.byDevice.values()]) this.finish(w, 'shutdown', []);
+    // One macrotask later every park() continuation has run and handed its answer to the
+    // HTTP layer; the server's close() then waits for those responses to be written.
+    return new Promise((resolve) => setImmediate(resolve));
+  }
+
+  onDisconnect(w: Waiter): void {
+    if (!w.done) this.finish(w, 'disconnect', []);
+  }
+
+  private onChange(w: Waiter, _folderId: number, kind: ChangeKind): void {
+    if (w.done) return;
+    const add = isAddKind(kind);
+    // Under --push-on adds, other changes wait for the heartbeat (PUSH.md rule 5).
+    if (!add && this.config.pushOn === 'adds') return;
+    if (w.wokenAt === null) w.wokenAt = performance.now();
+    if (add) w.sawAdd = true;
+    if (w.queued) return;
+    w.queued = true;
+    this.queue.push(w);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushCallback);
+    }
+  }
+
+  /** Re-reads the store for each woken waiter: the feed says "something changed", not what. */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    for (const w of batch) {
+      w.queued = false;
+      if (w.done) continue;
+      let folders: number[] = [];
+      try {
+        folders = this.check(w.req);
+      } catch (err) {
+        // Stay parked: the heartbeat answers, and the client's next Sync sees the truth.
+        this.log.error('push: pending check failed on wake', { device: w.req.device.deviceId, err: String(err) });
+      }
+      if (folders.length > 0) {
+        this.finish(w, w.sawAdd ? 'add' : 'change', folders);
+      } else {
+        // This device's own change, or one it has already synced (PUSH.md rule 6).
+        w.wokenAt = null;
+        w.sawAdd = false;
+      }
+    }
+  }
+
+  private expire(w: Waiter): void {
+    if (w.done) return;
+    w.timer = null;
+    let folders: number[] = [];
+    try {
+      folders = w.req.pending(false);
+    } catch (err) {
+      this.log.error('push: pending check failed at expiry', { device: w.req.device.deviceId, err: String(err) });
+    }
+    this.finish(w, 'expiry', folders);
+  }
+
+  /**
+   * Folders to report, or none. Something that may wake the request (an add, or any change
+   * under --push-on all) decides; once answering, every folder with anything pending is
+   * listed so the client syncs them in one go.
+   */
+  private check(req: ParkRequest): number[] {
+    if (this.config.pushOn === 'all') return req.pending(false);
+    const adds = req.pending(true);
+    if (adds.length === 0) return adds;
+    const any = new Set(req.pending(false));
+    for (const f of adds) any.add(f);
+    return req.folderIds.filter((f) => any.has(f));
+  }
+
+  private finish(w: Waiter, reason: ParkOutcomeReason, folderIds: number[]): void {
+    const outcome = w.settle(reason, folderIds, performance.now());
+    const { account, device } = w.req;
+    if (this.byDevice.get(device.id) === w) this.byDevice.delete(device.id);
+    const left = (this.perAccount.get(account.id) ?? 1) - 1;
+    if (left > 0) this.perAccount.set(account.id, left);
+    else this.perAccount.delete(account.id);
+    this.logEnd(w.req, outcome);
+  }
+
+  private answerAtOnce(req: ParkRequest, reason: ParkOutcomeReason, folderIds: number[], now: number): ParkOutcome {
+    const outcome: ParkOutcome = {
+      reason,
+      folderIds,
+      parkedMs: Math.round(performance.now() - now),
+      commitToAnswerMs: null,
+    };
+    this.logEnd(req, outcome);
+    return outcome;
+  }
+
+  private logEnd(req: ParkRequest, outcome: ParkOutcome): void {
+    this.log.info('push: parked request ended', {
+      account: req.account.address,
+      device: req.device.deviceId,
+      kind: req.kind,
+      heartbeat: req.heartbeatSeconds,
+      folders: req.folderIds.length,
+      outcome: outcome.reason,
+      reported: outcome.folderIds,
+      parkedMs: outcome.parkedMs,
+      commitToAnswerMs: outcome.commitToAnswerMs,
+    });
+  }
+}
