@@ -68,9 +68,10 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     pushOn: get<'adds' | 'all'>('push-on') ?? DEFAULTS.pushOn,
     maxMessageSize: get<number>('max-message-size') ?? DEFAULTS.maxMessageSize,
     smarthost: get<string>('smarthost') ?? null,
-    durability: get<'normal' | 'full'>('durability') ?? DEFAULTS.durability,
-    insecureHttp: get<boolean>('insecure-http') ?? false,
-    trustProxy: get<boolean>('trust-proxy') ?? false,
+    // Only when given: createServer() owns these defaults.
+    ...(values.has('durability') ? { durability: get<'normal' | 'full'>('durability') } : {}),
+    ...(values.has('insecure-http') ? { insecureHttp: true } : {}),
+    ...(values.has('trust-proxy') ? { trustProxy: true } : {}),
     logLevel: get<LogLevel>('log-level') ?? 'info',
   };
 }
