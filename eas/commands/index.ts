@@ -19,6 +19,7 @@ import { ping } from './ping.js';
 import { sync } from './sync.js';
 import { getItemEstimate } from './get-item-estimate.js';
 import { moveItems } from './move-items.js';
+import { getAttachment } from './get-attachment.js';
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   Provision: provision,
@@ -37,4 +38,5 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   Sync: sync,
   GetItemEstimate: getItemEstimate,
   MoveItems: moveItems,
+  GetAttachment: getAttachment,
 };
