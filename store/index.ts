@@ -3,9 +3,11 @@ import { createAccounts } from './accounts.js';
 import { createChangeFeed } from './change-feed.js';
 import { openDatabase, type Durability } from './db.js';
 import { createDevices } from './devices.js';
+import { createPushHistory } from './push-history.js';
 import { createFolders } from './folders.js';
 import { createItemChanges } from './item-changes.js';
 import { createItems } from './items.js';
+import { createMaintenance } from './maintenance.js';
 import { migrate } from './migrations.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
@@ -39,6 +41,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const folders = createFolders(db, write, items.tombstoneFolderItems);
   const accounts = createAccounts(db, write, folders.createSystemFolders);
   const devices = createDevices(db);
+  const pushHistory = createPushHistory(db);
   const syncStates = createSyncStates(db);
   const itemChanges = createItemChanges(db);
   const search = createSearch(db);
@@ -73,6 +76,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     updateItem: items.updateItem,
     deleteItem: items.deleteItem,
     moveItem: items.moveItem,
+    replaceMessage: items.replaceMessage,
     emptyFolder: folders.emptyFolder,
     search,
 
@@ -84,12 +88,17 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     latestSyncState: syncStates.latestSyncState,
     saveSyncState: syncStates.saveSyncState,
     resetSyncState: syncStates.resetSyncState,
+    maintenance: createMaintenance(db),
 
     touchDevice: devices.touchDevice,
     getDevice: devices.getDevice,
     listDevices: devices.listDevices,
     updateDevice: devices.updateDevice,
     removeDevice: devices.removeDevice,
+
+    writePushHistory: pushHistory.writePushHistory,
+    pushHistory: pushHistory.pushHistory,
+    resumePushHistory: pushHistory.resumePushHistory,
 
     getOof: accounts.getOof,
     setOof: accounts.setOof,

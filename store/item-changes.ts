@@ -8,9 +8,19 @@
 // an item changed between two pages is still sent as an Add in the page that passes its
 // creation (with its current state), and once more as a harmless Change later. Positioned
 // at its last change instead, it would be classified a Change the device can't apply.
+//
+// Own changes: a device is not sent what it did itself (PUSH.md rule 6), but only what it did
+// after its sync relationship with the folder began (`ownAfter`, the head at SyncKey 0): on a
+// resync the items it moved or drafted earlier are sent back like any other. Changes at or
+// before that head are already in the Adds the device is sent (they carry the current state),
+// and deletes at or before it are of items it was never sent, so neither is sent again.
+//
+// FilterType: before the merged streams, the live items the device holds (`window`, created at
+// or before C) that are now older than `since` are sent once as SoftDelete (MS-ASCMD 2.2.3.162),
+// and the page says which window the device holds afterwards.
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, type ItemRow } from './item-rows.js';
-import type { ChangesPage, ChangesQuery, Cursor, ItemChange } from './types.js';
+import type { ChangesPage, ChangesQuery, Cursor, ItemChange, WindowStart } from './types.js';
 
 /** The id half of a cursor at the journal head: past every item of that modseq. */
 export const HEAD_ITEM = Number.MAX_SAFE_INTEGER;
@@ -28,10 +38,24 @@ interface Params {
   cm: number;
   ci: number;
   device: number;
-  /** 1: apply the own-origin rules; 0 on an initial sync, which must send everything. */
-  skip: number;
+  /** The device's own changes with a modseq above this are skipped (HEAD_ITEM: none are). */
+  own: number;
+  /** Changes and deletes at or below this modseq are already known to the device (0: none). */
+  seen: number;
   since: string | null;
   limit: number;
+}
+
+interface SoftParams extends Params {
+  since: string;
+  wt: string;
+  wi: number;
+}
+
+interface SoftRow {
+  id: number;
+  folder_id: number;
+  received_at: string;
 }
 
 // INDEXED BY: without statistics the planner may pick the other (modseq) index and scan
@@ -40,15 +64,24 @@ const ADDS = `FROM items i INDEXED BY items_folder_created
   WHERE i.folder_id = @folder AND +i.account_id = @account
     AND (i.created_modseq, i.id) > (@cm, @ci)
     AND i.deleted_modseq IS NULL
-    AND (@skip = 0 OR i.created_origin IS NOT @device)
+    AND (i.created_origin IS NOT @device OR i.created_modseq <= @own)
     AND (@since IS NULL OR i.received_at >= @since)`;
 
 const UPDATES = `FROM items i INDEXED BY items_folder_modseq
   WHERE i.folder_id = @folder AND +i.account_id = @account
     AND (i.modseq, i.id) > (@cm, @ci)
     AND (i.created_modseq, i.id) <= (@cm, @ci)
-    AND (@skip = 0 OR i.origin IS NOT @device)
+    AND i.modseq > @seen
+    AND (i.origin IS NOT @device OR i.modseq <= @own)
     AND (i.deleted_modseq IS NOT NULL OR @since IS NULL OR i.received_at >= @since)`;
+
+// Live items the device holds ((received_at, id) at or after the window start, created at or
+// before the cursor) that are older than `since` now.
+const SOFT = `FROM items i INDEXED BY items_folder_live
+  WHERE i.folder_id = @folder AND +i.account_id = @account AND i.deleted_modseq IS NULL
+    AND i.received_at >= @wt AND (i.received_at > @wt OR i.id >= @wi)
+    AND i.received_at < @since
+    AND (i.created_modseq, i.id) <= (@cm, @ci)`;
 
 function before(a: Positioned, b: Positioned): boolean {
   return a.km < b.km || (a.km === b.km && a.id < b.id);
@@ -71,23 +104,46 @@ export function createItemChanges(db: Database.Database) {
     `SELECT i.id, i.modseq AS km, i.deleted_modseq AS deleted, i.folder_id ${UPDATES}
      ORDER BY i.modseq, i.id LIMIT @limit`,
   );
+  const softPage = db.prepare<SoftParams, SoftRow>(
+    `SELECT i.id, i.folder_id, i.received_at ${SOFT} ORDER BY i.received_at, i.id LIMIT @limit`,
+  );
   const countAdds = db.prepare<Omit<Params, 'limit'>, { n: number }>(`SELECT count(*) AS n ${ADDS}`);
   const countUpdates = db.prepare<Omit<Params, 'limit'>, { n: number }>(`SELECT count(*) AS n ${UPDATES}`);
+  const countSoft = db.prepare<Omit<SoftParams, 'limit'>, { n: number }>(`SELECT count(*) AS n ${SOFT}`);
   const anyAdd = db.prepare<Omit<Params, 'limit'>, { x: number }>(`SELECT 1 AS x ${ADDS} LIMIT 1`);
   const anyUpdate = db.prepare<Omit<Params, 'limit'>, { x: number }>(`SELECT 1 AS x ${UPDATES} LIMIT 1`);
   const itemById = db.prepare<[number], ItemRow>(`${ITEM_SELECT} WHERE i.id = ?`);
   const head = db.prepare<[number], { modseq: number }>('SELECT modseq FROM accounts WHERE id = ?');
+  const stateOwnAfter = db.prepare<[number, number], { own_after: number | null }>(
+    'SELECT own_after FROM sync_states WHERE device_id = ? AND collection_id = ? ORDER BY sync_key DESC LIMIT 1',
+  );
 
   function params(q: Omit<ChangesQuery, 'limit'>): Omit<Params, 'limit'> {
+    const ownAfter =
+      q.ownAfter !== undefined ? q.ownAfter : (stateOwnAfter.get(q.deviceRowId, q.folderId)?.own_after ?? null);
+    // Without a recorded start (states of older versions, bare queries): on an initial sync
+    // everything is sent; past it every own change is skipped.
+    const own = ownAfter ?? (q.cursor.modseq > 0 ? 0 : HEAD_ITEM);
     return {
       account: q.accountId,
       folder: q.folderId,
       cm: q.cursor.modseq,
       ci: q.cursor.itemId,
       device: q.deviceRowId,
-      skip: q.cursor.modseq > 0 ? 1 : 0,
+      own,
+      seen: ownAfter ?? 0,
       since: normalizeSince(q.since),
     };
+  }
+
+  function softParams(p: Omit<Params, 'limit'>, window: WindowStart | null | undefined): Omit<SoftParams, 'limit'> | null {
+    if (p.since === null || !window) return null;
+    return { ...p, since: p.since, wt: window.receivedAt, wi: window.itemId };
+  }
+
+  /** The window held once every item older than `since` was soft-deleted; it never moves back. */
+  function windowAfter(since: string, from: WindowStart | null | undefined): WindowStart {
+    return from && from.receivedAt > since ? from : { receivedAt: since, itemId: 0 };
   }
 
   function toChange(row: Positioned, isAdd: boolean): ItemChange {
@@ -102,10 +158,26 @@ export function createItemChanges(db: Database.Database) {
       // One read transaction: the page and the head it may return are one snapshot.
       db.transaction((): ChangesPage => {
         const limit = Math.max(1, Math.floor(q.limit));
-        const p = { ...params(q), limit: limit + 1 };
+        const base = params(q);
+        const changes: ItemChange[] = [];
+
+        const soft = softParams(base, q.window);
+        if (soft) {
+          const rows = softPage.all({ ...soft, limit: limit + 1 });
+          for (const r of rows.slice(0, limit)) {
+            changes.push({ kind: 'soft-delete', itemId: r.id, serverId: `${r.folder_id}:${r.id}` });
+          }
+          const last = rows[limit - 1];
+          if (rows.length > limit && last) {
+            // The window alone fills the page: the cursor stays, the window moves past what was sent.
+            return { changes, next: q.cursor, more: true, window: { receivedAt: last.received_at, itemId: last.id + 1 } };
+          }
+        }
+
+        const room = limit - changes.length;
+        const p = { ...base, limit: room + 1 };
         const adds = addsPage.all(p);
         const updates = updatesPage.all(p);
-        const changes: ItemChange[] = [];
         let a = 0;
         let u = 0;
         let last: Positioned | null = null;
@@ -119,20 +191,32 @@ export function createItemChanges(db: Database.Database) {
           changes.push(toChange(last, takeAdd));
         }
         const more = a < adds.length || u < updates.length;
-        const next: Cursor =
-          more && last
+        const next: Cursor = more
+          ? last
             ? { modseq: last.km, itemId: last.id }
-            : { modseq: head.get(q.accountId)?.modseq ?? q.cursor.modseq, itemId: HEAD_ITEM };
-        return { changes, next, more };
+            : q.cursor
+          : { modseq: head.get(q.accountId)?.modseq ?? q.cursor.modseq, itemId: HEAD_ITEM };
+        if (base.since === null) return { changes, next, more };
+        return { changes, next, more, window: windowAfter(base.since, q.window) };
       })(),
 
     countChanges(q: Omit<ChangesQuery, 'limit'>): number {
-      const p = params(q);
-      return db.transaction(() => (countAdds.get(p)?.n ?? 0) + (countUpdates.get(p)?.n ?? 0))();
+      return db.transaction(() => {
+        const p = params(q);
+        const soft = softParams(p, q.window);
+        return (countAdds.get(p)?.n ?? 0) + (countUpdates.get(p)?.n ?? 0) + (soft ? (countSoft.get(soft)?.n ?? 0) : 0);
+      })();
     },
 
-    hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean): boolean {
-      const p = params({ accountId, folderId, deviceRowId, cursor, since: null });
+    hasPending(
+      accountId: number,
+      folderId: number,
+      deviceRowId: number,
+      cursor: Cursor,
+      addsOnly: boolean,
+      ownAfter?: number | null,
+    ): boolean {
+      const p = params({ accountId, folderId, deviceRowId, cursor, since: null, ownAfter });
       if (anyAdd.get(p)) return true;
       return !addsOnly && anyUpdate.get(p) !== undefined;
     },

@@ -2,7 +2,7 @@
 // Every write goes through `write`, so the journal and the change feed follow from it.
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, flagOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
-import { createMessageWriter, prepareMessage, type PreparedMessage } from './messages.js';
+import { createMessageDropper, createMessageWriter, prepareMessage, type PreparedMessage } from './messages.js';
 import {
   FolderType,
   StoreError,
@@ -27,6 +27,7 @@ function flagColumns(flag: Flag | null): FlagColumns {
 export function createItems(db: Database.Database, write: Write) {
   const readItem = createItemReader(db);
   const insertMessage = createMessageWriter(db);
+  const dropMessageIfUnused = createMessageDropper(db);
 
   const liveFolder = db.prepare<[number, number], { id: number }>(
     'SELECT id FROM folders WHERE id = ? AND account_id = ? AND deleted_modseq IS NULL',
@@ -67,13 +68,17 @@ export function createItems(db: Database.Database, write: Write) {
     `UPDATE items SET read = ?, flag_status = ?, flag_type = ?, flag_start = ?, flag_due = ?, flag_complete = ?,
        categories = ?, modseq = ?, origin = ? WHERE id = ?`,
   );
-  const tombstone = db.prepare<[number, number, Origin, number, number], { folder_id: number }>(
-    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?
+  // deleted_at: the retention of tombstones in folders no device syncs counts from it.
+  const tombstone = db.prepare<[number, number, Origin, string, number, number], { folder_id: number }>(
+    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?, deleted_at = ?
       WHERE id = ? AND account_id = ? AND deleted_modseq IS NULL RETURNING folder_id`,
   );
-  const tombstoneFolder = db.prepare<[number, number, Origin, number, number], { id: number }>(
-    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?
+  const tombstoneFolder = db.prepare<[number, number, Origin, string, number, number], { id: number }>(
+    `UPDATE items SET deleted_modseq = ?, modseq = ?, origin = ?, deleted_at = ?
       WHERE folder_id = ? AND +account_id = ? AND deleted_modseq IS NULL RETURNING id`,
+  );
+  const setMessage = db.prepare<[number, number, Origin, number]>(
+    'UPDATE items SET message_id = ?, modseq = ?, origin = ? WHERE id = ?',
   );
 
   function requireFolder(accountId: number, folderId: number): void {
@@ -86,13 +91,13 @@ export function createItems(db: Database.Database, write: Write) {
     folderId: number,
     messageId: number,
     origin: Origin,
-    state: { read: boolean; flag: Flag | null; categories: string[] },
+    state: { read: boolean; flag: Flag | null; categories: string[]; receivedAt: string },
   ): number {
     const m = tx.modseq(accountId);
     const id = Number(
       insertItem.run(
         accountId, folderId, messageId, state.read ? 1 : 0, ...flagColumns(state.flag),
-        JSON.stringify(state.categories), new Date().toISOString(), m, origin, m, origin,
+        JSON.stringify(state.categories), state.receivedAt, m, origin, m, origin,
       ).lastInsertRowid,
     );
     return id;
@@ -100,7 +105,12 @@ export function createItems(db: Database.Database, write: Write) {
 
   function store(tx: WriteContext, accountId: number, folderId: number, raw: Buffer, msg: PreparedMessage, origin: Origin, read: boolean): number {
     const messageId = insertMessage(accountId, raw, msg);
-    const itemId = place(tx, accountId, folderId, messageId, origin, { read, flag: null, categories: [] });
+    const itemId = place(tx, accountId, folderId, messageId, origin, {
+      read,
+      flag: null,
+      categories: [],
+      receivedAt: new Date().toISOString(),
+    });
     tx.journal(accountId, folderId, itemId, 'add', origin);
     return itemId;
   }
@@ -119,7 +129,7 @@ export function createItems(db: Database.Database, write: Write) {
   /** Tombstones every live item of one folder; returns how many. */
   function tombstoneFolderItems(tx: WriteContext, accountId: number, folderId: number, origin: Origin): number {
     const m = tx.modseq(accountId);
-    const rows = tombstoneFolder.all(m, m, origin, folderId, accountId);
+    const rows = tombstoneFolder.all(m, m, origin, new Date().toISOString(), folderId, accountId);
     for (const r of rows) tx.journal(accountId, folderId, r.id, 'delete', origin);
     return rows.length;
   }
@@ -199,30 +209,56 @@ export function createItems(db: Database.Database, write: Write) {
     deleteItem(accountId: number, itemId: number, origin: Origin): boolean {
       return write((tx) => {
         const m = tx.modseq(accountId);
-        const row = tombstone.get(m, m, origin, itemId, accountId);
+        const row = tombstone.get(m, m, origin, new Date().toISOString(), itemId, accountId);
         if (!row) return false;
         tx.journal(accountId, row.folder_id, itemId, 'delete', origin);
         return true;
       });
     },
 
-    moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin): Item | null {
+    moveItem(
+      accountId: number,
+      itemId: number,
+      destFolderId: number,
+      origin: Origin,
+      options: { moverKnows?: boolean } = {},
+    ): Item | null {
       return write((tx) => {
         const row = liveItem.get(itemId, accountId);
         if (!row) return null;
         requireFolder(accountId, destFolderId);
         if (row.folder_id === destFolderId) return readItem(row);
         const m = tx.modseq(accountId);
-        tombstone.run(m, m, origin, itemId, accountId);
+        // The mover asked for the item to go: its source Delete is never echoed to it.
+        tombstone.run(m, m, origin, new Date().toISOString(), itemId, accountId);
         tx.journal(accountId, row.folder_id, itemId, 'move-out', origin);
-        // created_origin = the mover: MoveItems already told it the new ServerId.
-        const newId = place(tx, accountId, destFolderId, row.message_id, origin, {
+        // created_origin = the mover when MoveItems told it the new ServerId (DstMsgId). A Sync
+        // delete-as-move tells it nothing: the new item is nobody's, so the mover gets its Add.
+        const creator = options.moverKnows === false ? null : origin;
+        const newId = place(tx, accountId, destFolderId, row.message_id, creator, {
           read: row.read === 1,
           flag: flagOf(row),
           categories: JSON.parse(row.categories) as string[],
+          // Exchange keeps the date a message arrived; the move does not make it new mail.
+          receivedAt: row.received_at,
         });
         tx.journal(accountId, destFolderId, newId, 'move-in', origin);
         return mustRead(accountId, newId);
+      });
+    },
+
+    replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): Item | null {
+      const msg = prepareMessage(parsed);
+      return write((tx) => {
+        const row = liveItem.get(itemId, accountId);
+        if (!row) return null;
+        const messageId = insertMessage(accountId, raw, msg);
+        setMessage.run(messageId, tx.modseq(accountId), origin, itemId);
+        tx.journal(accountId, row.folder_id, itemId, 'change', origin);
+        // A tombstone of an earlier placement may still reference the old message; then
+        // maintenance drops it once that tombstone is purged.
+        dropMessageIfUnused(row.message_id);
+        return mustRead(accountId, itemId);
       });
     },
   };

@@ -79,3 +79,19 @@ export function createMessageWriter(db: Database.Database) {
     return id;
   };
 }
+
+/**
+ * Deletes a message (its attachments, its index entry) once no item row, live or tombstone,
+ * references it any more; returns whether it did. Run inside the caller's transaction.
+ */
+export function createMessageDropper(db: Database.Database) {
+  const used = db.prepare<[number], { x: number }>('SELECT 1 AS x FROM items WHERE message_id = ? LIMIT 1');
+  const deleteFts = db.prepare<[number]>('DELETE FROM messages_fts WHERE rowid = ?');
+  // Attachments go with it (ON DELETE CASCADE).
+  const deleteMessage = db.prepare<[number]>('DELETE FROM messages WHERE id = ?');
+  return (messageId: number): boolean => {
+    if (used.get(messageId)) return false;
+    deleteFts.run(messageId);
+    return deleteMessage.run(messageId).changes > 0;
+  };
+}

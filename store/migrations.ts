@@ -156,6 +156,50 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
 );
 `,
   },
+  {
+    version: 2,
+    sql: `
+-- When an item became a tombstone: folders no device syncs keep their tombstones for a
+-- retention period measured from it (store/maintenance.ts). Older tombstones count from now.
+ALTER TABLE items ADD COLUMN deleted_at TEXT;
+UPDATE items SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE deleted_modseq IS NOT NULL;
+
+-- The account head when the device's sync relationship with the collection began (SyncKey 0):
+-- only its own changes after it are skipped for it (a resync sends back what it made before).
+ALTER TABLE sync_states ADD COLUMN own_after INTEGER;
+-- The FilterType window the device holds: items received at or after (time, id) and created at
+-- or before the cursor. Items leaving it are sent once as SoftDelete (MS-ASCMD 2.2.3.162).
+ALTER TABLE sync_states ADD COLUMN window_time TEXT;
+ALTER TABLE sync_states ADD COLUMN window_item INTEGER;
+
+-- Maintenance finds a folder's tombstones in deletion order.
+CREATE INDEX items_folder_deleted ON items(folder_id, deleted_modseq) WHERE deleted_modseq IS NOT NULL;
+-- Maintenance purges the journal per folder below a modseq.
+CREATE INDEX changes_folder_modseq ON changes(folder_id, modseq);
+`,
+  },
+  {
+    version: 3,
+    sql: `
+-- Push diagnostics (store/push-history.ts): each device's last Pings and Sync-Waits. An entry
+-- with no ended_at is parked right now (what \`eas-push device list\` shows).
+CREATE TABLE push_history (
+  id                  INTEGER PRIMARY KEY,
+  device_id           INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  kind                TEXT NOT NULL,
+  started_at          TEXT NOT NULL,
+  heartbeat           INTEGER NOT NULL,
+  folders             TEXT NOT NULL,
+  ended_at            TEXT,
+  outcome             TEXT,
+  reported            TEXT,
+  commit_to_answer_ms REAL,
+  next_request_at     TEXT,
+  next_request_cmd    TEXT
+);
+CREATE INDEX push_history_device ON push_history(device_id, id);
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

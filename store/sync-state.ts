@@ -12,10 +12,13 @@ interface StateRow {
   cursor_item: number;
   filter_type: number;
   replay: string | null;
+  own_after: number | null;
+  window_time: string | null;
+  window_item: number | null;
 }
 
 function toState(row: StateRow): SyncState {
-  return {
+  const state: SyncState = {
     deviceRowId: row.device_id,
     collectionId: row.collection_id,
     syncKey: row.sync_key,
@@ -23,19 +26,24 @@ function toState(row: StateRow): SyncState {
     filterType: row.filter_type,
     replay: row.replay,
   };
+  // Only present when set: states of FolderSync and of older versions read as before.
+  if (row.own_after !== null) state.ownAfter = row.own_after;
+  if (row.window_time !== null) state.window = { receivedAt: row.window_time, itemId: row.window_item ?? 0 };
+  return state;
 }
 
 export function createSyncStates(db: Database.Database) {
-  const COLS = 'device_id, collection_id, sync_key, cursor_modseq, cursor_item, filter_type, replay';
+  const COLS =
+    'device_id, collection_id, sync_key, cursor_modseq, cursor_item, filter_type, replay, own_after, window_time, window_item';
   const one = db.prepare<[number, number, number], StateRow>(
     `SELECT ${COLS} FROM sync_states WHERE device_id = ? AND collection_id = ? AND sync_key = ?`,
   );
   const latest = db.prepare<[number, number], StateRow>(
     `SELECT ${COLS} FROM sync_states WHERE device_id = ? AND collection_id = ? ORDER BY sync_key DESC LIMIT 1`,
   );
-  const upsert = db.prepare<[number, number, number, number, number, number, string | null]>(
-    `INSERT OR REPLACE INTO sync_states (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const upsert = db.prepare<
+    [number, number, number, number, number, number, string | null, number | null, string | null, number | null]
+  >(`INSERT OR REPLACE INTO sync_states (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const prune = db.prepare<[number, number, number, number]>(
     'DELETE FROM sync_states WHERE device_id = ? AND collection_id = ? AND sync_key NOT IN (?, ?)',
   );
@@ -55,7 +63,10 @@ export function createSyncStates(db: Database.Database) {
     saveSyncState(s: SyncState): void {
       try {
         db.transaction(() => {
-          upsert.run(s.deviceRowId, s.collectionId, s.syncKey, s.cursor.modseq, s.cursor.itemId, s.filterType, s.replay);
+          upsert.run(
+            s.deviceRowId, s.collectionId, s.syncKey, s.cursor.modseq, s.cursor.itemId, s.filterType, s.replay,
+            s.ownAfter ?? null, s.window?.receivedAt ?? null, s.window?.itemId ?? null,
+          );
           // Anything but N and N-1 can no longer be presented by a well-behaved client.
           prune.run(s.deviceRowId, s.collectionId, s.syncKey, s.syncKey - 1);
         }).immediate();

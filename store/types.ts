@@ -153,6 +153,15 @@ export interface Cursor {
   itemId: number;
 }
 
+/**
+ * The FilterType window a device holds (SYNC.md): items received at or after `receivedAt`
+ * (ties broken by id, at or after `itemId`). Items leaving it are sent once as SoftDelete.
+ */
+export interface WindowStart {
+  receivedAt: string;
+  itemId: number;
+}
+
 export type ItemChange =
   | { kind: 'add'; item: Item }
   | { kind: 'change'; item: Item }
@@ -169,6 +178,18 @@ export interface ChangesQuery {
   limit: number;
   /** Only items received at or after this ISO time count as adds (FilterType); null = all. */
   since: string | null;
+  /**
+   * The account head when this sync relationship began (SyncKey 0, `SyncState.ownAfter`): only
+   * the device's own changes after it are skipped, and changes at or before it are already in
+   * what the device was sent. Undefined: read from the device's latest state of the folder;
+   * null (or no state): the old rule, own changes skipped whenever the cursor is past 0.
+   */
+  ownAfter?: number | null;
+  /**
+   * The window the device holds (`SyncState.window`): live items it holds that are now older
+   * than `since` come first, as soft-deletes. Null/undefined: none are sent.
+   */
+  window?: WindowStart | null;
 }
 
 export interface ChangesPage {
@@ -177,6 +198,8 @@ export interface ChangesPage {
   next: Cursor;
   /** More changes remain after `next`. */
   more: boolean;
+  /** The window the device holds after this page (save it in the state); only when `since` is set. */
+  window?: WindowStart | null;
 }
 
 export interface Device {
@@ -210,6 +233,10 @@ export interface SyncState {
   filterType: number;
   /** JSON of the client-command outcomes of the request that produced this key (retry replay). */
   replay: string | null;
+  /** See ChangesQuery.ownAfter: the head at SyncKey 0, carried by every later key. */
+  ownAfter?: number | null;
+  /** See ChangesQuery.window / ChangesPage.window. */
+  window?: WindowStart | null;
 }
 
 /** Wake-up from the change feed: no payload but the folder and the kind (STYLE.md). */
@@ -311,8 +338,17 @@ export interface Store {
     origin: Origin,
   ): Item | null;
   deleteItem(accountId: number, itemId: number, origin: Origin): boolean;
-  /** Tombstone in the source, new item (new id) in the destination; returns it. */
-  moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin): Item | null;
+  /**
+   * Tombstone in the source, new item (new id) in the destination, same receivedAt; returns it.
+   * By default the mover knows the new item (MoveItems answered DstMsgId) and is not sent its
+   * Add; `moverKnows: false` (Sync delete-as-move) sends it the Add like any other device.
+   */
+  moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin, options?: { moverKnows?: boolean }): Item | null;
+  /**
+   * Replaces the message of a live item (a draft edited by a client): same id and ServerId,
+   * new raw and parsed content, a 'change' for the account's other devices. Null if no such item.
+   */
+  replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): Item | null;
   emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): number;
   search(query: SearchQuery): SearchResult;
 
@@ -321,8 +357,8 @@ export interface Store {
   changes(query: ChangesQuery): ChangesPage;
   /** Count of changes pending for the device after the cursor (GetItemEstimate). */
   countChanges(query: Omit<ChangesQuery, 'limit'>): number;
-  /** Is anything in the folder pending for this device after `cursor`? (Ping) */
-  hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean): boolean;
+  /** Is anything in the folder pending for this device after `cursor`? (Ping) `ownAfter` as in ChangesQuery. */
+  hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean, ownAfter?: number | null): boolean;
   getSyncState(deviceRowId: number, collectionId: number, syncKey: number): SyncState | null;
   /** Latest state of the collection for the device, whatever its key. */
   latestSyncState(deviceRowId: number, collectionId: number): SyncState | null;
@@ -330,6 +366,14 @@ export interface Store {
   saveSyncState(state: SyncState): void;
   /** Forget all states of a collection (SyncKey 0, Status 3). */
   resetSyncState(deviceRowId: number, collectionId: number): void;
+
+  /**
+   * Purges what no device can still need: item tombstones (and their journal rows, and the
+   * messages no item references any more) below every sync state's cursor of their folder; in a
+   * folder no device syncs, those deleted longer than `retentionDays` ago (default 30). Cheap
+   * enough to run every few minutes; one short transaction per account. Returns counts.
+   */
+  maintenance(options?: MaintenanceOptions): MaintenanceResult;
 
   // devices
   /** Find or create the device row; updates type/user agent/version/last seen. */
@@ -346,9 +390,70 @@ export interface Store {
   ): Device;
   removeDevice(deviceRowId: number): void;
 
+  // push diagnostics (store/push-history.ts; written by eas/push/history.ts)
+  /** Applies the ops in order in one transaction; keeps each device's newest 50 entries. */
+  writePushHistory(ops: readonly PushHistoryOp[]): void;
+  /** The device's recent Pings and Sync-Waits, newest first. */
+  pushHistory(deviceRowId: number, limit?: number): PushHistoryEntry[];
+  /** At server start: ends the entries a previous process left open ('interrupted'); returns the next free entry id. */
+  resumePushHistory(now: string): number;
+
   // settings
   getOof(accountId: number): Record<string, unknown> | null;
   setOof(accountId: number, oof: Record<string, unknown>): void;
+}
+
+/** How a parked Ping or Sync-Wait ended (eas/push/types.ts ParkOutcomeReason, plus 'interrupted'). */
+export type PushHistoryOutcome =
+  | 'add'
+  | 'change'
+  | 'expiry'
+  | 'superseded'
+  | 'shutdown'
+  | 'disconnect'
+  /** The server stopped without answering (crash or kill); set at the next start. */
+  | 'interrupted';
+
+/** One write to the push history; ids are given by the (single) server process. */
+export type PushHistoryOp =
+  | { op: 'start'; id: number; deviceRowId: number; kind: 'ping' | 'sync'; startedAt: string; heartbeatSeconds: number; folderIds: number[] }
+  | { op: 'end'; id: number; endedAt: string; outcome: PushHistoryOutcome; reported: number[]; commitToAnswerMs: number | null }
+  /** The device's next request after the entry ended (the gap support asks about). */
+  | { op: 'next'; id: number; at: string; cmd: string };
+
+export interface PushHistoryEntry {
+  id: number;
+  deviceRowId: number;
+  kind: 'ping' | 'sync';
+  startedAt: string;
+  heartbeatSeconds: number;
+  folderIds: number[];
+  /** Null while the request is parked. */
+  endedAt: string | null;
+  outcome: PushHistoryOutcome | null;
+  /** Folders the answer reported. */
+  reported: number[];
+  /** When woken by a commit: ms from the commit to the answer. */
+  commitToAnswerMs: number | null;
+  nextRequestAt: string | null;
+  nextRequestCmd: string | null;
+}
+
+export interface MaintenanceOptions {
+  /** Tombstones in folders no device syncs are kept this long after deletion. Default 30. */
+  retentionDays?: number;
+  /** Item sync states of devices not seen this long are dropped (Status 3 when they return). Default 180. */
+  staleDeviceDays?: number;
+  /** Most rows of each kind deleted per folder and run. Default 10,000. */
+  batch?: number;
+  /** Now, for tests. */
+  now?: Date;
+}
+
+export interface MaintenanceResult {
+  tombstones: number;
+  messages: number;
+  journal: number;
 }
 
 export type StoreErrorCode =

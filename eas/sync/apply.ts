@@ -10,7 +10,7 @@ import { parseEmailChange } from '../model/email.js';
 import type { ClientCommand } from './request.js';
 import type { Outcome } from './state.js';
 import { SyncStatus } from './status.js';
-import { draftMime, DraftError } from './draft.js';
+import { bccHeaderOf, draftMime, DraftError, type DraftBase } from './draft.js';
 
 export interface ApplyContext {
   deps: EasDeps;
@@ -45,7 +45,7 @@ async function applyOne(ctx: ApplyContext, cmd: ClientCommand): Promise<Outcome>
       case 'add':
         return { op: 'add', clientId: cmd.clientId, ...(await addDraft(ctx, cmd)) };
       case 'change':
-        return { op: 'change', serverId: cmd.serverId, status: change(ctx, cmd) };
+        return { op: 'change', serverId: cmd.serverId, status: await change(ctx, cmd) };
       case 'delete':
         return { op: 'delete', serverId: cmd.serverId, status: remove(ctx, cmd.serverId) };
       case 'fetch':
@@ -83,26 +83,57 @@ async function addDraft(
   return { serverId: item.serverId, status: SyncStatus.Success };
 }
 
-function change(ctx: ApplyContext, cmd: Extract<ClientCommand, { kind: 'change' }>): number {
+async function change(ctx: ApplyContext, cmd: Extract<ClientCommand, { kind: 'change' }>): Promise<number> {
   const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, cmd.serverId);
   if (!item) return SyncStatus.ObjectNotFound;
   if (!cmd.appData) return SyncStatus.Success;
-  // Editing a draft's content would need the store to replace the message of an item in
-  // place (same ServerId); until it can, say so rather than drop the edit silently.
-  if (ctx.folder.type === FolderType.Drafts && cmd.appData.children.some((c) => DRAFT_CONTENT.includes(c.name))) {
-    return SyncStatus.ConversionError;
-  }
   let fields: ReturnType<typeof parseEmailChange>;
   try {
     fields = parseEmailChange(cmd.appData);
   } catch {
     return SyncStatus.ConversionError;
   }
+  // MS-ASEMAIL 16.0: a draft's content is edited with Sync Change in Drafts. Elsewhere only
+  // Read/Flag/Categories can change, and content elements are ignored as before.
+  if (ctx.folder.type === FolderType.Drafts && cmd.appData.children.some((c) => DRAFT_CONTENT.includes(c.name))) {
+    if (Number(ctx.version) < 16) return SyncStatus.ConversionError;
+    const status = await editDraft(ctx, item, cmd.appData);
+    if (status !== SyncStatus.Success) return status;
+  }
   if (fields.read === undefined && fields.flag === undefined && fields.categories === undefined) {
     return SyncStatus.Success;
   }
   const updated = ctx.deps.store.updateItem(ctx.account.id, item.id, fields, ctx.device.id);
   return updated ? SyncStatus.Success : SyncStatus.ObjectNotFound;
+}
+
+/**
+ * A draft edit: the message is rebuilt from the stored draft and the Change, and replaces the
+ * item's message in place (same ServerId), so the account's other devices get a Change.
+ */
+async function editDraft(ctx: ApplyContext, item: Item, appData: NonNullable<Extract<ClientCommand, { kind: 'change' }>['appData']>): Promise<number> {
+  const { store } = ctx.deps;
+  const stored = store.getBody(ctx.account.id, item.id);
+  if (!stored) return SyncStatus.ObjectNotFound;
+  const base: DraftBase = {
+    summary: item.summary,
+    text: stored.text,
+    html: stored.html,
+    bcc: bccHeaderOf(stored.raw),
+    attachments: item.attachments.flatMap((a) => {
+      const full = store.getAttachment(ctx.account.id, a.fileReference);
+      return full ? [{ ...a, content: full.content }] : [];
+    }),
+  };
+  let raw: Buffer;
+  try {
+    raw = await draftMime(appData, ctx.account, new Date(), base);
+  } catch (err) {
+    if (err instanceof DraftError) return SyncStatus.ConversionError;
+    throw err;
+  }
+  const parsed = await ctx.deps.parse(raw);
+  return store.replaceMessage(ctx.account.id, item.id, raw, parsed, ctx.device.id) ? SyncStatus.Success : SyncStatus.ObjectNotFound;
 }
 
 /** 2.2.3.43 DeletesAsMoves: true (the default) moves to Deleted Items; false, or a delete inside Deleted Items, is final. */
@@ -114,7 +145,10 @@ function remove(ctx: ApplyContext, serverId: string): number {
     ? store.folderByType(ctx.account.id, FolderType.DeletedItems)
     : null;
   if (trash && trash.id !== ctx.folder.id) {
-    return store.moveItem(ctx.account.id, item.id, trash.id, ctx.device.id) ? SyncStatus.Success : SyncStatus.ObjectNotFound;
+    // MS-ASCMD 2.2.3.43: the client is told nothing about the copy in Deleted Items, so it
+    // gets the Add when it syncs that folder (unlike MoveItems, which answers DstMsgId).
+    const moved = store.moveItem(ctx.account.id, item.id, trash.id, ctx.device.id, { moverKnows: false });
+    return moved ? SyncStatus.Success : SyncStatus.ObjectNotFound;
   }
   return store.deleteItem(ctx.account.id, item.id, ctx.device.id) ? SyncStatus.Success : SyncStatus.ObjectNotFound;
 }

@@ -22,9 +22,9 @@ export interface CollectionOutcome {
   quiet: boolean;
   /**
    * For a quiet answer: the client's own key N saved again with the cursor moved past what
-   * it need not hear (its own writes, mail outside the FilterType). Without it a device whose
-   * first answer after SyncKey 0 was empty would keep the initial cursor, and the store sends
-   * everything from the initial cursor, the device's own later writes included.
+   * it need not hear (its own writes, mail outside the FilterType), so a quiet device does not
+   * have the same range scanned again on every Sync. For states saved before `ownAfter`
+   * existed it also keeps the device's own later writes from being sent from the initial cursor.
    */
   advance: SyncState | null;
   /** For Sync with Wait: the folder and the cursor of the key the client holds. */
@@ -82,6 +82,10 @@ export async function syncCollection(
       cursor: INITIAL_CURSOR,
       filterType: options.filterType,
       replay: encodeRecord({ v: 1, options: recorded, outcomes: [] }),
+      // The relationship begins here: the device's own writes after this head are what it
+      // need not be sent; everything before it, its own moves and drafts included, it gets.
+      ownAfter: store.headModseq(ctx.account.id),
+      window: null,
     };
     // Saved at once: a key-0 answer is never empty, so this state is always handed out.
     store.saveSyncState(save);
@@ -115,6 +119,8 @@ export async function syncCollection(
     folderId: folder.id,
     deviceRowId: ctx.device.id,
     cursor: key.state.cursor,
+    ownAfter: key.state.ownAfter ?? null,
+    window: key.state.window ?? null,
     filterType: options.filterType,
     limit,
     getChanges,
@@ -130,6 +136,8 @@ export async function syncCollection(
     cursor: page.next,
     filterType: options.filterType,
     replay: encodeRecord({ v: 1, options: recorded, outcomes }),
+    ownAfter: key.state.ownAfter ?? null,
+    window: page.window ?? null,
   };
   return {
     result: {
@@ -141,9 +149,11 @@ export async function syncCollection(
     },
     save,
     quiet,
+    // The window moves with the cursor (the held items are those created at or before it); a
+    // window alone that moved (time passing) need not be saved: what it holds is unchanged.
     advance:
       quiet && key.kind === 'current' && !sameCursor(page.next, key.state.cursor)
-        ? { ...key.state, cursor: page.next }
+        ? { ...key.state, cursor: page.next, window: page.window ?? null }
         : null,
     watch: getChanges ? { folderId: folder.id, cursor: key.state.cursor } : null,
   };

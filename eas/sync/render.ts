@@ -3,7 +3,7 @@
 // Commands, Responses — CLIENTS.md: MoreAvailable sits between Status and Commands, and an
 // empty <Responses/> or <Commands/> is never sent.
 
-import type { Account, Folder, ItemChange, Store } from '../../store/types.js';
+import { FolderType, type Account, type Folder, type ItemChange, type Store } from '../../store/types.js';
 import type { Logger, ProtocolVersion } from '../commands/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { emailChangeProperties, emailProperties } from '../model/email.js';
@@ -51,7 +51,7 @@ function renderCommands(result: CollectionResult, ctx: RenderContext): WbxmlElem
   const out: WbxmlElement[] = [];
   for (const change of result.changes) {
     try {
-      out.push(renderChange(change, result.options, ctx));
+      out.push(renderChange(change, result.options, result.folder, ctx));
     } catch (err) {
       // One item that cannot be rendered must not fail the folder (and loop the phone);
       // it is logged and skipped, like Z-Push's loop detection ends up doing.
@@ -62,7 +62,7 @@ function renderCommands(result: CollectionResult, ctx: RenderContext): WbxmlElem
   return out;
 }
 
-function renderChange(change: ItemChange, options: ItemOptions | null, ctx: RenderContext): WbxmlElement {
+function renderChange(change: ItemChange, options: ItemOptions | null, folder: Folder | null, ctx: RenderContext): WbxmlElement {
   switch (change.kind) {
     case 'add': {
       const item = change.item;
@@ -73,6 +73,16 @@ function renderChange(change: ItemChange, options: ItemOptions | null, ctx: Rend
       ]);
     }
     case 'change':
+      // A draft's content can change (an edit on another device): send the whole item, as
+      // a Change may carry any property; elsewhere only Read/Flag/Categories ever change.
+      if (folder?.type === FolderType.Drafts) {
+        const item = change.item;
+        const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
+        return el('AirSync:Change', [
+          el('AirSync:ServerId', item.serverId),
+          el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version)),
+        ]);
+      }
       return el('AirSync:Change', [
         el('AirSync:ServerId', change.item.serverId),
         el('AirSync:ApplicationData', emailChangeProperties(change.item, ctx.version)),

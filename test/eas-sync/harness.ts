@@ -15,6 +15,8 @@ export const quietLog: Logger = { info() {}, warn() {}, error() {}, debug() {} }
 
 export interface World {
   store: Store;
+  /** The SQLite file, for tests that must age data (received dates) as time would. */
+  file: string;
   deps: EasDeps;
   alice: Account;
   inbox: string;
@@ -37,7 +39,8 @@ export async function createWorld(
   push: Partial<PushConfig> = {},
 ): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-sync-'));
-  const store = openStore(join(dir, 'mail.sqlite'));
+  const file = join(dir, 'mail.sqlite');
+  const store = openStore(file);
   const config: PushConfig = { heartbeatMin: 1, heartbeatMax: 3540, maxPingFolders: 300, pushOn: 'adds', maxParkedPerAccount: 10, ...push };
   const registry = createPushRegistry({ config, log: quietLog, feed: store.feed });
   t.teardown(async () => {
@@ -60,6 +63,7 @@ export async function createWorld(
   let n = 0;
   return {
     store,
+    file,
     deps,
     alice,
     inbox: folderId(FolderType.Inbox),

@@ -48,3 +48,30 @@ test('a database from a newer eas-push is refused', (t) => {
   db.pragma('user_version = 999');
   t.throws(() => migrate(db), { message: /newer/ });
 });
+
+test('migration 2 dates the tombstones of a version-1 database so retention starts now', (t) => {
+  const { store, file } = tempStore(t);
+  store.close();
+  const dir = file.replace(/mail\.sqlite$/, '');
+  const v1 = `${dir}v1.sqlite`;
+  const db = new Database(v1);
+  migrate(db, MIGRATIONS.filter((m) => m.version === 1));
+  db.exec(`
+    INSERT INTO accounts (id, address, password_hash, modseq, created_at) VALUES (1, 'a@x', 'h', 2, '2024-01-01');
+    INSERT INTO folders (id, account_id, name, type, created_modseq, modseq) VALUES (1, 1, 'Inbox', 2, 1, 1);
+    INSERT INTO messages (id, account_id, raw, size, subject, from_json, to_json, cc_json, reply_to_json, date,
+      references_json, importance, has_attachments, attachment_count, preview, malformed)
+      VALUES (1, 1, x'00', 1, 's', '[]', '[]', '[]', '[]', '2024-01-01', '[]', 1, 0, 0, '', 0);
+    INSERT INTO items (id, account_id, folder_id, message_id, received_at, created_modseq, modseq, deleted_modseq)
+      VALUES (1, 1, 1, 1, '2024-01-01', 1, 2, 2), (2, 1, 1, 1, '2024-01-01', 1, 1, NULL);`);
+  db.close();
+  const again = openStore(v1);
+  t.teardown(() => again.close());
+  const check = new Database(v1, { readonly: true });
+  t.teardown(() => check.close());
+  const rows = check.prepare<[], { id: number; deleted_at: string | null }>('SELECT id, deleted_at FROM items ORDER BY id').all();
+  t.regex(rows[0]!.deleted_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  t.is(rows[1]!.deleted_at, null);
+  // Dated now: kept until the retention has passed.
+  t.like(again.maintenance(), { tombstones: 0 });
+});
