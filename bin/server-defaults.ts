@@ -43,6 +43,8 @@ export interface ServerOptions {
   insecureHttp?: boolean;
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
+  /** Base URL phones reach the EAS endpoint at (Autodiscover answers); default: from the request. */
+  publicUrl?: string | null;
   /** EAS HTTP server limits; tests shorten the timeouts. */
   httpLimits?: EasHttpServerOptions['timeouts'] & { maxHeaderBytes?: number };
   /** Failed-login throttle settings (eas/http/login-throttle.ts defaults when absent). */

@@ -7,7 +7,7 @@ import { DEFAULTS, type ServerOptions } from '../server-defaults.js';
 import { DATA_DIR, DEFAULT_DATA_DIR } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import type { OptionSpec } from './options.js';
-import { byteSize, choice, heartbeatSeconds, listenAddress, logLevel, positiveInteger, smarthostUrl, text, type ListenAddress } from './values.js';
+import { byteSize, choice, heartbeatSeconds, listenAddress, logLevel, positiveInteger, publicUrl, smarthostUrl, text, type ListenAddress } from './values.js';
 
 /** "off" turns a listener off (e.g. SMTP when only LMTP is wanted). */
 const optionalListen = (raw: string): ListenAddress | null => (raw.trim().toLowerCase() === 'off' ? null : listenAddress(raw));
@@ -21,6 +21,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'tls-key', kind: 'value', metavar: 'FILE', help: 'PEM private key for --tls-cert', parse: text },
   { name: 'insecure-http', kind: 'flag', help: 'allow plain HTTP on a non-loopback address (only with a TLS proxy in front)' },
   { name: 'trust-proxy', kind: 'flag', help: 'take client addresses from X-Forwarded-For (only behind your own proxy)' },
+  { name: 'public-url', kind: 'value', metavar: 'URL', help: 'https://host phones reach this server at, for Autodiscover (default: from the request)', parse: publicUrl },
   { name: 'heartbeat-min', kind: 'value', metavar: 'S', help: 'shortest Ping heartbeat accepted (default 60)', parse: heartbeatSeconds },
   { name: 'heartbeat-max', kind: 'value', metavar: 'S', help: 'longest Ping heartbeat accepted (default 3540)', parse: heartbeatSeconds },
   { name: 'max-ping-folders', kind: 'value', metavar: 'N', help: 'folders one Ping may watch (default 300)', parse: positiveInteger() },
@@ -72,6 +73,7 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     ...(values.has('durability') ? { durability: get<'normal' | 'full'>('durability') } : {}),
     ...(values.has('insecure-http') ? { insecureHttp: true } : {}),
     ...(values.has('trust-proxy') ? { trustProxy: true } : {}),
+    ...(values.has('public-url') ? { publicUrl: get<string>('public-url') } : {}),
     logLevel: get<LogLevel>('log-level') ?? 'info',
   };
 }

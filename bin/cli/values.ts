@@ -1,6 +1,7 @@
 // Parsers for option values. Each returns the value or throws a plain message naming what
 // was expected; options.ts adds which flag or variable it came from.
 
+import { normalizePublicUrl } from '../../eas/autodiscover/public-url.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 
 export interface ListenAddress {
@@ -72,6 +73,15 @@ export function redactUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
+}
+
+/** https://host[:port][/prefix] that phones use (Autodiscover); see eas/autodiscover/public-url.ts. */
+export function publicUrl(raw: string): string {
+  try {
+    return normalizePublicUrl(raw);
+  } catch (err) {
+    throw new ValueError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 export function text(raw: string): string {

@@ -1,0 +1,128 @@
+// Failed logins are throttled per source address and per (source address, login) with 503 +
+// Retry-After (MS-ASHTTP 3.1.5.2.3), never per account alone, so the owner's own devices on
+// other addresses still get in; the log names the login and address, never a password; every
+// failure spends a password hash, whether or not the login names an account.
+
+import test from 'ava';
+import { createAuthenticator } from '../../eas/http/auth.js';
+import { EasHttpError } from '../../eas/http/errors.js';
+import { createLoginThrottle, sourceKey } from '../../eas/http/login-throttle.js';
+import type { Store } from '../../store/types.js';
+import { captureLogger } from '../eas-http/harness.js';
+import { startTestServer } from '../helpers/server.js';
+import { rawRequest } from './http.js';
+
+const RIGHT = 'correct horse battery';
+const WRONG = 'guess-number-';
+
+test('10 failures for one login from one address: the 11th attempt is 503 + Retry-After, even with the right password; the owner elsewhere gets in', async (t) => {
+  const log = captureLogger();
+  const s = await startTestServer({ log });
+  t.teardown(() => s.stop());
+  s.addUser('alice@example.com', RIGHT);
+  s.addUser('bob@example.com', RIGHT);
+  const port = s.httpPort;
+
+  for (let i = 0; i < 10; i++) {
+    const res = await rawRequest({ port, user: 'alice@example.com', password: `${WRONG}${i}` });
+    t.is(res.status, 401, `attempt ${i + 1}`);
+  }
+  const throttled = await rawRequest({ port, user: 'alice@example.com', password: RIGHT });
+  t.is(throttled.status, 503);
+  const retryAfter = Number(throttled.headers['retry-after']);
+  t.true(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 300, `Retry-After ${throttled.headers['retry-after']}`);
+  t.is(throttled.headers.connection, 'close');
+  t.is(throttled.headers['ms-server-activesync'], '16.1', 'rendered by the EAS error layer');
+  // The same for a POST (and the same login typed in another case).
+  const post = await rawRequest({ port, method: 'POST', path: '/Microsoft-Server-ActiveSync?Cmd=FolderSync&User=x&DeviceId=ATTACK1&DeviceType=x', user: 'Alice@Example.com', password: RIGHT });
+  t.is(post.status, 503);
+
+  // The owner's phone on another address, and another user on the attacker's address, are not locked out.
+  t.is((await rawRequest({ port, from: '127.0.0.2', user: 'alice@example.com', password: RIGHT })).status, 200);
+  t.is((await rawRequest({ port, user: 'bob@example.com', password: RIGHT })).status, 200);
+
+  const failed = log.lines.filter((l) => l.msg === 'login failed');
+  t.is(failed.length, 10);
+  t.like(failed[0]!.fields, { ip: '127.0.0.1', login: 'alice@example.com' });
+  t.like(failed[9]!.fields, { throttledFor: retryAfter });
+  t.true(log.lines.some((l) => l.msg === 'login throttled' && l.fields.login === 'alice@example.com'));
+  const everything = JSON.stringify(log.lines);
+  t.false(everything.includes(WRONG), 'no tried password in the log');
+  t.false(everything.includes(RIGHT), 'no real password in the log');
+});
+
+test('spraying many logins from one address hits the per-address limit; other addresses are unaffected', async (t) => {
+  const s = await startTestServer({ loginThrottle: { maxPerPair: 100, maxPerAddress: 5 } });
+  t.teardown(() => s.stop());
+  s.addUser('carol@example.com', RIGHT);
+  const port = s.httpPort;
+  for (let i = 0; i < 5; i++) {
+    t.is((await rawRequest({ port, from: '127.0.0.3', user: `user${i}@example.com`, password: 'x' })).status, 401);
+  }
+  t.is((await rawRequest({ port, from: '127.0.0.3', user: 'carol@example.com', password: RIGHT })).status, 503);
+  t.is((await rawRequest({ port, from: '127.0.0.1', user: 'carol@example.com', password: RIGHT })).status, 200);
+  // No credentials at all is a client's normal first probe: never counted, never throttled.
+  for (let i = 0; i < 8; i++) t.is((await rawRequest({ port, from: '127.0.0.4' })).status, 401);
+  t.is((await rawRequest({ port, from: '127.0.0.4', user: 'carol@example.com', password: RIGHT })).status, 200);
+});
+
+test('the window: counters expire, a success clears its own pair but not the address budget', (t) => {
+  let now = 1_000_000;
+  const throttle = createLoginThrottle({ maxPerPair: 3, maxPerAddress: 5, windowMs: 60_000, now: () => now });
+  throttle.fail('10.0.0.1', 'dave');
+  throttle.fail('10.0.0.1', 'dave');
+  throttle.succeed('10.0.0.1', 'dave');
+  throttle.fail('10.0.0.1', 'dave');
+  throttle.fail('10.0.0.1', 'dave');
+  t.is(throttle.retryAfter('10.0.0.1', 'dave'), 0, 'the success reset the pair: 2 of 3');
+  t.is(throttle.fail('10.0.0.1', 'dave'), 60, 'third failure crosses the limit: wait out the window');
+  t.is(throttle.retryAfter('10.0.0.1', 'DAVE'), 60, 'logins compare case-insensitively');
+  t.is(throttle.retryAfter('10.0.0.2', 'dave'), 0);
+  t.is(throttle.retryAfter('10.0.0.1', 'erin'), 60, 'five failures from the address: the success did not refund them');
+  now += 30_000;
+  t.is(throttle.retryAfter('10.0.0.1', 'dave'), 30);
+  now += 30_000;
+  t.is(throttle.retryAfter('10.0.0.1', 'dave'), 0, 'window over');
+});
+
+test('memory is bounded: an attack from very many addresses keeps at most maxEntries counters', (t) => {
+  const throttle = createLoginThrottle({ maxEntries: 1000 });
+  for (let i = 0; i < 20_000; i++) throttle.fail(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, `user${i}`);
+  t.true(throttle.size() <= 1000, `${throttle.size()} counters`);
+  // The newest attackers are still tracked.
+  for (let i = 0; i < 9; i++) throttle.fail('10.0.78.31', 'user19999');
+  t.true(throttle.retryAfter('10.0.78.31', 'user19999') > 0);
+});
+
+test('IPv6 sources are counted per /64; IPv4-mapped addresses as IPv4', (t) => {
+  t.is(sourceKey('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+  t.is(sourceKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
+  t.is(sourceKey('2001:db8::5'), '2001:db8:0:0::/64');
+  t.is(sourceKey('::ffff:192.0.2.7'), '192.0.2.7');
+  t.is(sourceKey('::1'), '0:0:0:0::/64');
+  const throttle = createLoginThrottle({ maxPerPair: 2 });
+  throttle.fail('2001:db8:1:2::10', 'frank');
+  throttle.fail('2001:db8:1:2::20', 'frank');
+  t.true(throttle.retryAfter('2001:db8:1:2::30', 'frank') > 0, 'same /64');
+  t.is(throttle.retryAfter('2001:db8:1:3::10', 'frank'), 0, 'another /64');
+});
+
+test('every failed login spends a password hash, whether the login names an account or not', (t) => {
+  let verifications = 0;
+  const accounts = [{ id: 1, address: 'gina@example.com', displayName: null, createdAt: '' }];
+  const store = {
+    listAccounts: () => accounts,
+    verifyPassword: () => {
+      verifications++;
+      return null;
+    },
+  } as unknown as Store;
+  const auth = createAuthenticator({ store, log: captureLogger(), throttle: createLoginThrottle({ maxPerPair: 1000, maxPerAddress: 1000 }) });
+  const header = (user: string) => `Basic ${Buffer.from(`${user}:pw`).toString('base64')}`;
+  for (const login of ['gina@example.com', 'nobody@example.com', 'gina', 'nobody', 'CORP\\nobody', '', '   ']) {
+    verifications = 0;
+    const err = t.throws(() => auth('192.0.2.1', header(login)), { instanceOf: EasHttpError });
+    t.is(err?.status, 401, login);
+    t.true(verifications >= 1, `login ${JSON.stringify(login)} spent ${verifications} hashes`);
+  }
+});
