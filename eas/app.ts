@@ -1,8 +1,10 @@
 // The EAS endpoint as a Koa app (MS-ASHTTP): OPTIONS and POST on /Microsoft-Server-ActiveSync,
-// everything else 404/405. Commands come from the table in commands/index.ts; a test may pass
-// its own table.
+// Autodiscover (MS-ASCMD 2.2.1.1) on /autodiscover/autodiscover.xml, everything else 404/405.
+// Commands come from the table in commands/index.ts; a test may pass its own table.
 
 import Koa from 'koa';
+import { normalizePublicUrl } from './autodiscover/public-url.js';
+import { createAutodiscoverRoute } from './autodiscover/route.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec, EasDeps } from './commands/types.js';
 import { createAuthenticator } from './http/auth.js';
@@ -22,6 +24,8 @@ export interface EasAppOptions {
   loginThrottle?: LoginThrottle;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (for throttling). */
   trustProxy?: boolean;
+  /** Base URL phones reach us at, for Autodiscover answers; default: from each request. */
+  publicUrl?: string | null;
 }
 
 export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
@@ -35,6 +39,15 @@ export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
   const commandNames = Object.keys(table);
 
   app.use(createResponder(deps.log));
+  app.use(
+    createAutodiscoverRoute({
+      store: deps.store,
+      auth,
+      log: deps.log,
+      serverName: deps.config.serverName,
+      publicUrl: options.publicUrl ? normalizePublicUrl(options.publicUrl) : null,
+    }),
+  );
   app.use(async (ctx) => {
     if (!EAS_PATH.test(ctx.path)) throw new EasHttpError(404, `no EAS endpoint at ${ctx.path.slice(0, 64)}`);
     if (ctx.method === 'OPTIONS') {
