@@ -81,7 +81,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       const relay = smarthost;
       cleanups.push(() => relay.close());
     }
-    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed });
+    // Also closes the push-history entries a previous process left open (crash, kill).
+    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: store });
     const deps: EasDeps = {
       store,
       config,
@@ -110,6 +111,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const app = createEasApp(deps, {
       loginThrottle: createLoginThrottle(options.loginThrottle),
       trustProxy: options.trustProxy ?? false,
+      publicUrl: options.publicUrl ?? null,
     });
     const httpServer = createEasHttpServer(app, {
       ...(options.tls ? { tls: options.tls } : {}),
@@ -129,6 +131,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       tls: options.tls ? true : undefined,
       durability: options.durability ?? DEFAULTS.durability,
       dataDir: options.dataDir,
+      publicUrl: options.publicUrl ?? undefined,
     });
 
     let closing: Promise<void> | null = null;

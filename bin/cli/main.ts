@@ -1,14 +1,15 @@
 // The CLI's dispatcher: picks the command, prints help and version, and turns every failure
 // into one line on stderr with a non-zero exit code (no stack traces for users).
 
-import { readFileSync } from 'node:fs';
+import pkg from '../../package.json' with { type: 'json' };
 import type { Io } from './common.js';
 import { CliError, usageError } from './errors.js';
 import { mainHelp, serveHelp, userHelp } from './help.js';
 import { user } from './user.js';
+import { device, deviceHelp } from './device.js';
 
+// Imported, not read at run time: the single-file binary has no package.json beside it.
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -41,6 +42,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         return sub === undefined ? 2 : 0;
       }
       return user(sub, args, io);
+    }
+    case 'device': {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub.startsWith('-')) {
+        io.stdout(deviceHelp(undefined));
+        return sub === undefined ? 2 : 0;
+      }
+      return device(sub, args, io);
     }
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);

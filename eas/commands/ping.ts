@@ -1,12 +1,14 @@
 // MS-ASCMD 2.2.1.13 Ping: monitor folders and answer when an item is added (3.1.5.8),
 // HeartbeatInterval 2.2.3.88.1, Status 2.2.3.177.11, MaxFolders 2.2.3.102.
-// Parameter rules and the missed-change check: shared/design/PUSH.md rules 1–2.
+// Parameter rules and the missed-change check: shared/design/PUSH.md rules 1–2. A valid Ping
+// is returned as a long poll: the HTTP layer parks it and writes the answer when it comes
+// (eas/http/long-poll.ts), so a parked Ping keeps nothing of this request but its socket.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import { isEasHttpError } from '../http/errors.js';
 import { parseFolderId } from '../model/ids.js';
 import { pendingFolders } from '../push/pending.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import type { ParkOutcome } from '../push/types.js';
+import type { CommandAnswer, CommandContext, CommandResult, CommandSpec } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.11 */
 const PingStatus = {
@@ -64,29 +66,41 @@ async function handlePing(ctx: CommandContext): Promise<CommandResult> {
     }
     cacheParameters(ctx, heartbeat, known);
 
-    // No await between building `pending` (it snapshots the journal head) and park().
-    const outcome = await ctx.deps.push.park({
-      kind: 'ping',
-      account: ctx.account,
-      device: ctx.device,
-      folderIds: known,
-      heartbeatSeconds: heartbeat,
-      signal: ctx.signal,
-      pending: pendingFolders(store, ctx.account.id, ctx.device.id, known),
-    });
-    if (outcome.folderIds.length === 0) return answer(PingStatus.Expired);
-    return answer(PingStatus.ChangesFound, [
-      el(
-        'Ping:Folders',
-        outcome.folderIds.map((id) => el('Ping:Folder', String(id))),
-      ),
-    ]);
+    const { id: accountId, address } = ctx.account;
+    const { id: deviceRowId, deviceId } = ctx.device;
+    return {
+      kind: 'long-poll',
+      // Only ids and names: the parked request must not keep the Account/Device rows alive.
+      park: {
+        kind: 'ping',
+        account: { id: accountId, address },
+        device: { id: deviceRowId, deviceId },
+        folderIds: known,
+        heartbeatSeconds: heartbeat,
+        // Snapshots the journal head now; the registry checks it when it parks the request.
+        pending: pendingFolders(store, accountId, deviceRowId, known),
+      },
+      render: answerOutcome,
+      failed: (err) => {
+        log.error('Ping failed', { device: deviceId, err: String(err) });
+        return answer(PingStatus.ServerError);
+      },
+    };
   } catch (err) {
-    // HTTP-level failures (503 past the parked-request cap) belong to the error layer.
-    if (isEasHttpError(err)) throw err;
     log.error('Ping failed', { device: ctx.device.deviceId, err: String(err) });
     return answer(PingStatus.ServerError);
   }
+}
+
+/** The answer once the registry decides: Status 2 with the folders, else Status 1. */
+function answerOutcome(outcome: ParkOutcome): CommandAnswer {
+  if (outcome.folderIds.length === 0) return answer(PingStatus.Expired);
+  return answer(PingStatus.ChangesFound, [
+    el(
+      'Ping:Folders',
+      outcome.folderIds.map((id) => el('Ping:Folder', String(id))),
+    ),
+  ]);
 }
 
 /**
@@ -126,6 +140,6 @@ function cacheParameters(ctx: CommandContext, heartbeat: number, folderIds: numb
 }
 
 /** Response children in the schema's order (6.30): Status, Folders, MaxFolders, HeartbeatInterval. */
-function answer(status: number, rest: WbxmlElement[] = []): CommandResult {
+function answer(status: number, rest: WbxmlElement[] = []): CommandAnswer {
   return { kind: 'wbxml', body: el('Ping:Ping', [el('Ping:Status', status), ...rest]) };
 }

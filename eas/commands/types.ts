@@ -4,7 +4,7 @@
 
 import type { Account, Device, Store, ParsedMessage } from '../../store/types.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import type { PushRegistry } from '../push/types.js';
+import type { HoldRequest, ParkOutcome, PushRegistry } from '../push/types.js';
 
 export type ProtocolVersion = '12.1' | '14.0' | '14.1' | '16.0' | '16.1';
 export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = ['12.1', '14.0', '14.1', '16.0', '16.1'];
@@ -84,10 +84,26 @@ export interface CommandContext {
 }
 
 /** A command's answer: a WBXML tree, raw bytes with their type, or nothing (empty 200). */
-export type CommandResult =
+export type CommandAnswer =
   | { kind: 'wbxml'; body: WbxmlElement; headers?: Record<string, string> }
   | { kind: 'bytes'; body: Buffer; contentType: string; headers?: Record<string, string> }
   | { kind: 'empty'; headers?: Record<string, string> };
+
+/**
+ * A long poll handed to the HTTP layer (Ping): it parks `park` with the registry and, if the
+ * request waits, finishes the Koa chain at once and writes `render(outcome)` to the socket
+ * when the registry answers. A parked request then keeps its socket and `park`, nothing else.
+ */
+export interface LongPollResult {
+  kind: 'long-poll';
+  park: HoldRequest;
+  /** Called outside any request context: keep it a plain function of the outcome. */
+  render: (outcome: ParkOutcome) => CommandAnswer;
+  /** The answer when parking failed on something else than an HTTP error (a store error). */
+  failed: (err: unknown) => CommandAnswer;
+}
+
+export type CommandResult = CommandAnswer | LongPollResult;
 
 export interface CommandSpec {
   /** The wire Cmd value, e.g. "FolderSync". */

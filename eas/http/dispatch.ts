@@ -1,17 +1,20 @@
 // The POST path (MS-ASHTTP 2.2.1.1): authenticate → parse the query → find the command →
 // read the body → record the device → wipe/provisioning check → decode WBXML → run the
-// command → render. Each step throws EasHttpError on failure; respond.ts renders it.
+// command → render. Each step throws EasHttpError on failure; respond.ts renders it. A long
+// poll (Ping) is handed to long-poll.ts, which answers it outside Koa once the registry does.
 
 import type Koa from 'koa';
-import type { CommandContext, CommandResult, CommandSpec, EasDeps, EasQuery } from '../commands/types.js';
-import { decode, encode, WbxmlError } from '../wbxml/index.js';
+import type { CommandAnswer, CommandContext, CommandResult, CommandSpec, EasDeps, EasQuery } from '../commands/types.js';
+import { decode, WbxmlError } from '../wbxml/index.js';
 import { checkAccess, CommonStatus, type Verdict } from './access.js';
 import { authenticate, loginOf, type Authenticator } from './auth.js';
 import { readBody } from './body.js';
 import { statusBody } from './command-roots.js';
+import { ClientGone } from './client-gone.js';
 import { EasHttpError } from './errors.js';
+import { holdLongPoll } from './long-poll.js';
 import { COMMAND_CODES, parseQuery } from './query.js';
-import { factsOf } from './respond.js';
+import { answerBytes, factsOf } from './respond.js';
 import { atLeast } from './version.js';
 
 /** Every Cmd MS-ASCMD defines: a known command we do not offer is 501, anything else 400. */
@@ -20,17 +23,12 @@ const EAS_COMMANDS: ReadonlySet<string> = new Set([
   'Autodiscover', 'GetHierarchy', 'CreateCollection', 'DeleteCollection', 'MoveCollection', 'Notify',
 ]);
 
-export function renderResult(ctx: Koa.Context, result: CommandResult): void {
+export function renderResult(ctx: Koa.Context, result: CommandAnswer): void {
   ctx.status = 200;
-  if (result.kind === 'wbxml') {
-    ctx.body = encode(result.body);
-  } else if (result.kind === 'bytes') {
-    ctx.body = result.body;
-    factsOf(ctx).contentType = result.contentType;
-  } else {
-    ctx.body = Buffer.alloc(0);
-  }
-  for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
+  const { body, contentType, headers } = answerBytes(result);
+  ctx.body = body;
+  if (contentType !== undefined) factsOf(ctx).contentType = contentType;
+  for (const [k, v] of Object.entries(headers)) ctx.set(k, v);
 }
 
 /** A refusal in the form the client's version expects: a body Status from 14.0, else 449. */
@@ -95,6 +93,9 @@ export function createDispatcher(
       protocolVersion: query.protocolVersion,
     });
 
+    // Closes the gap of the device's last Ping/Sync-Wait in its push history.
+    deps.push.noteRequest?.(device.id, query.cmd);
+
     const verdict = checkAccess(spec, device, query, query.protocolVersion, deps.config, deps.log);
     if (!verdict.ok) return refuse(ctx, query, verdict);
 
@@ -112,14 +113,9 @@ export function createDispatcher(
       }
     }
 
-    // Aborted when the client goes away before the answer is written (long polls listen).
-    const controller = new AbortController();
-    const onClose = () => {
-      if (!ctx.res.writableFinished) controller.abort();
-    };
-    ctx.res.once('close', onClose);
-    if (ctx.req.socket.destroyed) controller.abort();
-
+    // Aborted when the client goes away before the answer is written; made only for a
+    // command that reads it (Sync with Wait), so other requests pay no AbortController.
+    const gone = new ClientGone(ctx.req, ctx.res);
     const command: CommandContext = {
       deps,
       account,
@@ -129,12 +125,21 @@ export function createDispatcher(
       request,
       raw,
       contentType,
-      signal: controller.signal,
+      get signal() {
+        return gone.signal;
+      },
     };
+    let result: CommandResult;
     try {
-      renderResult(ctx, await spec.handler(command));
+      result = await spec.handler(command);
     } finally {
-      ctx.res.off('close', onClose);
+      gone.release();
     }
+    if (result.kind === 'long-poll') {
+      const now = holdLongPoll(ctx, deps, result);
+      if (now !== null) renderResult(ctx, now);
+      return;
+    }
+    renderResult(ctx, result);
   };
 }

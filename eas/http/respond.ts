@@ -2,11 +2,13 @@
 // exception into a logged 500, and gives EVERY response the EAS headers (MS-Server-ActiveSync:
 // an iPhone loops without it; a wbxml Content-Type also on empty bodies; Content-Length, not
 // chunked; gzip when the client accepts it). It also writes the one log line per request.
+// A held long poll (long-poll.ts) finishes outside Koa with the same easAnswer() and logLine().
 
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type Koa from 'koa';
-import type { Logger } from '../commands/types.js';
+import type { CommandAnswer, Logger } from '../commands/types.js';
+import { encode } from '../wbxml/index.js';
 import { isEasHttpError } from './errors.js';
 
 const gzip = promisify(gzipCb);
@@ -22,6 +24,10 @@ export interface RequestFacts {
   version?: string;
   /** Content-Type of the command's answer (bytes results bring their own). */
   contentType?: string;
+  /** process.hrtime.bigint() when the request came in (the log line's ms). */
+  started?: bigint;
+  /** A parked long poll: its answer and log line are written later, outside Koa. */
+  held?: boolean;
 }
 
 const REASONS: Record<number, string> = {
@@ -40,9 +46,63 @@ function setStatus(ctx: Koa.Context, status: number): void {
   if (reason) ctx.message = reason;
 }
 
+/** The body bytes, their type (undefined: WBXML) and extra headers of a command's answer. */
+export function answerBytes(result: CommandAnswer): { body: Buffer; contentType: string | undefined; headers: Record<string, string> } {
+  const headers = result.headers ?? {};
+  if (result.kind === 'wbxml') return { body: encode(result.body), contentType: undefined, headers };
+  if (result.kind === 'bytes') return { body: result.body, contentType: result.contentType, headers };
+  return { body: Buffer.alloc(0), contentType: undefined, headers };
+}
+
+/**
+ * The headers every EAS answer carries, and its body gzipped when the client accepts it.
+ * Content-Length is the caller's (Koa sets it from the body; a held answer writes it).
+ */
+export async function easAnswer(
+  body: Buffer,
+  contentType: string,
+  gzipOk: boolean,
+): Promise<{ body: Buffer; headers: Record<string, string> }> {
+  const headers: Record<string, string> = { 'MS-Server-ActiveSync': SERVER_VERSION, 'Cache-Control': 'private' };
+  if (body.length > 0 && gzipOk) {
+    body = await gzip(body);
+    headers['Content-Encoding'] = 'gzip';
+    headers['Vary'] = 'Accept-Encoding';
+  }
+  headers['Content-Type'] = contentType;
+  return { body, headers };
+}
+
+export function acceptsGzip(ctx: Koa.Context): boolean {
+  return ctx.acceptsEncodings('gzip', 'identity') === 'gzip';
+}
+
+/** The one log line per request. */
+export function logLine(log: Logger, method: string, facts: RequestFacts, status: number, failure: unknown): void {
+  const ms = facts.started === undefined ? 0 : Number(process.hrtime.bigint() - facts.started) / 1e6;
+  const line = {
+    method,
+    cmd: facts.cmd ?? null,
+    user: facts.user ?? null,
+    device: facts.device ?? null,
+    version: facts.version ?? null,
+    status,
+    ms: Math.round(ms * 10) / 10,
+  };
+  if (failure !== undefined && !isEasHttpError(failure)) {
+    const e = failure instanceof Error ? failure : new Error(String(failure));
+    log.error('eas request failed', { ...line, error: e.message, stack: e.stack });
+  } else if (isEasHttpError(failure)) {
+    log.info('eas request', { ...line, reason: failure.message });
+  } else {
+    log.info('eas request', line);
+  }
+}
+
 export function createResponder(log: Logger): Koa.Middleware {
   return async function respond(ctx, next) {
-    const started = process.hrtime.bigint();
+    const facts = factsOf(ctx);
+    facts.started = process.hrtime.bigint();
     let failure: unknown;
     try {
       await next();
@@ -58,42 +118,20 @@ export function createResponder(log: Logger): Koa.Middleware {
       }
       ctx.body = Buffer.alloc(0);
     }
+    // A parked long poll answers (and logs) when the registry wakes it.
+    if (failure === undefined && facts.held) return;
 
     if (!ctx.response.headerSent) {
-      let body = Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.alloc(0);
-      const type = (failure === undefined ? factsOf(ctx).contentType : undefined) ?? WBXML_TYPE;
-      ctx.set('MS-Server-ActiveSync', SERVER_VERSION);
-      ctx.set('Cache-Control', 'private');
-      if (body.length > 0 && ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
-        body = await gzip(body);
-        ctx.set('Content-Encoding', 'gzip');
-        ctx.set('Vary', 'Accept-Encoding');
-      }
+      const body = Buffer.isBuffer(ctx.body) ? ctx.body : Buffer.alloc(0);
+      const type = (failure === undefined ? facts.contentType : undefined) ?? WBXML_TYPE;
+      const answer = await easAnswer(body, type, body.length > 0 && acceptsGzip(ctx));
       const status = ctx.status;
-      ctx.body = body;
-      // Setting a Buffer body resets the type and (without an explicit status) the status.
-      ctx.set('Content-Type', type);
+      for (const [k, v] of Object.entries(answer.headers)) ctx.set(k, v);
+      // Setting a Buffer body resets the status when none was set explicitly (and the type
+      // when none is set: here it is), and adds Content-Length.
+      ctx.body = answer.body;
       setStatus(ctx, status);
     }
-
-    const facts = factsOf(ctx);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const line = {
-      method: ctx.method,
-      cmd: facts.cmd ?? null,
-      user: facts.user ?? null,
-      device: facts.device ?? null,
-      version: facts.version ?? null,
-      status: ctx.status,
-      ms: Math.round(ms * 10) / 10,
-    };
-    if (failure !== undefined && !isEasHttpError(failure)) {
-      const e = failure instanceof Error ? failure : new Error(String(failure));
-      log.error('eas request failed', { ...line, error: e.message, stack: e.stack });
-    } else if (isEasHttpError(failure)) {
-      log.info('eas request', { ...line, reason: failure.message });
-    } else {
-      log.info('eas request', line);
-    }
+    logLine(log, ctx.method, facts, ctx.status, failure);
   };
 }

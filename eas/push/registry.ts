@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { isAddKind, type ChangeFeed, type ChangeKind } from '../../store/types.js';
 import type { Logger, PushConfig } from '../commands/types.js';
 import { EasHttpError } from '../http/errors.js';
-import type { ParkOutcome, ParkOutcomeReason, ParkRequest, PushRegistry } from './types.js';
+import { PushHistory, type PushHistoryStore } from './history.js';
+import type { HoldRequest, ParkOutcome, ParkOutcomeReason, ParkRequest, ParkTicket, PushRegistry } from './types.js';
 import { Waiter, type WaiterOwner } from './waiter.js';
 
 export interface PushRegistryOptions {
@@ -16,7 +17,15 @@ export interface PushRegistryOptions {
   log: Logger;
   /** The store's change feed (store.feed). */
   feed: ChangeFeed;
+  /**
+   * Where to record each device's push history (the store; `eas-push device show` reads it).
+   * Entries a previous process left open are closed as 'interrupted' when the registry is made.
+   */
+  history?: PushHistoryStore;
 }
+
+/** The ticket of a request answered at once: nothing left to cancel. */
+const ANSWERED: ParkTicket = { cancel() {} };
 
 /** Seconds a client over the per-account cap is told to wait (MS-ASHTTP 503 + Retry-After). */
 const RETRY_AFTER_SECONDS = 60;
@@ -29,6 +38,7 @@ class Registry implements PushRegistry, WaiterOwner {
   private readonly config: PushConfig;
   private readonly log: Logger;
   private readonly feed: ChangeFeed;
+  private readonly history: PushHistory | null;
   /** Device row ids are unique across accounts, so they key the one-per-device rule. */
   private readonly byDevice = new Map<number, Waiter>();
   private readonly perAccount = new Map<number, number>();
@@ -44,29 +54,46 @@ class Registry implements PushRegistry, WaiterOwner {
     this.config = options.config;
     this.log = options.log;
     this.feed = options.feed;
+    this.history = options.history ? new PushHistory(options.history, options.log) : null;
   }
 
   park(req: ParkRequest): Promise<ParkOutcome> {
+    if (this.closing) return Promise.resolve(this.answerAtOnce(req, 'shutdown', [], performance.now()));
+    if (req.signal.aborted) return Promise.resolve(this.answerAtOnce(req, 'disconnect', [], performance.now()));
+    return new Promise<ParkOutcome>((resolve, reject) => {
+      let ticket: ParkTicket;
+      try {
+        ticket = this.hold(req, resolve);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      if (ticket instanceof Waiter) {
+        ticket.signal = req.signal;
+        req.signal.addEventListener('abort', ticket, { once: true });
+      }
+    });
+  }
+
+  hold(req: HoldRequest, answer: (outcome: ParkOutcome) => void): ParkTicket {
     const now = performance.now();
-    if (this.closing) return Promise.resolve(this.answerAtOnce(req, 'shutdown', [], now));
-    if (req.signal.aborted) return Promise.resolve(this.answerAtOnce(req, 'disconnect', [], now));
+    if (this.closing) {
+      answer(this.answerAtOnce(req, 'shutdown', [], now));
+      return ANSWERED;
+    }
 
     // A newer request of the device ends the older at once, even when this one is
     // answered at once below (PUSH.md rule 3).
     const previous = this.byDevice.get(req.device.id);
-    if (previous) this.finish(previous, 'superseded', []);
+    if (previous) this.finish(previous, 'superseded', [], req.kind);
 
     // Missed changes, then registration, in this one synchronous turn: a commit either lands
     // before the check (and is seen by it) or publishes after the subscription (PUSH.md rule 2).
-    let missed: number[];
-    try {
-      missed = this.check(req);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const missed = this.check(req);
     if (missed.length > 0) {
       const reason = this.config.pushOn === 'adds' ? 'add' : 'change';
-      return Promise.resolve(this.answerAtOnce(req, reason, missed, now));
+      answer(this.answerAtOnce(req, reason, missed, now));
+      return ANSWERED;
     }
 
     const parked = this.perAccount.get(req.account.id) ?? 0;
@@ -76,23 +103,24 @@ class Registry implements PushRegistry, WaiterOwner {
         device: req.device.deviceId,
         parked,
       });
-      return Promise.reject(
-        new EasHttpError(503, 'Too many parked requests for this account', {
-          'Retry-After': String(RETRY_AFTER_SECONDS),
-        }),
-      );
+      throw new EasHttpError(503, 'Too many parked requests for this account', {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
     }
 
-    return new Promise<ParkOutcome>((resolve) => {
-      const w = new Waiter(this, req, now, resolve);
-      this.byDevice.set(req.device.id, w);
-      this.perAccount.set(req.account.id, parked + 1);
-      w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
-        this.onChange(w, folderId, kind),
-      );
-      w.timer = setTimeout(this.expireCallback, req.heartbeatSeconds * 1000, w);
-      req.signal.addEventListener('abort', w, { once: true });
-    });
+    const w = new Waiter(this, req, now, answer);
+    this.byDevice.set(req.device.id, w);
+    this.perAccount.set(req.account.id, parked + 1);
+    w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
+      this.onChange(w, folderId, kind),
+    );
+    w.timer = setTimeout(this.expireCallback, req.heartbeatSeconds * 1000, w);
+    if (this.history) w.historyId = this.history.start(req);
+    return w;
+  }
+
+  noteRequest(deviceRowId: number, cmd: string): void {
+    this.history?.noteRequest(deviceRowId, cmd);
   }
 
   size(): number {
@@ -107,6 +135,8 @@ class Registry implements PushRegistry, WaiterOwner {
   shutdown(): Promise<void> {
     this.closing = true;
     for (const w of [...this.byDevice.values()]) this.finish(w, 'shutdown', []);
+    // Before the database closes (the server closes it once the listeners are done).
+    this.history?.flush();
     // One macrotask later every park() continuation has run and handed its answer to the
     // HTTP layer; the server's close() then waits for those responses to be written.
     return new Promise((resolve) => setImmediate(resolve));
@@ -174,7 +204,7 @@ class Registry implements PushRegistry, WaiterOwner {
    * under --push-on all) decides; once answering, every folder with anything pending is
    * listed so the client syncs them in one go.
    */
-  private check(req: ParkRequest): number[] {
+  private check(req: HoldRequest): number[] {
     if (this.config.pushOn === 'all') return req.pending(false);
     const adds = req.pending(true);
     if (adds.length === 0) return adds;
@@ -183,28 +213,32 @@ class Registry implements PushRegistry, WaiterOwner {
     return req.folderIds.filter((f) => any.has(f));
   }
 
-  private finish(w: Waiter, reason: ParkOutcomeReason, folderIds: number[]): void {
-    const outcome = w.settle(reason, folderIds, performance.now());
+  /** `supersededBy`: the kind of the newer request of the device that ends this one. */
+  private finish(w: Waiter, reason: ParkOutcomeReason, folderIds: number[], supersededBy: HoldRequest['kind'] | null = null): void {
     const { account, device } = w.req;
+    // Released before answering: an answer callback that throws must not leak the slot.
     if (this.byDevice.get(device.id) === w) this.byDevice.delete(device.id);
     const left = (this.perAccount.get(account.id) ?? 1) - 1;
     if (left > 0) this.perAccount.set(account.id, left);
     else this.perAccount.delete(account.id);
+    const outcome = w.settle(reason, folderIds, performance.now());
+    if (this.history && w.historyId !== null) this.history.end(w.historyId, device.id, outcome, supersededBy);
     this.logEnd(w.req, outcome);
   }
 
-  private answerAtOnce(req: ParkRequest, reason: ParkOutcomeReason, folderIds: number[], now: number): ParkOutcome {
+  private answerAtOnce(req: HoldRequest, reason: ParkOutcomeReason, folderIds: number[], now: number): ParkOutcome {
     const outcome: ParkOutcome = {
       reason,
       folderIds,
       parkedMs: Math.round(performance.now() - now),
       commitToAnswerMs: null,
     };
+    if (this.history) this.history.end(this.history.start(req), req.device.id, outcome, null);
     this.logEnd(req, outcome);
     return outcome;
   }
 
-  private logEnd(req: ParkRequest, outcome: ParkOutcome): void {
+  private logEnd(req: HoldRequest, outcome: ParkOutcome): void {
     this.log.info('push: parked request ended', {
       account: req.account.address,
       device: req.device.deviceId,

@@ -16,19 +16,33 @@ export type ParkOutcomeReason =
   /** The client went away. */
   | 'disconnect';
 
-export interface ParkRequest {
+/**
+ * A long poll the HTTP layer has taken over (`hold`): only what the registry needs while it
+ * waits, so a parked request keeps no Account/Device rows, decoded body or AbortSignal alive.
+ */
+export interface HoldRequest {
   kind: 'ping' | 'sync';
-  account: Account;
-  device: Device;
+  account: Pick<Account, 'id' | 'address'>;
+  device: Pick<Device, 'id' | 'deviceId'>;
   folderIds: number[];
   heartbeatSeconds: number;
-  /** Aborted when the client disconnects. */
-  signal: AbortSignal;
   /**
    * Folders with changes pending for this device (SYNC.md "Ping falls out of the same query").
    * Called synchronously: before parking (missed changes), on each wake, and at expiry.
    */
   pending: (addsOnly: boolean) => number[];
+}
+
+export interface ParkRequest extends HoldRequest {
+  account: Account;
+  device: Device;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+}
+
+/** A held request's handle: the HTTP layer calls cancel() when the client goes away. */
+export interface ParkTicket {
+  cancel(): void;
 }
 
 export interface ParkOutcome {
@@ -47,6 +61,15 @@ export interface PushRegistry {
    * the request should be answered. Throws EasHttpError 503 past the per-account cap.
    */
   park(req: ParkRequest): Promise<ParkOutcome>;
+  /**
+   * The callback form of park() for a request whose HTTP exchange was handed over (Ping): no
+   * promise and no AbortSignal per request. `answer` is called exactly once, synchronously when
+   * the request is answered at once. Throws EasHttpError 503 past the per-account cap, and
+   * whatever `pending` throws. Optional so that test doubles need not implement it.
+   */
+  hold?(req: HoldRequest, answer: (outcome: ParkOutcome) => void): ParkTicket;
+  /** A request of this device arrived (any command): closes the gap of its last push entry. */
+  noteRequest?(deviceRowId: number, cmd: string): void;
   /** Parked requests right now (tests assert it returns to 0). */
   size(): number;
   /** Is a request of this device parked now? (device admin) */

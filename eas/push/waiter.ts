@@ -1,16 +1,17 @@
 // One parked long poll (Ping or Sync with Wait): the few fields the registry needs to wake,
-// expire or drop it. Kept as a plain class so a parked request costs one object, one timer,
-// one feed listener and one abort listener (this object itself, via handleEvent).
+// expire or drop it. Kept as a plain class so a parked request costs one object, one timer and
+// one feed listener; it is also the request's ParkTicket, and the AbortSignal listener of a
+// promise-style park() (via handleEvent), so neither needs a closure of its own.
 
-import type { ParkOutcome, ParkOutcomeReason, ParkRequest } from './types.js';
+import type { HoldRequest, ParkOutcome, ParkOutcomeReason, ParkTicket } from './types.js';
 
 export interface WaiterOwner {
-  /** Called when the request's signal aborts (the client went away). */
+  /** Called when the client went away (ticket cancelled or signal aborted). */
   onDisconnect(waiter: Waiter): void;
 }
 
-export class Waiter {
-  readonly req: ParkRequest;
+export class Waiter implements ParkTicket {
+  readonly req: HoldRequest;
   readonly parkedAt: number;
   /** Set once the outcome is decided; every later event is ignored. */
   done = false;
@@ -22,14 +23,23 @@ export class Waiter {
   queued = false;
   timer: NodeJS.Timeout | null = null;
   unsubscribe: (() => void) | null = null;
+  /** Only for promise-style park(): the request's AbortSignal. */
+  signal: AbortSignal | null = null;
+  /** Its push history entry, when the registry records one. */
+  historyId: number | null = null;
   private readonly owner: WaiterOwner;
-  private readonly resolve: (outcome: ParkOutcome) => void;
+  private readonly answer: (outcome: ParkOutcome) => void;
 
-  constructor(owner: WaiterOwner, req: ParkRequest, parkedAt: number, resolve: (o: ParkOutcome) => void) {
+  constructor(owner: WaiterOwner, req: HoldRequest, parkedAt: number, answer: (o: ParkOutcome) => void) {
     this.owner = owner;
     this.req = req;
     this.parkedAt = parkedAt;
-    this.resolve = resolve;
+    this.answer = answer;
+  }
+
+  /** ParkTicket: the client went away. */
+  cancel(): void {
+    this.owner.onDisconnect(this);
   }
 
   /** EventListener object for the request's AbortSignal: no closure per waiter. */
@@ -44,7 +54,8 @@ export class Waiter {
     this.timer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.req.signal.removeEventListener('abort', this);
+    this.signal?.removeEventListener('abort', this);
+    this.signal = null;
     const outcome: ParkOutcome = {
       reason,
       folderIds,
@@ -52,7 +63,7 @@ export class Waiter {
       commitToAnswerMs:
         (reason === 'add' || reason === 'change') && this.wokenAt !== null ? round2(now - this.wokenAt) : null,
     };
-    this.resolve(outcome);
+    this.answer(outcome);
     return outcome;
   }
 }

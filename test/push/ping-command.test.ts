@@ -6,10 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ping } from '../../eas/commands/ping.js';
-import type { CommandContext, CommandResult, EasDeps, Logger, PushConfig } from '../../eas/commands/types.js';
+import type { CommandAnswer, CommandContext, CommandResult, EasDeps, Logger, PushConfig } from '../../eas/commands/types.js';
+import type { ParkOutcome, PushRegistry } from '../../eas/push/types.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
+import { until } from './helpers.js';
 import { FolderType, HEAD_ITEM, openStore, type Account, type Device, type Store } from '../../store/index.js';
 
 const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -21,7 +23,7 @@ interface World {
   inbox: number;
   phone: Device;
   deliver(subject: string): Promise<number>;
-  ping(body: WbxmlElement | null, device?: Device): { result: Promise<CommandResult>; abort: AbortController };
+  ping(body: WbxmlElement | null, device?: Device): { result: Promise<CommandAnswer>; abort: AbortController };
 }
 
 async function world(t: { teardown(fn: () => void): void }, push: Partial<PushConfig> = {}): Promise<World> {
@@ -75,9 +77,22 @@ async function world(t: { teardown(fn: () => void): void }, push: Partial<PushCo
         contentType: 'application/vnd.ms-sync.wbxml',
         signal: abort.signal,
       };
-      return { result: ping.handler(ctx), abort };
+      return { result: ping.handler(ctx).then((r) => settle(registry, r, abort.signal)), abort };
     },
   };
+}
+
+/**
+ * What the HTTP layer does with a long poll (eas/http/long-poll.ts): park it, answer when the
+ * registry does, cancel it when the client goes away.
+ */
+function settle(registry: PushRegistry, r: CommandResult, signal: AbortSignal): Promise<CommandAnswer> | CommandAnswer {
+  if (r.kind !== 'long-poll') return r;
+  return new Promise<ParkOutcome>((resolve) => {
+    const ticket = registry.hold!(r.park, resolve);
+    if (signal.aborted) ticket.cancel();
+    signal.addEventListener('abort', () => ticket.cancel());
+  }).then(r.render);
 }
 
 function pingBody(heartbeat: number | string | undefined, folders: string[] | undefined): WbxmlElement {
@@ -175,8 +190,8 @@ test('a folder the device never synced is not reported on its own, but an add in
   const w = await world(t);
   await w.deliver('old mail, never synced');
   const parked = w.ping(pingBody(60, [String(w.inbox)]));
-  // Nothing to report: parked (the registry registered it synchronously).
-  t.is(w.deps.push.size(), 1);
+  // Nothing to report: parked once the HTTP layer has handed it to the registry.
+  await until(() => w.deps.push.size() === 1, 'parked');
   await w.deliver('new mail');
   const r = await parked.result;
   t.is(statusOf(r), 2);
@@ -191,6 +206,7 @@ test('a read flag set by another device is reported at expiry under adds, not be
   syncedNow(w, w.inbox);
   const tablet = w.store.touchDevice(w.alice.id, 'TABLET', { deviceType: 'Test', userAgent: null, protocolVersion: '16.1' });
   const parked = w.ping(pingBody(1, [String(w.inbox)]));
+  await until(() => w.deps.push.isParked(w.alice.id, w.phone.id), 'parked');
   w.store.updateItem(w.alice.id, item, { read: true }, tablet.id);
   t.true(w.deps.push.isParked(w.alice.id, w.phone.id), 'the change did not wake it');
   const r = await parked.result;
@@ -203,6 +219,7 @@ test("the device's own changes are never pending for it", async (t) => {
   const item = await w.deliver('mine');
   syncedNow(w, w.inbox);
   const parked = w.ping(pingBody(1, [String(w.inbox)]));
+  await until(() => w.deps.push.isParked(w.alice.id, w.phone.id), 'parked');
   w.store.updateItem(w.alice.id, item, { read: true }, w.phone.id);
   w.store.deleteItem(w.alice.id, item, w.phone.id);
   t.is(statusOf(await parked.result), 1);

@@ -1,0 +1,101 @@
+// A long poll (Ping) parked outside Koa, to keep a parked request small (PUSH.md "a few KB
+// per parked Ping"): once the registry holds it, the dispatcher returns with ctx.respond =
+// false, so the middleware chain, its async frames, the decoded body and the command context
+// are all released while the socket stays open. What is left per request is one HeldAnswer
+// (the response, the log facts, the gzip choice) and the registry's waiter. When the registry
+// answers, the response gets exactly the headers, gzip and Content-Length of respond.ts.
+
+import type { ServerResponse } from 'node:http';
+import type Koa from 'koa';
+import type { CommandAnswer, EasDeps, Logger, LongPollResult } from '../commands/types.js';
+import type { ParkOutcome, ParkTicket } from '../push/types.js';
+import { isEasHttpError } from './errors.js';
+import { acceptsGzip, answerBytes, easAnswer, factsOf, logLine, WBXML_TYPE, type RequestFacts } from './respond.js';
+
+/**
+ * Parks the poll. Returns the answer to render through Koa now (answered at once, or parking
+ * failed), or null when the request is held and will be answered later by this module.
+ * EasHttpErrors (503 past the per-account cap) are thrown for respond.ts to render.
+ */
+export function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPollResult): CommandAnswer | null {
+  const { push } = deps;
+  if (!push.hold) return poll.failed(new Error('this push registry cannot hold long polls'));
+  const held = new HeldAnswer(poll.render, deps.log);
+  let ticket: ParkTicket;
+  try {
+    ticket = push.hold(poll.park, held.receive);
+  } catch (err) {
+    if (isEasHttpError(err)) throw err;
+    return poll.failed(err);
+  }
+  if (held.early !== null) return poll.render(held.early);
+  held.detach(ctx, ticket);
+  return null;
+}
+
+class HeldAnswer {
+  /** The outcome, when the registry answered during hold() (nothing was parked). */
+  early: ParkOutcome | null = null;
+  private readonly render: (outcome: ParkOutcome) => CommandAnswer;
+  private readonly log: Logger;
+  private res: ServerResponse | null = null;
+  private facts: RequestFacts | null = null;
+  private gzipOk = false;
+  private ticket: ParkTicket | null = null;
+
+  constructor(render: (outcome: ParkOutcome) => CommandAnswer, log: Logger) {
+    this.render = render;
+    this.log = log;
+  }
+
+  /** The registry's answer callback (one per request, bound once). */
+  readonly receive = (outcome: ParkOutcome): void => {
+    if (this.res === null) this.early = outcome;
+    else void this.write(this.res, outcome);
+  };
+
+  /** The client went away while parked: the registry drops the waiter (reason 'disconnect'). */
+  private readonly onClose = (): void => {
+    if (this.res !== null && !this.res.writableFinished) this.ticket?.cancel();
+  };
+
+  /** Takes the response over from Koa; keeps only what the answer and its log line need. */
+  detach(ctx: Koa.Context, ticket: ParkTicket): void {
+    const facts = factsOf(ctx);
+    facts.held = true;
+    ctx.respond = false;
+    this.facts = facts;
+    this.gzipOk = acceptsGzip(ctx);
+    this.ticket = ticket;
+    this.res = ctx.res;
+    this.res.on('close', this.onClose);
+    // Gone while the command ran: nothing will emit 'close' again.
+    if (ctx.req.socket.destroyed) ticket.cancel();
+  }
+
+  private async write(res: ServerResponse, outcome: ParkOutcome): Promise<void> {
+    res.off('close', this.onClose);
+    this.ticket = null;
+    const facts = this.facts ?? {};
+    let status = 200;
+    let failure: unknown;
+    let extra: Record<string, string> = {};
+    let bytes: { body: Buffer; headers: Record<string, string> };
+    try {
+      const answer = answerBytes(this.render(outcome));
+      extra = answer.headers;
+      bytes = await easAnswer(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk);
+    } catch (err) {
+      // As respond.ts does for any exception: a logged 500 with the EAS headers, no body.
+      failure = err;
+      status = 500;
+      extra = {};
+      bytes = await easAnswer(Buffer.alloc(0), WBXML_TYPE, false);
+    }
+    if (!res.destroyed && !res.headersSent) {
+      res.writeHead(status, { ...extra, ...bytes.headers, 'Content-Length': String(bytes.body.length) });
+      res.end(bytes.body);
+    }
+    logLine(this.log, 'POST', facts, status, failure);
+  }
+}
