@@ -5,6 +5,7 @@
 
 import type { Item, Store } from '../../store/types.js';
 import { conversationId } from '../model/conversation.js';
+import { dateReceived } from '../model/email.js';
 import { parseFolderId } from '../model/ids.js';
 import { SearchRequestError, type MailboxQuery } from './search-request.js';
 
@@ -42,10 +43,9 @@ function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boo
   return scope;
 }
 
-/** The time email:DateReceived shows (eas/model/email.ts): the Date header, else arrival. */
+/** The time email:DateReceived shows (eas/model/email.ts), so GreaterThan/LessThan match it. */
 function receivedMs(item: Item): number {
-  const d = Date.parse(item.summary.date);
-  return Number.isNaN(d) ? Date.parse(item.receivedAt) : d;
+  return Date.parse(dateReceived(item));
 }
 
 export function searchMailbox(

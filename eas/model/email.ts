@@ -22,9 +22,14 @@ function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
   return Number(version) >= Number(min);
 }
 
-/** Always YYYY-MM-DDTHH:MM:SS.sssZ (iOS shows the sync time for anything else). */
-function dateReceived(item: Item): string {
-  for (const v of [item.summary.date, item.receivedAt]) {
+/**
+ * MS-ASEMAIL 2.2.2.24: when the message "was received by the current recipient", i.e. when it
+ * reached this mailbox, not the sender's Date header (which a skewed or forged clock sets: a
+ * phone sorts its list by this). The header only stands in when the arrival time is unreadable.
+ * Always YYYY-MM-DDTHH:MM:SS.sssZ (iOS shows the sync time for anything else).
+ */
+export function dateReceived(item: Item): string {
+  for (const v of [item.receivedAt, item.summary.date]) {
     const ms = Date.parse(v);
     if (!Number.isNaN(ms)) return new Date(ms).toISOString();
   }

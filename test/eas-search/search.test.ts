@@ -110,15 +110,20 @@ test('Range pages through the matches, newest first, with the Total', async (t) 
   t.is(all.textOf('Range'), '0-4', 'default Range 0-99');
 });
 
-test('date conditions filter the matches', async (t) => {
+test('date conditions filter the matches on arrival time, as email:DateReceived shows it', async (t) => {
   const { h, bob } = await setup(t);
+  // The Date header says 2024; DateReceived (MS-ASEMAIL 2.2.2.24) is when it reached the mailbox.
   await h.deps.deliverLocal(
     { from: 'carol@example.test', to: ['bob@example.test'] },
     message('Invoice for May', 'new invoice', 'bob@example.test', 'Wed, 01 May 2024 10:00:00 +0000'),
   );
-  const after = (iso: string) => el('Search:GreaterThan', [el('Email:DateReceived'), el('Search:Value', iso)]);
-  const store = storeOf(await run(h, bob, mailboxSearch([el('Search:FreeText', 'invoice'), after('2024-03-01T00:00:00.000Z')])));
-  t.deepEqual(subjects(store), ['Invoice for May']);
+  const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+  const cond = (name: string, at: string) => el(`Search:${name}`, [el('Email:DateReceived'), el('Search:Value', at)]);
+  const run1 = async (c: ReturnType<typeof el>) => subjects(storeOf(await run(h, bob, mailboxSearch([el('Search:FreeText', 'invoice'), c])))).sort();
+  t.deepEqual(await run1(cond('GreaterThan', iso(-3_600_000))), ['Invoice for March', 'Invoice for May']);
+  t.deepEqual(await run1(cond('GreaterThan', '2025-01-01T00:00:00.000Z')), ['Invoice for March', 'Invoice for May'], 'not the 2024 Date header');
+  t.deepEqual(await run1(cond('GreaterThan', iso(3_600_000))), []);
+  t.deepEqual(await run1(cond('LessThan', iso(-3_600_000))), []);
 });
 
 test('GAL finds local accounts; DocumentLibrary is refused; bad requests get Store Status 2', async (t) => {
