@@ -14,6 +14,7 @@ import { createDeliverLocal, createDeliveryServer, createLocalDelivery, parseMes
 import { openStore } from '../store/index.js';
 import { prepareDataDir } from './data-dir.js';
 import { ListenError, listenOn } from './listen.js';
+import { scheduleMaintenance } from './maintenance.js';
 import { checkPlainHttp } from './plain-http.js';
 import { silentLogger } from './logger.js';
 import { createSmarthostRelay, type SmarthostRelay } from './relay.js';
@@ -68,6 +69,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const file = prepareDataDir(options.dataDir);
   const store = openStore(file, { durability: options.durability ?? DEFAULTS.durability });
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
+  // The store closes last (cleanups run in reverse), after the schedule that uses it stopped.
+  cleanups.push(scheduleMaintenance(store, log));
   const stopAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;

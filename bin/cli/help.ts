@@ -3,6 +3,7 @@
 import { formatOptions, type OptionSpec } from './options.js';
 import { SERVE_OPTIONS } from './serve-options.js';
 import { USER_OPTIONS, USER_USAGE } from './user.js';
+import { DEVICE_USAGE } from './device.js';
 
 const ENV_NOTE = 'Every option can also be set as EAS_PUSH_<OPTION> (e.g. EAS_PUSH_HTTP=127.0.0.1:9000); flags win.';
 
@@ -15,6 +16,7 @@ Usage:
   eas-push ${USER_USAGE.list}
   eas-push ${USER_USAGE.remove}
   eas-push ${USER_USAGE.passwd}
+${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
   eas-push --version
   eas-push COMMAND --help             options of a command
 

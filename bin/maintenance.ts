@@ -1,0 +1,32 @@
+// Housekeeping the store cannot schedule itself (it imports nothing and runs no timers):
+// purge tombstones, journal rows and messages every device has synced past. Once shortly
+// after start, then periodically; an error is logged and retried next time, never fatal.
+
+import type { Logger } from '../eas/commands/types.js';
+import type { Store } from '../store/types.js';
+
+export const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
+const FIRST_RUN_DELAY_MS = 60_000;
+
+/** Starts the schedule; the returned function stops it. */
+export function scheduleMaintenance(store: Store, log: Logger, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
+  const run = (): void => {
+    try {
+      const purged = store.maintenance();
+      if (purged.tombstones + purged.messages + purged.journal > 0) log.info('maintenance', { ...purged });
+    } catch (err) {
+      log.error('maintenance failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  let interval: NodeJS.Timeout | null = null;
+  const first = setTimeout(() => {
+    run();
+    interval = setInterval(run, intervalMs);
+    interval.unref();
+  }, Math.min(FIRST_RUN_DELAY_MS, intervalMs));
+  first.unref();
+  return () => {
+    clearTimeout(first);
+    if (interval) clearInterval(interval);
+  };
+}
