@@ -1,13 +1,43 @@
-// Benchmark runner: `npm run bench` runs all, `npx tsx bench/run.ts wbxml …` the named ones.
-// Each benchmark module exports run(); they run one after another so they do not compete for CPU.
+// Benchmark runner: `npm run bench` runs all; `npm run bench -- delivery` one (or several);
+// options after the names go to each selected benchmark: `npm run bench -- delivery --runs 3`.
+// They run one after another so they do not compete for CPU.
 
-type Bench = () => Promise<{ run: () => Promise<void> }>;
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type Bench = () => Promise<{ run: (argv: string[]) => Promise<void> }>;
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * bench/push.ts runs on import and needs the open-file limit raised before node starts
+ * (10,000 parked Pings are 10,000 sockets): a shell raises it, then execs node.
+ */
+const pushInItsOwnProcess: Bench = async () => ({
+  run: (argv) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(
+        'bash',
+        ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, '--import', 'tsx', join(HERE, 'push.ts'), ...argv],
+        { stdio: 'inherit' },
+      );
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/push.ts exited with ${code}`))));
+    }),
+});
 
 const BENCHMARKS: Readonly<Record<string, Bench>> = {
   wbxml: () => import('./wbxml.js'),
+  delivery: () => import('./delivery.js'),
+  'initial-sync': () => import('./initial-sync.js'),
+  push: pushInItsOwnProcess,
 };
 
-async function main(names: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const firstOption = argv.findIndex((a) => a.startsWith('--'));
+  const names = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const options = firstOption < 0 ? [] : argv.slice(firstOption);
   const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
   const unknown = selected.filter((n) => !(n in BENCHMARKS));
   if (unknown.length > 0) {
@@ -16,9 +46,17 @@ async function main(names: string[]): Promise<number> {
   }
   for (const name of selected) {
     const mod = await BENCHMARKS[name]!();
-    await mod.run();
+    await mod.run(options);
   }
   return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -65,10 +65,21 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+function flatten(text: string): string {
+  // Control characters of a broken message are not something to show in a list.
+  return text.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+}
+
 /** At most `max` characters of text on one line, never cutting a surrogate pair in half. */
 export function previewOf(text: string, max = 255): string {
-  // Control characters of a broken message are not something to show in a list.
-  const flat = text.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+  // Only the start of a long body is looked at (a 100 KB text is not flattened whole for 255
+  // characters): a prefix that flattens to more than max + 1 code points starts exactly like
+  // the whole text would (a whitespace run or surrogate pair cut at its end lies past max).
+  for (let take = 4 * max + 256; take < text.length; take *= 4) {
+    const chars = Array.from(flatten(text.slice(0, take)));
+    if (chars.length > max + 1) return chars.slice(0, max).join('');
+  }
+  const flat = flatten(text);
   const chars = Array.from(flat);
   return chars.length <= max ? flat : chars.slice(0, max).join('');
 }

@@ -9,3 +9,6 @@ export { parseMessage } from './parse.js';
 export { withMdaHeaders } from './mda-headers.js';
 export { SmtpReplyError } from './errors.js';
 export type { DeliveryLogger, Envelope, Parse } from './types.js';
+export { createParsePool, defaultParseWorkerEntry, defaultParseWorkers } from './parse-pool.js';
+export type { ParsePool, ParsePoolOptions } from './parse-pool.js';
+export { isParseWorker } from './parse-worker.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDeliveryServer, parseMessage, type DeliveryLogger, type DeliveryServer } from '../../plugin/index.js';
+import { createDeliveryServer, parseMessage, type DeliveryLogger, type DeliveryServer, type Parse } from '../../plugin/index.js';
 import { openStore } from '../../store/index.js';
 import { FolderType, type Account, type Item, type Store } from '../../store/types.js';
 
@@ -37,7 +37,7 @@ export interface DeliveryFixture {
 }
 
 export async function startDelivery(
-  options: { lmtp?: boolean; maxMessageSize?: number; wrapStore?: (store: Store) => Store } = {},
+  options: { lmtp?: boolean; maxMessageSize?: number; wrapStore?: (store: Store) => Store; parse?: Parse } = {},
 ): Promise<DeliveryFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-plugin-'));
   const file = join(dir, 'store.sqlite');
@@ -45,7 +45,7 @@ export async function startDelivery(
   const log = memoryLogger();
   const server = createDeliveryServer({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    parse: parseMessage,
+    parse: options.parse ?? parseMessage,
     lmtp: options.lmtp ?? false,
     maxMessageSize: options.maxMessageSize ?? 1024 * 1024,
     hostname: 'mx.test',
