@@ -29,6 +29,8 @@ export interface ServerOptions {
   pushOn?: 'adds' | 'all';
   maxParkedPerAccount?: number;
   maxMessageSize?: number;
+  /** Worker threads for the MIME parse at delivery; 0 parses on the main thread. Default: cores - 1, at most 4. */
+  parseWorkers?: number;
   /** smtp(s):// URL for mail to non-local recipients; null = such mail is refused. */
   smarthost?: string | null;
   enforceProvisioning?: boolean;

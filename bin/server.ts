@@ -10,7 +10,7 @@ import type { EasConfig, EasDeps, PushConfig } from '../eas/commands/types.js';
 import { createLoginThrottle } from '../eas/http/login-throttle.js';
 import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
-import { createDeliverLocal, createDeliveryServer, createLocalDelivery, parseMessage, type DeliveryServer } from '../plugin/index.js';
+import { createDeliverLocal, createDeliveryServer, createLocalDelivery, createParsePool, defaultParseWorkers, type DeliveryServer } from '../plugin/index.js';
 import { openStore } from '../store/index.js';
 import { prepareDataDir } from './data-dir.js';
 import { ListenError, listenOn } from './listen.js';
@@ -77,7 +77,12 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   };
 
   try {
-    const deliver = createLocalDelivery({ store, parse: parseMessage, log });
+    // The MIME parse runs beside the delivery thread (headers and bodies alike); a pool that
+    // cannot start parses in this thread instead, so nothing depends on it.
+    const parsePool = createParsePool({ workers: options.parseWorkers ?? defaultParseWorkers(), log });
+    cleanups.push(() => parsePool.close());
+    const parse = parsePool.parse;
+    const deliver = createLocalDelivery({ store, parse, log });
     let smarthost: SmarthostRelay | null = null;
     if (options.smarthost) {
       smarthost = createSmarthostRelay(options.smarthost);
@@ -90,14 +95,14 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       store,
       config,
       log,
-      parse: parseMessage,
+      parse,
       deliverLocal: createDeliverLocal(deliver),
       relay: smarthost ? smarthost.relay : null,
       push,
     };
 
     const startDelivery = async (lmtp: boolean, at: ListenAddress): Promise<{ server: DeliveryServer; address: AddressInfo }> => {
-      const server = createDeliveryServer({ store, parse: parseMessage, deliver, lmtp, maxMessageSize, hostname, log, ...(options.tls ? { tls: options.tls } : {}) });
+      const server = createDeliveryServer({ store, parse, deliver, lmtp, maxMessageSize, hostname, log, ...(options.tls ? { tls: options.tls } : {}) });
       try {
         const address = await server.listen(at.port, at.host);
         cleanups.push(() => server.close());

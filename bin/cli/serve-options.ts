@@ -7,7 +7,7 @@ import { DEFAULTS, type ServerOptions } from '../server-defaults.js';
 import { DATA_DIR, DEFAULT_DATA_DIR } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import type { OptionSpec } from './options.js';
-import { byteSize, choice, heartbeatSeconds, listenAddress, logLevel, positiveInteger, publicUrl, smarthostUrl, text, type ListenAddress } from './values.js';
+import { byteSize, choice, countOrZero, heartbeatSeconds, listenAddress, logLevel, positiveInteger, publicUrl, smarthostUrl, text, type ListenAddress } from './values.js';
 
 /** "off" turns a listener off (e.g. SMTP when only LMTP is wanted). */
 const optionalListen = (raw: string): ListenAddress | null => (raw.trim().toLowerCase() === 'off' ? null : listenAddress(raw));
@@ -34,6 +34,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     help: 'normal survives a process crash (default); full also survives power loss',
     parse: choice(['normal', 'full'] as const),
   },
+  { name: 'parse-workers', kind: 'value', metavar: 'N', help: 'threads parsing MIME beside delivery; 0 = in the main thread (default: cores - 1, at most 4)', parse: countOrZero(16) },
   { name: 'smarthost', kind: 'value', metavar: 'URL', help: 'smtp(s)://[user:pass@]host:port for mail to other domains', parse: smarthostUrl },
   { name: 'log-level', kind: 'value', metavar: 'LEVEL', help: 'debug, info, warn, error or silent (default info)', parse: logLevel },
 ];
@@ -74,6 +75,7 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     ...(values.has('insecure-http') ? { insecureHttp: true } : {}),
     ...(values.has('trust-proxy') ? { trustProxy: true } : {}),
     ...(values.has('public-url') ? { publicUrl: get<string>('public-url') } : {}),
+    ...(values.has('parse-workers') ? { parseWorkers: get<number>('parse-workers') } : {}),
     logLevel: get<LogLevel>('log-level') ?? 'info',
   };
 }

@@ -31,6 +31,11 @@ export function positiveInteger(max = Number.MAX_SAFE_INTEGER): (raw: string) =>
   return (raw) => integer(raw, 'a whole number', 1, max);
 }
 
+/** A count that may be 0 (0 turns the thing off). */
+export function countOrZero(max: number): (raw: string) => number {
+  return (raw) => integer(raw, 'a whole number', 0, max);
+}
+
 /** Seconds of a Ping/Sync heartbeat: MS-ASCMD caps HeartbeatInterval at 3540. */
 export const heartbeatSeconds = (raw: string): number => integer(raw, 'seconds', 1, 3540);
 
