@@ -21,7 +21,7 @@ import { encode, decode } from '../eas/wbxml/index.js';
 import { el } from '../eas/wbxml/tree.js';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
-import { SmtpSession } from './push-smtp.js';
+import { SmtpConnection, toWire } from './smtp-client.js';
 import { rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -149,7 +149,7 @@ async function runOne(k: number, args: Args): Promise<Row> {
   store.close();
 
   const server: BenchServer = await startServer(ROOT, dir, ['--heartbeat-max', String(LOAD_HEARTBEAT)]);
-  const smtp = await SmtpSession.connect('127.0.0.1', server.smtpPort);
+  const smtp = await SmtpConnection.open('127.0.0.1', server.smtpPort);
   // The measured phone keeps its connection, as phones do.
   const phoneAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const targetBody = pingBody(targetInbox, LOAD_HEARTBEAT);
@@ -160,13 +160,14 @@ async function runOne(k: number, args: Args): Promise<Row> {
     let sent!: () => void;
     const requestSent = new Promise<void>((r) => (sent = r));
     const ping = sendPing(server.httpPort, 'target@bench.test', 'BenchPhone', targetBody, phoneAgent, sent);
-    const { dataEnd, reply } = await smtp.send('sender@bench.test', 'target@bench.test', message(i), async () => {
-      // The Ping must be parked before the last byte of DATA: its request is out, and the
-      // server has had a moment to read it (a few ms; the missed-mail check would answer a
-      // Ping that arrives late at once anyway, with a negative "latency" we would notice).
-      await requestSent;
-      await delay(5);
-    });
+    const wire = toWire(message(i));
+    await smtp.startData('sender@bench.test', 'target@bench.test');
+    // The Ping must be parked before the last byte of DATA: its request is out, and the
+    // server has had a moment to read it (a few ms; the missed-mail check would answer a
+    // Ping that arrives late at once anyway, with a negative "latency" we would notice).
+    await requestSent;
+    await delay(5);
+    const { dataEnd, reply } = smtp.endData(wire);
     const [answer, final] = await Promise.all([ping.answer, reply]);
     if (final.code !== 250) throw new Error(`delivery refused: ${final.code} ${final.text}`);
     if (answer.status !== 2 || answer.folders[0] !== String(targetInbox)) {

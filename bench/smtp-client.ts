@@ -1,9 +1,11 @@
-// A raw SMTP client for throughput benchmarks: one connection kept for many messages (the
-// server waits 100 ms before its greeting, so a connection per message would measure that),
-// messages handed over as ready-made wire bytes so the client spends as little CPU as possible
-// on the 2 cores it shares with the server.
+// A raw SMTP client for benchmarks: one connection kept for many messages (the server waits
+// 100 ms before its greeting, so a connection per message would measure that), messages handed
+// over as ready-made wire bytes so the client spends as little CPU as possible on the 2 cores it
+// shares with the server. The push bench also needs the end of DATA exposed, to time latency
+// from the last byte: startData/endData.
 
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface SmtpReply {
   code: number;
@@ -52,14 +54,28 @@ export class SmtpConnection {
     return conn;
   }
 
-  /** MAIL, RCPT and DATA pipelined (RFC 2920), then the message; resolves with the final reply. */
+  /** MAIL, RCPT and DATA, then the message (`toWire`); resolves with the final reply. */
   async send(from: string, to: string, wire: Buffer): Promise<SmtpReply> {
+    await this.startData(from, to);
+    return this.endData(wire).reply;
+  }
+
+  /** MAIL, RCPT and DATA pipelined (RFC 2920); resolves once the server is ready for the message (354). */
+  async startData(from: string, to: string): Promise<void> {
     this.socket.write(`MAIL FROM:<${from}>\r\nRCPT TO:<${to}>\r\nDATA\r\n`);
     expect(await this.reply(), 250, 'MAIL');
     expect(await this.reply(), 250, 'RCPT');
     expect(await this.reply(), 354, 'DATA');
+  }
+
+  /**
+   * Writes the message (`toWire`) after startData. `dataEnd` is when its final "." went to the
+   * socket (performance.now()); `reply` is the server's verdict on it.
+   */
+  endData(wire: Buffer): { dataEnd: number; reply: Promise<SmtpReply> } {
+    const reply = this.reply();
     this.socket.write(wire);
-    return this.reply();
+    return { dataEnd: performance.now(), reply };
   }
 
   async quit(): Promise<void> {

@@ -3,13 +3,14 @@
 // comes from the push history the server records (store/push-history.ts), not from its memory.
 
 import type { Device, Store } from '../../store/types.js';
-import { StoreError } from '../../store/types.js';
-import { openStore } from '../../store/index.js';
-import { prepareDataDir } from '../data-dir.js';
-import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
+import { exactAccount, withStore } from './admin-store.js';
+import { DATA_DIR, type Io } from './common.js';
 import { historyLine, parkedState, parkedText, when } from './device-format.js';
 import { CliError, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
+
+/** Where an admin who mistyped the address finds the right one. */
+const USER_LIST_HINT = 'see eas-push user list';
 
 const ACCOUNT_ONLY: OptionSpec = {
   name: 'account-only',
@@ -48,29 +49,8 @@ export function deviceHelp(command: string | undefined): string {
   return `Usage: eas-push ${usage}\n\n${DEVICE_NOTES[command]}\n\nOptions:\n${formatOptions(specs)}\n`;
 }
 
-function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T): T {
-  const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
-  try {
-    return work(store);
-  } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    store.close();
-  }
-}
-
-/** Admin commands name the account itself: "alice+tag@" finds alice for mail, not here. */
-function exactAccount(store: Store, address: string) {
-  const account = store.findAccount(address);
-  if (!account || account.address !== address.trim().toLowerCase()) {
-    throw new CliError(`no account ${address} (see eas-push user list)`);
-  }
-  return account;
-}
-
 function findDevice(store: Store, address: string, deviceId: string): { device: Device; address: string } {
-  const account = exactAccount(store, address);
+  const account = exactAccount(store, address, USER_LIST_HINT);
   const device = store.getDevice(account.id, deviceId);
   if (!device) throw new CliError(`no device ${deviceId} for ${account.address} (see eas-push device list ${account.address})`);
   return { device, address: account.address };
@@ -82,7 +62,7 @@ function table(rows: string[][]): string {
 }
 
 function list(store: Store, address: string | undefined, now: Date): string {
-  const accounts = address === undefined ? store.listAccounts() : [exactAccount(store, address)];
+  const accounts = address === undefined ? store.listAccounts() : [exactAccount(store, address, USER_LIST_HINT)];
   const rows: string[][] = [['ACCOUNT', 'DEVICE', 'TYPE', 'EAS', 'LAST SEEN', 'PUSH PARKED', 'USER AGENT']];
   for (const account of accounts) {
     for (const d of store.listDevices(account.id)) {

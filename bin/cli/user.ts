@@ -2,11 +2,9 @@
 // against the same data directory while the server runs (SQLite WAL + busy timeout); the
 // server reads accounts per lookup, so a new account receives mail at once.
 
-import { StoreError, type Store } from '../../store/types.js';
-import { openStore } from '../../store/index.js';
-import { prepareDataDir } from '../data-dir.js';
-import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
-import { CliError, usageError } from './errors.js';
+import { exactAccount, withStore } from './admin-store.js';
+import { DATA_DIR, type Io } from './common.js';
+import { usageError } from './errors.js';
 import { parseOptions, type OptionSpec } from './options.js';
 import { text } from './values.js';
 
@@ -43,25 +41,6 @@ async function password(values: Map<string, unknown>, io: Io, command: string): 
 function oneAddress(positionals: string[], command: string): string {
   if (positionals.length !== 1) throw usageError(`usage: eas-push ${USER_USAGE[command]}`);
   return positionals[0]!;
-}
-
-/** Admin commands name the account itself: "alice+tag@" finds alice for mail, not here. */
-function exactAccount(store: Store, address: string) {
-  const account = store.findAccount(address);
-  if (!account || account.address !== address.trim().toLowerCase()) throw new CliError(`no account ${address}`);
-  return account;
-}
-
-function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T): T {
-  const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
-  try {
-    return work(store);
-  } catch (err) {
-    if (err instanceof StoreError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    store.close();
-  }
 }
 
 export async function user(command: string, args: readonly string[], io: Io): Promise<number> {

@@ -1,22 +1,27 @@
 // MS-ASCMD 2.2.1.3 FolderCreate: a user folder under ParentId ("0" = top level). Answers the
 // new hierarchy SyncKey and ServerId. Status values: 2.2.3.177.3.
 
-import { FolderType, StoreError } from '../../store/types.js';
-import { parseFolderId } from '../model/ids.js';
+import { FolderType } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
-import { folderServerId, hierarchyState, parseSyncKey, saveOwnChange } from './folder-state.js';
+import { folderServerId, saveOwnChange } from './folder-state.js';
+import {
+  FolderStatus,
+  commandRequest,
+  displayNameOf,
+  parentOf,
+  requestedState,
+  statusAnswer,
+  storeErrorStatus,
+  successAnswer,
+} from './folder-command.js';
 
 /** MS-ASCMD 2.2.3.177.3 Status (FolderCreate). */
 export const FolderCreateStatus = {
-  Success: 1,
+  ...FolderStatus,
   FolderExists: 2,
   SpecialParent: 3,
   ParentNotFound: 5,
-  ServerError: 6,
-  InvalidSyncKey: 9,
-  MalformedRequest: 10,
-  UnknownError: 11,
 } as const;
 
 /** MS-ASCMD 2.2.3.186.2 Type (FolderCreate): the user folder types a client may create. */
@@ -25,60 +30,42 @@ const CREATABLE_TYPES: ReadonlySet<number> = new Set([
   FolderType.UserTasks, FolderType.UserJournal, FolderType.UserNotes,
 ]);
 
-function fail(status: number): CommandResult {
-  return { kind: 'wbxml', body: el('FolderHierarchy:FolderCreate', [el('FolderHierarchy:Status', status)]) };
-}
+const fail = (status: number): CommandResult => statusAnswer('FolderCreate', status);
 
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
-  const req = ctx.request;
-  if (!req || req.tag !== 'FolderHierarchy:FolderCreate') return fail(FolderCreateStatus.MalformedRequest);
-  const keyText = req.textOf('FolderHierarchy:SyncKey');
+  const request = commandRequest(ctx, 'FolderCreate');
+  if (!request) return fail(FolderCreateStatus.MalformedRequest);
+  const { req, keyText } = request;
   const parentText = req.textOf('FolderHierarchy:ParentId');
-  const name = req.textOf('FolderHierarchy:DisplayName')?.replace(/\0/g, '').trim();
+  const name = displayNameOf(req);
   const type = req.intOf('FolderHierarchy:Type');
-  if (keyText === undefined || parentText === undefined || !name || type === undefined) {
+  if (parentText === undefined || !name || type === undefined) {
     return fail(FolderCreateStatus.MalformedRequest);
   }
   if (!CREATABLE_TYPES.has(type)) return fail(FolderCreateStatus.MalformedRequest);
 
-  const key = parseSyncKey(keyText);
-  const state = key === null ? null : hierarchyState(store, ctx.device.id, key);
+  const state = requestedState(ctx, keyText);
   if (!state) return fail(FolderCreateStatus.InvalidSyncKey);
 
-  let parentId: number | null = null;
-  if (parentText.trim() !== '0') {
-    parentId = parseFolderId(parentText);
-    const parent = parentId === null ? null : store.getFolder(ctx.account.id, parentId);
-    if (!parent) return fail(FolderCreateStatus.ParentNotFound);
-    if (parent.type === FolderType.RecipientInfoCache) return fail(FolderCreateStatus.SpecialParent);
-  }
+  const target = parentOf(ctx, parentText);
+  if (!target) return fail(FolderCreateStatus.ParentNotFound);
+  if (target.parent?.type === FolderType.RecipientInfoCache) return fail(FolderCreateStatus.SpecialParent);
 
   try {
-    const folder = store.createFolder(ctx.account.id, parentId, name, type, ctx.device.id);
+    const folder = store.createFolder(ctx.account.id, target.parentId, name, type, ctx.device.id);
     const syncKey = saveOwnChange(store, state, { folders: [folder] });
-    return {
-      kind: 'wbxml',
-      body: el('FolderHierarchy:FolderCreate', [
-        el('FolderHierarchy:Status', FolderCreateStatus.Success),
-        el('FolderHierarchy:SyncKey', String(syncKey)),
-        el('FolderHierarchy:ServerId', folderServerId(folder.id)),
-      ]),
-    };
+    return successAnswer('FolderCreate', syncKey, el('FolderHierarchy:ServerId', folderServerId(folder.id)));
   } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    switch (err.code) {
-      case 'folder-exists':
-        return fail(FolderCreateStatus.FolderExists);
-      case 'bad-parent':
-      case 'no-such-folder':
+    return fail(
+      storeErrorStatus(err, {
+        'folder-exists': FolderCreateStatus.FolderExists,
         // The parent went away between our check and the write (another device deleted it).
-        return fail(FolderCreateStatus.ParentNotFound);
-      case 'invalid-folder':
-        return fail(FolderCreateStatus.MalformedRequest);
-      default:
-        throw err;
-    }
+        'bad-parent': FolderCreateStatus.ParentNotFound,
+        'no-such-folder': FolderCreateStatus.ParentNotFound,
+        'invalid-folder': FolderCreateStatus.MalformedRequest,
+      }),
+    );
   }
 }
 

@@ -15,19 +15,12 @@ import {
   saveDelivered,
   type FolderDelta,
 } from './folder-state.js';
+import { FolderStatus, commandRequest, statusAnswer, successAnswer } from './folder-command.js';
 
-/** MS-ASCMD 2.2.3.177.5 Status (FolderSync). */
-export const FolderSyncStatus = {
-  Success: 1,
-  ServerError: 6,
-  InvalidSyncKey: 9,
-  MalformedRequest: 10,
-  UnknownError: 11,
-} as const;
+/** MS-ASCMD 2.2.3.177.5 Status (FolderSync): only the values every folder command has. */
+export const FolderSyncStatus = FolderStatus;
 
-function fail(status: number): CommandResult {
-  return { kind: 'wbxml', body: el('FolderHierarchy:FolderSync', [el('FolderHierarchy:Status', status)]) };
-}
+const fail = (status: number): CommandResult => statusAnswer('FolderSync', status);
 
 function changesElement(delta: Omit<FolderDelta, 'head'>): WbxmlElement {
   const entries: WbxmlElement[] = [
@@ -39,23 +32,14 @@ function changesElement(delta: Omit<FolderDelta, 'head'>): WbxmlElement {
 }
 
 function answer(syncKey: number, delta: Omit<FolderDelta, 'head'>): CommandResult {
-  return {
-    kind: 'wbxml',
-    body: el('FolderHierarchy:FolderSync', [
-      el('FolderHierarchy:Status', FolderSyncStatus.Success),
-      el('FolderHierarchy:SyncKey', String(syncKey)),
-      changesElement(delta),
-    ]),
-  };
+  return successAnswer('FolderSync', syncKey, changesElement(delta));
 }
 
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
-  const req = ctx.request;
-  if (!req || req.tag !== 'FolderHierarchy:FolderSync') return fail(FolderSyncStatus.MalformedRequest);
-  const keyText = req.textOf('FolderHierarchy:SyncKey');
-  if (keyText === undefined) return fail(FolderSyncStatus.MalformedRequest);
-  const key = parseSyncKey(keyText);
+  const request = commandRequest(ctx, 'FolderSync');
+  if (!request) return fail(FolderSyncStatus.MalformedRequest);
+  const key = parseSyncKey(request.keyText);
   if (key === null) return fail(FolderSyncStatus.InvalidSyncKey);
 
   if (key === 0) {

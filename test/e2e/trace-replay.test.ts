@@ -1,4 +1,4 @@
-// Replays the genuine client requests of test/fixtures/e2e/syncgw/ (Nine on Android, Windows 10
+// Replays the genuine client requests of test/fixtures/wbxml/syncgw/ (Nine on Android, Windows 10
 // Mail, Microsoft's Remote Connectivity Analyzer) in trace order against the server started as
 // a user starts it, each session on a fresh account. Request bytes, query strings (plain and
 // base64), device ids and headers are the captured ones; only values that must come from the
@@ -27,7 +27,7 @@ import { sendMail } from '../helpers/swaks.js';
 import { startE2eServer, type E2eServer } from './helpers/process.js';
 import { basicAuth, Wire, type WireResponse } from './helpers/wire.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/e2e/syncgw/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/wbxml/syncgw/', import.meta.url));
 const PASSWORD = 'replay-pw-1';
 
 interface Meta {
@@ -270,7 +270,7 @@ async function replaySession(t: ExecutionContext, s: E2eServer, wire: Wire, sess
       to: session.account,
       subject: 'First quarter report',
       body: 'First draft of the figures, see the attachment.',
-      attach: [fileURLToPath(new URL('../fixtures/e2e/SOURCE', import.meta.url))],
+      attach: [fileURLToPath(new URL('../fixtures/wbxml/SOURCE.txt', import.meta.url))],
     });
     t.is(sent.code, 0, `${session.name}: seed delivery`);
   }

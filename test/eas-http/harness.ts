@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { createEasApp } from '../../eas/app.js';
 import type { CommandSpec, EasConfig, EasDeps, Logger } from '../../eas/commands/types.js';
-import type { PushRegistry } from '../../eas/push/types.js';
 import { createEasHttpServer, type EasHttpServerOptions } from '../../eas/http/server.js';
 import { openStore, type Store } from '../../store/index.js';
+import { noPush } from '../helpers/command-context.js';
 import { createEasClient, type EasClient, type EasClientOptions } from '../helpers/eas-client.js';
 
 export interface LogLine {
@@ -32,14 +32,6 @@ export const TEST_CONFIG: EasConfig = {
   enforceProvisioning: false,
   maxRequestBytes: 1024 * 1024,
   serverName: 'eas-push test',
-};
-
-/** Push is not part of these tests: any use is a test bug. */
-const noPush: PushRegistry = {
-  park: () => Promise.reject(new Error('push registry not available in this harness')),
-  size: () => 0,
-  isParked: () => false,
-  shutdown: () => Promise.resolve(),
 };
 
 export interface Harness {

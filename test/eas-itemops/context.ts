@@ -1,33 +1,18 @@
 // A CommandContext built by hand around a real store, for calling the ItemOperations handler
 // directly. The request goes through the real WBXML codec, as it would on the wire.
 import type { CommandContext, CommandResult, EasDeps, ProtocolVersion } from '../../eas/commands/types.js';
-import type { PushRegistry } from '../../eas/push/types.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
-import { parseMessage } from '../../plugin/parse.js';
 import type { Account, Store } from '../../store/types.js';
-
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
+import { commandContext, testDeps } from '../helpers/command-context.js';
 
 export function depsFor(store: Store): EasDeps {
-  return {
-    store,
-    config: {
-      push: { heartbeatMin: 60, heartbeatMax: 3540, maxPingFolders: 300, pushOn: 'adds', maxParkedPerAccount: 10 },
-      enforceProvisioning: false,
-      maxRequestBytes: 10 * 1024 * 1024,
-      serverName: 'eas-push-test',
-    },
-    log: silent,
-    parse: (raw) => parseMessage(raw),
+  return testDeps(store, {
     deliverLocal: async () => {
       throw new Error('not used by ItemOperations');
     },
-    relay: null,
-    // ItemOperations never parks.
-    push: {} as PushRegistry,
-  };
+  });
 }
 
 export function contextFor(
@@ -42,28 +27,15 @@ export function contextFor(
     userAgent: null,
     protocolVersion: version,
   });
+  // Through the real codec, as on the wire.
   const raw = request ? encode(request) : Buffer.alloc(0);
-  return {
-    deps: depsFor(store),
-    account,
-    device,
-    query: {
-      cmd: 'ItemOperations',
-      user: account.address,
-      deviceId: device.deviceId,
-      deviceType: device.deviceType,
-      params: {},
-      protocolVersion: version,
-      policyKey: null,
-      saveInSent: false,
-      acceptMultiPart: opts.acceptMultiPart ?? false,
-    },
-    version,
+  return commandContext(depsFor(store), account, device, {
+    cmd: 'ItemOperations',
     request: request ? decode(raw) : null,
     raw,
-    contentType: 'application/vnd.ms-sync.wbxml',
-    signal: new AbortController().signal,
-  };
+    version,
+    acceptMultiPart: opts.acceptMultiPart,
+  });
 }
 
 export function wbxmlOf(result: CommandResult): WbxmlElement {

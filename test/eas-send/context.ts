@@ -9,10 +9,9 @@ import { createSmarthostRelay } from '../../bin/relay.js';
 import { openStore } from '../../store/index.js';
 import type { Account, Store } from '../../store/types.js';
 import { createDeliverLocal, createLocalDelivery, parseMessage } from '../../plugin/index.js';
-import type { CommandContext, CommandResult, EasDeps, Logger, ProtocolVersion, Relay } from '../../eas/commands/types.js';
+import type { CommandContext, CommandResult, EasDeps, ProtocolVersion, Relay } from '../../eas/commands/types.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
-
-export const quietLog: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+import { commandContext, quietLog, testDeps } from '../helpers/command-context.js';
 
 export interface Harness {
   store: Store;
@@ -34,42 +33,18 @@ export function createHarness(options: { relay?: Relay | null } = {}): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'eas-send-'));
   const store = openStore(join(dir, 'mail.sqlite'));
   const deliver = createLocalDelivery({ store, parse: (raw) => parseMessage(raw), log: quietLog });
-  const deps = {
-    store,
-    config: {} as EasDeps['config'],
-    log: quietLog,
-    parse: (raw: Buffer) => parseMessage(raw),
-    deliverLocal: createDeliverLocal(deliver),
-    relay: options.relay ?? null,
-    push: {} as EasDeps['push'],
-  } satisfies EasDeps;
+  const deps = testDeps(store, { deliverLocal: createDeliverLocal(deliver), relay: options.relay ?? null });
   return {
     store,
     deps,
     account: (address, displayName) => store.createAccount(address, 'secret-password', displayName),
     run(handler, as, input) {
       const device = store.touchDevice(as.id, 'TESTDEVICE1', { deviceType: 'Test', userAgent: null, protocolVersion: input.version ?? '16.1' });
-      const ctx: CommandContext = {
-        deps,
-        account: as,
-        device,
-        query: {
-          cmd: input.cmd ?? 'SendMail',
-          user: as.address,
-          deviceId: device.deviceId,
-          deviceType: device.deviceType,
-          params: input.params ?? {},
-          protocolVersion: input.version ?? '16.1',
-          policyKey: null,
-          saveInSent: input.saveInSent ?? false,
-          acceptMultiPart: false,
-        },
-        version: input.version ?? '16.1',
-        request: input.request ?? null,
-        raw: input.raw ?? Buffer.alloc(0),
+      const ctx = commandContext(deps, as, device, {
+        ...input,
+        cmd: input.cmd ?? 'SendMail',
         contentType: input.request ? 'application/vnd.ms-sync.wbxml' : 'message/rfc822',
-        signal: new AbortController().signal,
-      };
+      });
       return handler(ctx);
     },
     close() {

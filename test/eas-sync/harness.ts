@@ -5,13 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandContext, CommandResult, CommandSpec, EasDeps, Logger, ProtocolVersion, PushConfig } from '../../eas/commands/types.js';
+import type { CommandResult, CommandSpec, EasDeps, ProtocolVersion, PushConfig } from '../../eas/commands/types.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { FolderType, openStore, type Account, type Device, type Store } from '../../store/index.js';
-
-export const quietLog: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+import { commandContext, quietLog, testDeps, testPushConfig } from '../helpers/command-context.js';
 
 export interface World {
   store: Store;
@@ -41,22 +40,14 @@ export async function createWorld(
   const dir = mkdtempSync(join(tmpdir(), 'eas-sync-'));
   const file = join(dir, 'mail.sqlite');
   const store = openStore(file);
-  const config: PushConfig = { heartbeatMin: 1, heartbeatMax: 3540, maxPingFolders: 300, pushOn: 'adds', maxParkedPerAccount: 10, ...push };
+  const config = testPushConfig(push);
   const registry = createPushRegistry({ config, log: quietLog, feed: store.feed });
   t.teardown(async () => {
     await registry.shutdown();
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const deps: EasDeps = {
-    store,
-    config: { push: config, enforceProvisioning: false, maxRequestBytes: 1 << 20, serverName: 'test' },
-    log: quietLog,
-    parse: (raw) => parseMessage(raw),
-    deliverLocal: async () => {},
-    relay: null,
-    push: registry,
-  };
+  const deps = testDeps(store, { config: { push: config }, push: registry });
   const alice = store.createAccount('alice@example.com', 'secret-password', 'Alice');
   const seen = { deviceType: 'TestDevice', userAgent: null, protocolVersion: '16.1' };
   const folderId = (type: number) => String(store.folderByType(alice.id, type)!.id);
@@ -81,29 +72,8 @@ export async function createWorld(
       store.deliver([{ accountId: alice.id, raw }], await parseMessage(raw));
     },
     run(spec, device, request, opts = {}) {
-      const version = opts.version ?? '16.1';
-      const ctx: CommandContext = {
-        deps,
-        account: alice,
-        device: store.getDevice(alice.id, device.deviceId) ?? device,
-        query: {
-          cmd: spec.name,
-          user: alice.address,
-          deviceId: device.deviceId,
-          deviceType: device.deviceType,
-          params: {},
-          protocolVersion: version,
-          policyKey: null,
-          saveInSent: false,
-          acceptMultiPart: false,
-        },
-        version,
-        request,
-        raw: Buffer.alloc(0),
-        contentType: 'application/vnd.ms-sync.wbxml',
-        signal: opts.signal ?? new AbortController().signal,
-      };
-      return spec.handler(ctx);
+      const fresh = store.getDevice(alice.id, device.deviceId) ?? device;
+      return spec.handler(commandContext(deps, alice, fresh, { cmd: spec.name, request, ...opts }));
     },
   };
 }

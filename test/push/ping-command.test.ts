@@ -6,15 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ping } from '../../eas/commands/ping.js';
-import type { CommandAnswer, CommandContext, CommandResult, EasDeps, Logger, PushConfig } from '../../eas/commands/types.js';
+import type { CommandAnswer, CommandResult, EasDeps, PushConfig } from '../../eas/commands/types.js';
 import type { ParkOutcome, PushRegistry } from '../../eas/push/types.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { until } from './helpers.js';
+import { commandContext, quietLog, testDeps, testPushConfig } from '../helpers/command-context.js';
 import { FolderType, HEAD_ITEM, openStore, type Account, type Device, type Store } from '../../store/index.js';
-
-const quiet: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
 interface World {
   store: Store;
@@ -29,22 +28,14 @@ interface World {
 async function world(t: { teardown(fn: () => void): void }, push: Partial<PushConfig> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-ping-'));
   const store = openStore(join(dir, 'db.sqlite'));
-  const config: PushConfig = { heartbeatMin: 1, heartbeatMax: 3540, maxPingFolders: 3, pushOn: 'adds', maxParkedPerAccount: 10, ...push };
-  const registry = createPushRegistry({ config, log: quiet, feed: store.feed });
+  const config = testPushConfig({ maxPingFolders: 3, ...push });
+  const registry = createPushRegistry({ config, log: quietLog, feed: store.feed });
   t.teardown(() => {
     void registry.shutdown();
     store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const deps: EasDeps = {
-    store,
-    config: { push: config, enforceProvisioning: false, maxRequestBytes: 1 << 20, serverName: 'test' },
-    log: quiet,
-    parse: parseMessage,
-    deliverLocal: async () => {},
-    relay: null,
-    push: registry,
-  };
+  const deps = testDeps(store, { config: { push: config }, push: registry });
   const alice = store.createAccount('alice@example.com', 'pw');
   const inbox = store.folderByType(alice.id, FolderType.Inbox)!.id;
   const phone = store.touchDevice(alice.id, 'PHONE1', { deviceType: 'Test', userAgent: null, protocolVersion: '16.1' });
@@ -63,20 +54,7 @@ async function world(t: { teardown(fn: () => void): void }, push: Partial<PushCo
       const abort = new AbortController();
       // The HTTP layer reads the device row per request: so does this (the Ping cache lives there).
       const fresh = store.getDevice(alice.id, device.deviceId)!;
-      const ctx: CommandContext = {
-        deps,
-        account: alice,
-        device: fresh,
-        query: {
-          cmd: 'Ping', user: 'alice', deviceId: fresh.deviceId, deviceType: 'Test', params: {},
-          protocolVersion: '16.1', policyKey: null, saveInSent: false, acceptMultiPart: false,
-        },
-        version: '16.1',
-        request: body,
-        raw: Buffer.alloc(0),
-        contentType: 'application/vnd.ms-sync.wbxml',
-        signal: abort.signal,
-      };
+      const ctx = commandContext(deps, alice, fresh, { cmd: 'Ping', request: body, signal: abort.signal });
       return { result: ping.handler(ctx).then((r) => settle(registry, r, abort.signal)), abort };
     },
   };

@@ -1,0 +1,37 @@
+// What the admin commands (`eas-push user …`, `eas-push device …`) share: the data directory's
+// store, opened for one command and closed after it, and the account an admin names.
+
+import type { Account, Store } from '../../store/types.js';
+import { StoreError } from '../../store/types.js';
+import { openStore } from '../../store/index.js';
+import { prepareDataDir } from '../data-dir.js';
+import { DEFAULT_DATA_DIR } from './common.js';
+import { CliError } from './errors.js';
+
+/**
+ * Runs `work` on the store of --data-dir. A store refusal (no such account, address taken…)
+ * is the admin's mistake, so it becomes a CliError: one line on stderr, exit 1, no stack.
+ */
+export function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T): T {
+  const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
+  try {
+    return work(store);
+  } catch (err) {
+    if (err instanceof StoreError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Admin commands name the account itself: "alice+tag@" finds alice for mail, not here.
+ * `hint` (e.g. "see eas-push user list") is added to the error in parentheses.
+ */
+export function exactAccount(store: Store, address: string, hint?: string): Account {
+  const account = store.findAccount(address);
+  if (!account || account.address !== address.trim().toLowerCase()) {
+    throw new CliError(`no account ${address}${hint ? ` (${hint})` : ''}`);
+  }
+  return account;
+}
