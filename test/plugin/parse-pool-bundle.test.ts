@@ -4,7 +4,6 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,18 +13,8 @@ const run = promisify(execFile);
 const ENTRY = fileURLToPath(new URL('../fixtures/plugin/bundle-entry.ts', import.meta.url));
 const MESSAGE = fileURLToPath(new URL('../fixtures/mail/attachments.eml', import.meta.url));
 
-/** esbuild comes with tsx today; the single-binary build will make it a devDependency. */
-function esbuildPath(): string | null {
-  try {
-    return createRequire(import.meta.url).resolve('esbuild');
-  } catch {
-    return null;
-  }
-}
-
-const esbuild = esbuildPath();
-(esbuild ? test : test.skip)('bundled into one CJS file, the app parses on a worker started from its own file', async (t) => {
-  const { build } = (await import(esbuild!)) as typeof import('esbuild');
+test('bundled into one CJS file, the app parses on a worker started from its own file', async (t) => {
+  const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-bundle-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const outfile = join(dir, 'app.cjs');

@@ -147,16 +147,6 @@ export function diffTrees(ours: XNode, theirs: XNode, path = ''): string | undef
   return undefined;
 }
 
-/** Whether wbxml2xml is installed (CI installs libwbxml2-utils). */
-export function hasWbxml2xml(): boolean {
-  try {
-    execFileSync('wbxml2xml', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    // It prints usage and exits non-zero without a file argument, but it exists.
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-}
 
 /** Runs wbxml2xml on the bytes, as the fixtures' .xml files were made. */
 export function wbxml2xml(bytes: Uint8Array): string {
