@@ -26,8 +26,9 @@ function stopSignal(): Promise<string> {
   });
 }
 
-export function processIo(): Io {
+export function processIo(extra: Pick<Io, 'parseWorkerEntry'> = {}): Io {
   return {
+    ...extra,
     env: process.env,
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -37,8 +38,8 @@ export function processIo(): Io {
 }
 
 /** Runs the CLI with these arguments and sets the process exit code. */
-export async function runCli(argv: readonly string[]): Promise<void> {
-  process.exitCode = await main(argv, processIo());
+export async function runCli(argv: readonly string[], extra: Pick<Io, 'parseWorkerEntry'> = {}): Promise<void> {
+  process.exitCode = await main(argv, processIo(extra));
   // Everything is closed by now; if some handle still holds the loop open, do not hang a
   // service manager waiting on us.
   setTimeout(() => process.exit(), 2_000).unref();

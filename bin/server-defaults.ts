@@ -31,6 +31,8 @@ export interface ServerOptions {
   maxMessageSize?: number;
   /** Worker threads for the MIME parse at delivery; 0 parses on the main thread. Default: cores - 1, at most 4. */
   parseWorkers?: number;
+  /** Script the parse workers start from; default plugin/parse-worker beside the pool. */
+  parseWorkerEntry?: string;
   /** smtp(s):// URL for mail to non-local recipients; null = such mail is refused. */
   smarthost?: string | null;
   enforceProvisioning?: boolean;

@@ -79,7 +79,11 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   try {
     // The MIME parse runs beside the delivery thread (headers and bodies alike); a pool that
     // cannot start parses in this thread instead, so nothing depends on it.
-    const parsePool = createParsePool({ workers: options.parseWorkers ?? defaultParseWorkers(), log });
+    const parsePool = createParsePool({
+      workers: options.parseWorkers ?? defaultParseWorkers(),
+      ...(options.parseWorkerEntry ? { entry: options.parseWorkerEntry } : {}),
+      log,
+    });
     cleanups.push(() => parsePool.close());
     const parse = parsePool.parse;
     const deliver = createLocalDelivery({ store, parse, log });

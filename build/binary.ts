@@ -2,7 +2,8 @@
 // Executable Applications (SEA, Node 20.12+):
 //   1. esbuild bundles the CLI into one CommonJS file (build/bundle.ts); `bindings` is swapped
 //      for build/sea-bindings.cjs so better-sqlite3 loads its addon from an SEA asset;
-//   2. `node --experimental-sea-config` turns the bundle + the addon into a blob;
+//   2. `node --experimental-sea-config` turns the bundle + the addon into a blob (the bundle
+//      also rides along as an asset: parse worker threads start from a copy of it);
 //   3. postject injects the blob into a copy of this very node binary (blob and runtime must
 //      come from the same Node build).
 // The result needs no node_modules and no Node install: copy it anywhere and run it.
@@ -12,14 +13,13 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, write
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { ROOT, bundleCli } from './bundle.js';
+import { ADDON_ASSET, BUNDLE_ASSET } from './sea-assets.js';
 
 const OUT_DIR = join(ROOT, 'dist');
 const WORK_DIR = join(OUT_DIR, 'sea');
 const BINARY = join(OUT_DIR, 'eas-push');
 /** The fuse Node's SEA support looks for; postject flips it to say "a blob is inside". */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-/** Asset name build/sea-bindings.cjs asks for (what better-sqlite3 passes to `bindings`). */
-const ADDON_ASSET = 'better_sqlite3.node';
 
 const require = createRequire(import.meta.url);
 
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 
   const blob = join(WORK_DIR, 'sea-prep.blob');
   const config = join(WORK_DIR, 'sea-config.json');
-  const seaConfig = { main: script, output: blob, disableExperimentalSEAWarning: true, assets: { [ADDON_ASSET]: addon } };
+  const seaConfig = { main: script, output: blob, disableExperimentalSEAWarning: true, assets: { [ADDON_ASSET]: addon, [BUNDLE_ASSET]: script } };
   writeFileSync(config, JSON.stringify(seaConfig, null, 2));
   step('writing the SEA blob');
   run(process.execPath, ['--experimental-sea-config', config]);

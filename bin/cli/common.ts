@@ -12,6 +12,8 @@ export interface Io {
   readStdin: () => Promise<string>;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
   stopSignal: () => Promise<string>;
+  /** Where the MIME parse workers start from, when not beside plugin/parse-pool.ts (the binary). */
+  parseWorkerEntry?: string;
 }
 
 export const DATA_DIR: OptionSpec = {
