@@ -23,8 +23,10 @@ export function newPolicyKey(): number {
 }
 
 /**
- * MS-ASPROV 2.2.2.28 EASProvisionDoc, permissive: no device password, no encryption, every
- * feature allowed, no size or age limits (empty MaxAttachmentSize = unlimited).
+ * MS-ASPROV 2.2.2.28 EASProvisionDoc, permissive, children in the xs:sequence order of the
+ * schema (MS-ASPROV 6.1, Provision.xsd): strict clients reject any other order. No device
+ * password, no encryption, every feature allowed, no size or age limits (empty
+ * MaxAttachmentSize = unlimited).
  */
 export function provisionDoc(): WbxmlElement {
   const settings: [string, string][] = [
@@ -78,14 +80,15 @@ export function provisionDoc(): WbxmlElement {
 }
 
 function answer(status: number, ...children: (WbxmlElement | undefined)[]): CommandResult {
-  // MS-ASPROV 3.2.5.1.1: settings:DeviceInformation, then Status, then Policies / RemoteWipe.
+  // MS-ASPROV 6.3 (xs:sequence): settings:DeviceInformation, Status, Policies, then RemoteWipe
+  // or AccountOnlyRemoteWipe (2.2.2.44). Callers pass the optional parts in that order.
   const info = children.filter((c) => c?.tag === 'Settings:DeviceInformation');
   const rest = children.filter((c) => c && c.tag !== 'Settings:DeviceInformation');
   return { kind: 'wbxml', body: el('Provision:Provision', [...info, el('Provision:Status', status), ...rest]) };
 }
 
 function policyAnswer(policyType: string, status: number, key?: number, data?: WbxmlElement): WbxmlElement {
-  // Order matters to Android: PolicyType, Status, PolicyKey, then Data.
+  // MS-ASPROV 6.3 Policy sequence: PolicyType, Status, PolicyKey, Data (Android insists).
   return el('Provision:Policies', [
     el('Provision:Policy', [
       el('Provision:PolicyType', policyType),
@@ -137,9 +140,10 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     infoAnswer = el('Settings:DeviceInformation', [el('Settings:Status', info ? 1 : 2)]);
   }
 
-  // A device due for a wipe gets the directive instead of policies.
+  // A device due for a wipe gets the directive instead of policies (and the status of the
+  // DeviceInformation it sent, which the response schema places before Status).
   const wipe = wipeDirective(ctx);
-  if (wipe) return answer(ProvisionStatus.Success, wipe);
+  if (wipe) return answer(ProvisionStatus.Success, infoAnswer, wipe);
 
   const policy = req.path('Provision:Policies', 'Provision:Policy');
   if (!policy) {
