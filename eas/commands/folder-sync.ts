@@ -22,10 +22,14 @@ export const FolderSyncStatus = FolderStatus;
 
 const fail = (status: number): CommandResult => statusAnswer('FolderSync', status);
 
+/**
+ * MS-ASCMD 6.15 (FolderSyncResponse.xsd): Changes is an xs:sequence of Count, then every
+ * Update, then every Delete, then every Add; a strict client rejects any other order.
+ */
 function changesElement(delta: Omit<FolderDelta, 'head'>): WbxmlElement {
   const entries: WbxmlElement[] = [
-    ...delta.deleted.map((id) => el('FolderHierarchy:Delete', [el('FolderHierarchy:ServerId', folderServerId(id))])),
     ...delta.changed.map((f) => folderElement('FolderHierarchy:Update', f)),
+    ...delta.deleted.map((id) => el('FolderHierarchy:Delete', [el('FolderHierarchy:ServerId', folderServerId(id))])),
     ...delta.added.map((f) => folderElement('FolderHierarchy:Add', f)),
   ];
   return el('FolderHierarchy:Changes', [el('FolderHierarchy:Count', entries.length), ...entries]);

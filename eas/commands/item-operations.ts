@@ -45,11 +45,16 @@ async function handleItemOperations(ctx: CommandContext): Promise<CommandResult>
     return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
   }
 
-  const responses: WbxmlElement[] = [];
+  // MS-ASCMD 6.24 (ItemOperationsResponse.xsd): Response is an xs:sequence of every Move, then
+  // every EmptyFolderContents, then every Fetch. Operations run in request order; their answers
+  // are grouped by kind (keeping request order within a kind, which is how Fetches are matched).
+  const moves: WbxmlElement[] = [];
+  const empties: WbxmlElement[] = [];
+  const fetches: WbxmlElement[] = [];
   for (const op of req.children) {
-    if (op.tag === 'ItemOperations:Fetch') responses.push(fetch(ctx, op));
-    else if (op.tag === 'ItemOperations:EmptyFolderContents') responses.push(emptyFolderContents(ctx, op));
-    else if (op.tag === 'ItemOperations:Move') responses.push(moveNotSupported(op));
+    if (op.tag === 'ItemOperations:Fetch') fetches.push(fetch(ctx, op));
+    else if (op.tag === 'ItemOperations:EmptyFolderContents') empties.push(emptyFolderContents(ctx, op));
+    else if (op.tag === 'ItemOperations:Move') moves.push(moveNotSupported(op));
     else {
       // An element that is no operation: the request is malformed as a whole.
       return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
@@ -58,7 +63,7 @@ async function handleItemOperations(ctx: CommandContext): Promise<CommandResult>
 
   const body = el('ItemOperations:ItemOperations', [
     el('ItemOperations:Status', ItemOperationsStatus.Success),
-    el('ItemOperations:Response', responses),
+    el('ItemOperations:Response', [...moves, ...empties, ...fetches]),
   ]);
   if (!ctx.query.acceptMultiPart) return { kind: 'wbxml', body };
   const parts = extractParts(body);

@@ -114,6 +114,34 @@ test('create, rename, move, delete on one device show up on the other, never ech
   t.false(b.folders.has(made.serverId!));
 });
 
+test('FolderSync answer order: Status, SyncKey, Changes{Count, Update*, Delete*, Add*} (MS-ASCMD 6.15)', async (t) => {
+  const { a, b } = await twoDevices(t);
+  const keep = await create(a, 'Keep');
+  const drop = await create(a, 'Drop');
+  await b.folderSync();
+  // One delta with all three kinds, made in the order Add, Delete, Update.
+  const made = await create(a, 'New');
+  t.is(await remove(a, drop.serverId!), 1);
+  t.is(await update(a, keep.serverId!, 'Kept'), 1);
+
+  const res = await b.folderSync();
+  const root = res.response.body!;
+  t.deepEqual(root.children.map((c) => c.tag), ['FolderHierarchy:Status', 'FolderHierarchy:SyncKey', 'FolderHierarchy:Changes']);
+  t.deepEqual(root.child('Changes')!.children.map((c) => c.name), ['Count', 'Update', 'Delete', 'Add']);
+  t.deepEqual(root.child('Changes')!.child('Update')!.children.map((c) => c.name), ['ServerId', 'ParentId', 'DisplayName', 'Type']);
+  t.deepEqual(root.child('Changes')!.child('Add')!.children.map((c) => c.name), ['ServerId', 'ParentId', 'DisplayName', 'Type']);
+  t.deepEqual([res.updated[0]?.serverId, res.deleted[0], res.added[0]?.serverId], [keep.serverId, drop.serverId, made.serverId]);
+
+  // FolderCreate (6.9): Status, SyncKey, ServerId; FolderUpdate/FolderDelete: Status, SyncKey.
+  const createRes = await a.post('FolderCreate', H('FolderCreate', [H('SyncKey', a.folderSyncKey), H('ParentId', '0'), H('DisplayName', 'Order'), H('Type', '12')]));
+  t.deepEqual(createRes.body!.children.map((c) => c.name), ['Status', 'SyncKey', 'ServerId']);
+  const serverId = createRes.body!.textOf('ServerId')!;
+  const updateRes = await a.post('FolderUpdate', H('FolderUpdate', [H('SyncKey', createRes.body!.textOf('SyncKey')!), H('ServerId', serverId), H('ParentId', '0'), H('DisplayName', 'Order 2')]));
+  t.deepEqual(updateRes.body!.children.map((c) => c.name), ['Status', 'SyncKey']);
+  const deleteRes = await a.post('FolderDelete', H('FolderDelete', [H('SyncKey', updateRes.body!.textOf('SyncKey')!), H('ServerId', serverId)]));
+  t.deepEqual(deleteRes.body!.children.map((c) => c.name), ['Status', 'SyncKey']);
+});
+
 test('own change after someone else\'s: the other change still arrives, the own one does not', async (t) => {
   const { a, b } = await twoDevices(t);
   const fromB = await create(b, 'From B');

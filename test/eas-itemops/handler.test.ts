@@ -126,6 +126,8 @@ test('a mail item body in a multipart answer: Body carries Part, the part the te
   const parts = parseMultipart(result.body);
   const bodyEl = fetchOf(decode(parts[0]!)).path('Properties', 'Body')!;
   t.false(bodyEl.has('Data'));
+  // MS-ASAIRS 2.2.2.9: Part takes the place of Data (after Truncated, before Preview).
+  t.deepEqual(bodyEl.children.map((c) => c.tag), ['AirSyncBase:Type', 'AirSyncBase:EstimatedDataSize', 'ItemOperations:Part']);
   const index = Number(bodyEl.textOf('Part'));
   t.regex(parts[index]!.toString('utf8'), /^Hello Alice,\r\n/);
 });
@@ -229,17 +231,37 @@ test('EmptyFolderContents empties the folder (and its subfolders with DeleteSubF
   t.is(store.countItems(bob.id, bobTrash.id), 1);
 });
 
-test('several operations answer in order; a conversation Move is not supported (156)', async (t) => {
+test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-ASCMD 6.24); a conversation Move is 156', async (t) => {
   const box = tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
+  const other = await box.deliverFixture('reply.eml');
+  const trash = box.store.folderByType(box.account.id, FolderType.DeletedItems)!;
+  const fetchOne = (i: typeof item) =>
+    el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('AirSync:CollectionId', String(i.folderId)), el('AirSync:ServerId', i.serverId)]);
+  // Request order mixes the kinds; the response schema is an xs:sequence of Move*, EmptyFolderContents*, Fetch*.
   const req = el('ItemOperations:ItemOperations', [
+    fetchOne(item),
+    el('ItemOperations:EmptyFolderContents', [el('AirSync:CollectionId', String(trash.id))]),
     el('ItemOperations:Move', [el('ItemOperations:ConversationId', new Uint8Array([1, 2, 3])), el('ItemOperations:DstFldId', '5')]),
-    el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('AirSync:CollectionId', String(item.folderId)), el('AirSync:ServerId', item.serverId)]),
+    fetchOne(other),
   ]);
-  const response = wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req))).child('Response')!;
-  t.deepEqual(response.children.map((c) => c.name), ['Move', 'Fetch']);
+  const root = wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req)));
+  t.deepEqual(root.children.map((c) => c.name), ['Status', 'Response']);
+  const response = root.child('Response')!;
+  t.deepEqual(response.children.map((c) => c.name), ['Move', 'EmptyFolderContents', 'Fetch', 'Fetch']);
   t.is(response.child('Move')?.textOf('Status'), '156');
-  t.is(response.child('Fetch')?.textOf('Status'), '1');
+  t.deepEqual(response.child('EmptyFolderContents')?.children.map((c) => c.tag), ['ItemOperations:Status', 'AirSync:CollectionId']);
+  // Fetches keep the request's order among themselves.
+  const fetches = response.all('Fetch');
+  t.deepEqual(fetches.map((f) => f.textOf('AirSync:ServerId')), [item.serverId, other.serverId]);
+  // MS-ASCMD 6.24 Fetch: Status, CollectionId, ServerId, LongId, Class, LinkId, FileReference, Properties.
+  t.deepEqual(fetches[0]!.children.map((c) => c.tag), [
+    'ItemOperations:Status',
+    'AirSync:CollectionId',
+    'AirSync:ServerId',
+    'AirSync:Class',
+    'ItemOperations:Properties',
+  ]);
 });
 
 test('a mail item by Search LongId (our LongId is the ServerId); a LongId of nothing is 6', async (t) => {
