@@ -51,7 +51,7 @@ export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
   app.use(async (ctx) => {
     if (!EAS_PATH.test(ctx.path)) throw new EasHttpError(404, `no EAS endpoint at ${ctx.path.slice(0, 64)}`);
     if (ctx.method === 'OPTIONS') {
-      const account = auth(ctx.ip, ctx.get('Authorization') || undefined);
+      const account = await auth(ctx.ip, ctx.get('Authorization') || undefined);
       factsOf(ctx).user = account.address;
       ctx.status = 200;
       ctx.body = Buffer.alloc(0);

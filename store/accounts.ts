@@ -2,7 +2,7 @@
 // must be seen by the running server at once (ARCHITECTURE.md).
 import type Database from 'better-sqlite3';
 import { lookupAddress, normalizeAddress, validAccountAddress } from './addresses.js';
-import { CredentialCache, dummyHash, hashPassword, verifyHash } from './passwords.js';
+import { CredentialCache, dummyHash, hashPassword, verifyHash, verifyHashAsync } from './passwords.js';
 import { StoreError, type Account } from './types.js';
 import type { Write, WriteContext } from './write.js';
 
@@ -47,7 +47,23 @@ export function createAccounts(
   const head = db.prepare<[number], { modseq: number }>('SELECT modseq FROM accounts WHERE id = ?');
 
   const cache = new CredentialCache();
-  let dummy: string | null = null;
+  // Made now, not on first use, so the first unknown login costs what every other failure does.
+  const dummy = dummyHash();
+
+  /** A remembered success whose stored hash is still the same; a stale entry is dropped. */
+  function cached(canonical: string, password: string): Account | null {
+    const hit = cache.get(canonical, password);
+    if (!hit) return null;
+    const row = credentialsById.get(hit.accountId);
+    if (row && row.password_hash === hit.storedHash) return toAccount(row);
+    cache.delete(canonical, password);
+    return null;
+  }
+
+  function remember(canonical: string, password: string, row: AccountRow & { password_hash: string }): Account {
+    cache.set(canonical, password, row.id, row.password_hash);
+    return toAccount(row);
+  }
 
   return {
     createAccount(address: string, password: string, displayName?: string): Account {
@@ -74,23 +90,30 @@ export function createAccounts(
       return row ? toAccount(row) : null;
     },
 
+    /** Blocks the event loop for a full scrypt on a miss: for the CLI and tests, not requests. */
     verifyPassword(address: string, password: string): Account | null {
       const canonical = lookupAddress(address);
-      const hit = cache.get(canonical, password);
-      if (hit) {
-        const row = credentialsById.get(hit.accountId);
-        if (row && row.password_hash === hit.storedHash) return toAccount(row);
-        cache.delete(canonical, password);
-      }
+      const hit = cached(canonical, password);
+      if (hit) return hit;
       const row = credentials.get(canonical);
-      if (!row) {
-        // Same cost as a wrong password, so response times do not reveal which accounts exist.
-        verifyHash(password, (dummy ??= dummyHash()));
-        return null;
-      }
-      if (!verifyHash(password, row.password_hash)) return null;
-      cache.set(canonical, password, row.id, row.password_hash);
-      return toAccount(row);
+      // An unknown address hashes the dummy: same cost as a wrong password, so response times
+      // do not reveal which accounts exist.
+      const ok = verifyHash(password, row?.password_hash ?? dummy);
+      return row && ok ? remember(canonical, password, row) : null;
+    },
+
+    /**
+     * verifyPassword with the hash computed on libuv's thread pool: failed and first logins
+     * do not stall parked Pings and deliveries. The row read before hashing is the one cached,
+     * so a `user passwd` landing meanwhile still invalidates the entry on its next use.
+     */
+    async verifyPasswordAsync(address: string, password: string): Promise<Account | null> {
+      const canonical = lookupAddress(address);
+      const hit = cached(canonical, password);
+      if (hit) return hit;
+      const row = credentials.get(canonical);
+      const ok = await verifyHashAsync(password, row?.password_hash ?? dummy);
+      return row && ok ? remember(canonical, password, row) : null;
     },
 
     setPassword(address: string, password: string): void {

@@ -54,6 +54,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     findAccount: accounts.findAccount,
     getAccount: accounts.getAccount,
     verifyPassword: accounts.verifyPassword,
+    verifyPasswordAsync: accounts.verifyPasswordAsync,
     setPassword: accounts.setPassword,
     removeAccount: accounts.removeAccount,
     listAccounts: accounts.listAccounts,

@@ -1,32 +1,78 @@
 // scrypt password hashes ("scrypt$N$r$p$salt$hash", base64) and a cache of recent successes,
 // because EAS sends Basic auth on every request and scrypt costs tens of milliseconds.
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt as scryptAsync, scryptSync, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
+function options(N: number, r: number, p: number): ScryptOptions {
+  return { N, r, p, maxmem: 256 * N * r * p };
+}
+
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Buffer {
-  return scryptSync(password.normalize('NFC'), salt, length, { N, r, p, maxmem: 256 * N * r * p });
+  return scryptSync(password.normalize('NFC'), salt, length, options(N, r, p));
+}
+
+/** The same derivation on libuv's thread pool, so a login never stalls the event loop (parked Pings). */
+function scryptOffLoop(password: string, salt: Buffer, N: number, r: number, p: number, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scryptAsync(password.normalize('NFC'), salt, length, options(N, r, p), (err, key) => (err ? reject(err) : resolve(key)));
+  });
 }
 
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
   const hash = scrypt(password, salt, PARAMS.N, PARAMS.r, PARAMS.p, KEY_LENGTH);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  return format(PARAMS.N, PARAMS.r, PARAMS.p, salt, hash);
 }
 
+function format(N: number, r: number, p: number, salt: Buffer, hash: Buffer): string {
+  return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
 
+interface ParsedHash {
+  N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  expected: Buffer;
+}
 
-
-export function verifyHash(password: string, stored: string): boolean {
+/** null for anything that is not a hash this module wrote (such a row matches no password). */
+function parse(stored: string): ParsedHash | null {
   const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null;
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const salt = Buffer.from(parts[4]!, 'base64');
   const expected = Buffer.from(parts[5]!, 'base64');
-  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length === 0) return false;
-  const actual = scrypt(password, salt, N, r, p, expected.length);
-  return timingSafeEqual(actual, expected);
+  if (!Number.isInteger(N) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length === 0) return null;
+  return { N, r, p, salt, expected };
+}
+
+/** Bad parameters in a stored hash (scrypt refuses them) mean "no match", never an exception. */
+export function verifyHash(password: string, stored: string): boolean {
+  const h = parse(stored);
+  if (!h) return false;
+  let actual: Buffer;
+  try {
+    actual = scrypt(password, h.salt, h.N, h.r, h.p, h.expected.length);
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(actual, h.expected);
+}
+
+/** verifyHash off the event loop, with the same answers. */
+export async function verifyHashAsync(password: string, stored: string): Promise<boolean> {
+  const h = parse(stored);
+  if (!h) return false;
+  let actual: Buffer;
+  try {
+    actual = await scryptOffLoop(password, h.salt, h.N, h.r, h.p, h.expected.length);
+  } catch {
+    return false;
+  }
+  return timingSafeEqual(actual, h.expected);
 }
 
 /**
@@ -71,7 +117,12 @@ export class CredentialCache {
   }
 }
 
-/** A hash of a random password, to spend the same time on unknown addresses as on known ones. */
+/**
+ * A hash no password matches, to spend the same time on unknown addresses as on known ones:
+ * the current parameters with a random salt and a random "hash" (matching it means finding a
+ * 256-bit preimage). Building it costs no scrypt, so the store makes it when it opens and the
+ * first unknown login costs what every later one does.
+ */
 export function dummyHash(): string {
-  return hashPassword(randomBytes(16).toString('hex'));
+  return format(PARAMS.N, PARAMS.r, PARAMS.p, randomBytes(16), randomBytes(KEY_LENGTH));
 }

@@ -306,6 +306,8 @@ export interface Store {
   getAccount(accountId: number): Account | null;
   /** Constant-time scrypt check; null when the address or password is wrong. */
   verifyPassword(address: string, password: string): Account | null;
+  /** verifyPassword with the hash computed off the event loop (libuv thread pool): the request path. */
+  verifyPasswordAsync(address: string, password: string): Promise<Account | null>;
   setPassword(address: string, password: string): void;
   removeAccount(address: string): void;
   listAccounts(): Account[];

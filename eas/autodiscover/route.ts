@@ -40,7 +40,7 @@ export function createAutodiscoverRoute(deps: AutodiscoverDeps): Koa.Middleware 
     if (ctx.method !== 'POST' && ctx.method !== 'GET') {
       throw new EasHttpError(405, `method ${ctx.method} not allowed`, { Allow: 'GET, POST' });
     }
-    const account = deps.auth(ctx.ip, ctx.get('Authorization') || undefined);
+    const account = await deps.auth(ctx.ip, ctx.get('Authorization') || undefined);
     facts.user = account.address;
 
     const reply = (xml: string): void => {

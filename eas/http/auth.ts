@@ -7,7 +7,8 @@
 import type { Account, Store } from '../../store/types.js';
 import type { Logger } from '../commands/types.js';
 import { EasHttpError } from './errors.js';
-import type { LoginThrottle } from './login-throttle.js';
+import { sourceKey, type LoginThrottle } from './login-throttle.js';
+import { createOneAtATime } from './one-at-a-time.js';
 
 export const AUTH_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="eas-push", charset="UTF-8"' };
 
@@ -79,28 +80,29 @@ const NO_ACCOUNT = '\u0000@invalid';
 
 /**
  * Checks the credentials against the store. Every failed attempt spends at least one full
- * password hash (the store's verifyPassword hashes a dummy for unknown addresses), so answer
- * times do not tell a login that names no account from a wrong password.
+ * password hash (the store's verifyPasswordAsync hashes a dummy for unknown addresses), so answer
+ * times do not tell a login that names no account from a wrong password. The hashes run on
+ * libuv's thread pool, one after another: a failed login never stalls other requests.
  */
-function verify(store: Store, creds: BasicCredentials): Account | null {
+async function verify(store: Store, creds: BasicCredentials): Promise<Account | null> {
   const readings = [creds, ...(creds.latin1 ? [creds.latin1] : [])];
   let tried = false;
   for (const r of readings) {
     for (const address of candidateAddresses(r.user, store)) {
       tried = true;
-      const account = store.verifyPassword(address, r.password);
+      const account = await store.verifyPasswordAsync(address, r.password);
       if (account) return account;
     }
   }
-  if (!tried) store.verifyPassword(NO_ACCOUNT, creds.password);
+  if (!tried) await store.verifyPasswordAsync(NO_ACCOUNT, creds.password);
   return null;
 }
 
 /** Authenticates the request or throws 401 (no throttling: see createAuthenticator). */
-export function authenticate(store: Store, header: string | undefined): Account {
+export async function authenticate(store: Store, header: string | undefined): Promise<Account> {
   const creds = parseBasicAuth(header);
   if (!creds) throw new EasHttpError(401, 'authentication required', AUTH_CHALLENGE);
-  const account = verify(store, creds);
+  const account = await verify(store, creds);
   if (!account) throw new EasHttpError(401, 'invalid credentials', AUTH_CHALLENGE);
   return account;
 }
@@ -111,14 +113,24 @@ export interface AuthenticatorDeps {
   throttle: LoginThrottle;
 }
 
-/** Authenticates a request from `ip`: 503 + Retry-After while throttled, else 401 or the account. */
-export type Authenticator = (ip: string, header: string | undefined) => Account;
+/**
+ * Authenticates a request from `ip`: rejects with 503 + Retry-After while throttled, else 401,
+ * or resolves to the account. Asynchronous because a cache miss hashes off the event loop.
+ */
+export type Authenticator = (ip: string, header: string | undefined) => Promise<Account>;
 
 export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps): Authenticator {
-  return (ip, header) => {
+  // Checks from one source take turns (as they did when hashing blocked the event loop), so each
+  // sees the failures counted before it: N concurrent guesses cannot all slip past the throttle.
+  const perSource = createOneAtATime();
+  return async (ip, header) => {
     const creds = parseBasicAuth(header);
     // A request without credentials is every client's first probe, not a guess: not counted.
     if (!creds) throw new EasHttpError(401, 'authentication required', AUTH_CHALLENGE);
+    return perSource(sourceKey(ip), () => check(ip, creds));
+  };
+
+  async function check(ip: string, creds: BasicCredentials): Promise<Account> {
     const login = creds.user;
     // Refused before hashing, so a throttled attacker costs no scrypt time either.
     const wait = throttle.retryAfter(ip, login);
@@ -126,7 +138,7 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
       log.warn('login throttled', { ip, login, retryAfter: wait });
       throw new EasHttpError(503, 'too many failed logins', { 'Retry-After': String(wait), Connection: 'close' });
     }
-    const account = verify(store, creds);
+    const account = await verify(store, creds);
     if (!account) {
       const crossed = throttle.fail(ip, login);
       log.warn('login failed', { ip, login, ...(crossed > 0 ? { throttledFor: crossed } : {}) });
@@ -134,7 +146,7 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
     }
     throttle.succeed(ip, login);
     return account;
-  };
+  }
 }
 
 /** The login name for the log line (never the password). */

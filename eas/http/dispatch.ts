@@ -69,7 +69,7 @@ export function createDispatcher(
     }
     const authorization = ctx.get('Authorization') || undefined;
     facts.user = loginOf(authorization);
-    const account = auth(ctx.ip, authorization);
+    const account = await auth(ctx.ip, authorization);
     facts.user = account.address;
 
     const query = parseQuery(ctx.querystring, ctx.headers);

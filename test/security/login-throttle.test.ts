@@ -4,9 +4,13 @@
 // failure spends a password hash, whether or not the login names an account.
 
 import test from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAuthenticator } from '../../eas/http/auth.js';
 import { EasHttpError } from '../../eas/http/errors.js';
 import { createLoginThrottle, sourceKey } from '../../eas/http/login-throttle.js';
+import { openStore } from '../../store/index.js';
 import type { Store } from '../../store/types.js';
 import { captureLogger } from '../eas-http/harness.js';
 import { startTestServer } from '../helpers/server.js';
@@ -107,12 +111,12 @@ test('IPv6 sources are counted per /64; IPv4-mapped addresses as IPv4', (t) => {
   t.is(throttle.retryAfter('2001:db8:1:3::10', 'frank'), 0, 'another /64');
 });
 
-test('every failed login spends a password hash, whether the login names an account or not', (t) => {
+test('every failed login spends a password hash, whether the login names an account or not', async (t) => {
   let verifications = 0;
   const accounts = [{ id: 1, address: 'gina@example.com', displayName: null, createdAt: '' }];
   const store = {
     listAccounts: () => accounts,
-    verifyPassword: () => {
+    verifyPasswordAsync: async () => {
       verifications++;
       return null;
     },
@@ -121,8 +125,70 @@ test('every failed login spends a password hash, whether the login names an acco
   const header = (user: string) => `Basic ${Buffer.from(`${user}:pw`).toString('base64')}`;
   for (const login of ['gina@example.com', 'nobody@example.com', 'gina', 'nobody', 'CORP\\nobody', '', '   ']) {
     verifications = 0;
-    const err = t.throws(() => auth('192.0.2.1', header(login)), { instanceOf: EasHttpError });
+    const err = await t.throwsAsync(auth('192.0.2.1', header(login)), { instanceOf: EasHttpError });
     t.is(err?.status, 401, login);
     t.true(verifications >= 1, `login ${JSON.stringify(login)} spent ${verifications} hashes`);
   }
+});
+
+test('concurrent guesses from one source take turns: no more hashes than the limit, the rest 503 before hashing', async (t) => {
+  let hashes = 0;
+  const store = {
+    listAccounts: () => [],
+    // Answers a turn of the event loop later, as the thread-pool scrypt does.
+    verifyPasswordAsync: () => {
+      hashes++;
+      return new Promise((resolve) => setImmediate(() => resolve(null)));
+    },
+  } as unknown as Store;
+  const log = captureLogger();
+  const auth = createAuthenticator({ store, log, throttle: createLoginThrottle({ maxPerPair: 10, maxPerAddress: 1000 }) });
+  const header = `Basic ${Buffer.from('hana@example.com:guess').toString('base64')}`;
+  const statuses = await Promise.all(
+    Array.from({ length: 15 }, () =>
+      auth('192.0.2.9', header).then(
+        () => 200,
+        (err: unknown) => (err instanceof EasHttpError ? err.status : -1),
+      ),
+    ),
+  );
+  t.deepEqual(statuses, [...Array(10).fill(401), ...Array(5).fill(503)]);
+  t.is(hashes, 10);
+  t.is(log.lines.filter((l) => l.msg === 'login failed').length, 10);
+  t.is(log.lines.filter((l) => l.msg === 'login throttled').length, 5);
+  // Another source is not held up by, nor counted with, the first.
+  let other = 0;
+  await auth('198.51.100.1', header).catch((err: unknown) => {
+    other = err instanceof EasHttpError ? err.status : -1;
+  });
+  t.is(other, 401);
+});
+
+test('failed logins through the authenticator do not block the event loop (real store, real scrypt)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-auth-'));
+  const store = openStore(join(dir, 'mail.sqlite'));
+  t.teardown(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  store.createAccount('ivy@example.com', RIGHT);
+  const auth = createAuthenticator({ store, log: captureLogger(), throttle: createLoginThrottle() });
+  const header = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  // Known-good login first: later it is a cache hit.
+  t.is((await auth('192.0.2.50', header('ivy@example.com', RIGHT))).address, 'ivy@example.com');
+
+  const events: string[] = [];
+  setImmediate(() => events.push('tick'));
+  // From four sources (each source takes turns, so these hash side by side on the thread pool).
+  const failed = ['ivy@example.com', 'nobody@example.com', 'ivy', 'CORP\\nobody'].map((login, i) =>
+    auth(`192.0.2.${i + 1}`, header(login, `${WRONG}${i}`)).then(
+      () => events.push('accepted'),
+      (err: unknown) => events.push(err instanceof EasHttpError ? `${err.status}` : 'error'),
+    ),
+  );
+  const good = auth('192.0.2.50', header('ivy@example.com', RIGHT)).then((a) => events.push(`ok ${a.address}`));
+  events.push('all started');
+  await Promise.all([...failed, good]);
+  // The cached login is answered at once; the failures only after the loop has turned.
+  t.deepEqual(events, ['all started', 'ok ivy@example.com', 'tick', '401', '401', '401', '401']);
 });

@@ -1,4 +1,5 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
 import { StoreError } from '../../store/index.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 
@@ -120,4 +121,49 @@ test('oof settings round-trip per account', (t) => {
   store.setOof(a.id, { state: 1, message: 'away' });
   t.deepEqual(store.getOof(a.id), { state: 1, message: 'away' });
   t.is(store.getOof(b.id), null);
+});
+
+test('verifyPasswordAsync gives the same answers as verifyPassword, and sees passwd/remove from another instance at once', async (t) => {
+  const { store, reopen } = tempStore(t);
+  const a = store.createAccount('alice@example.com', 'old');
+  t.is((await store.verifyPasswordAsync('alice@example.com', 'old'))?.id, a.id);
+  t.is((await store.verifyPasswordAsync('Alice+tag@example.com', 'old'))?.id, a.id, 'cached, same account');
+  t.is(await store.verifyPasswordAsync('alice@example.com', 'olD'), null);
+  t.is(await store.verifyPasswordAsync('alice@example.com', ''), null);
+  t.is(await store.verifyPasswordAsync('nobody@example.com', 'old'), null);
+  // A success from either path is the same cache entry.
+  t.is(store.verifyPassword('alice@example.com', 'old')?.id, a.id);
+
+  const cli = reopen();
+  cli.setPassword('alice@example.com', 'new');
+  t.is(await store.verifyPasswordAsync('alice@example.com', 'old'), null);
+  t.is((await store.verifyPasswordAsync('alice@example.com', 'new'))?.id, a.id);
+  cli.removeAccount('alice@example.com');
+  t.is(await store.verifyPasswordAsync('alice@example.com', 'new'), null);
+});
+
+test('a stored hash scrypt refuses matches nothing and throws nothing, sync or async', async (t) => {
+  const { store, file } = tempStore(t);
+  store.createAccount('alice@example.com', 'pw');
+  const db = new Database(file);
+  t.teardown(() => db.close());
+  // N must be a power of two: scrypt itself rejects this one.
+  db.prepare("UPDATE accounts SET password_hash = 'scrypt$1000$8$1$c2FsdA==$aGFzaA==' WHERE address = ?").run('alice@example.com');
+  t.is(await store.verifyPasswordAsync('alice@example.com', 'pw'), null);
+  t.is(store.verifyPassword('alice@example.com', 'pw'), null);
+});
+
+test('failed logins do not block the event loop: a tick scheduled before them runs before any is answered', async (t) => {
+  const { store } = tempStore(t);
+  store.createAccount('alice@example.com', 'right');
+  const events: string[] = [];
+  setImmediate(() => events.push('tick'));
+  // Wrong passwords and an unknown address (the dummy hash): each costs a full scrypt.
+  const logins = ['alice@example.com', 'nobody@example.com', 'alice@example.com', 'nobody@example.com'].map((address, i) =>
+    store.verifyPasswordAsync(address, `wrong-${i}`).then((account) => events.push(account === null ? 'refused' : 'accepted')),
+  );
+  events.push('all started');
+  await Promise.all(logins);
+  // Hashing on the event loop would answer all four before the tick could run.
+  t.deepEqual(events, ['all started', 'tick', 'refused', 'refused', 'refused', 'refused']);
 });
