@@ -156,17 +156,39 @@ async function runOne(k: number, args: Args): Promise<Row> {
   const message = (i: number): string =>
     `From: sender@bench.test\nTo: target@bench.test\nSubject: round ${i}\nMessage-ID: <r${i}@bench.test>\n\nHello ${i}.\n`;
 
+  // A second connection to the WAL database, to see from outside when a Ping is parked.
+  const watch = openStore(databasePath(dir));
+  let lastParkId = 0;
+  /**
+   * Resolves once the measured phone's newest Ping is parked: the server records each parked
+   * request in the push history (device show) in the turn it parks. Waiting a fixed few ms
+   * instead lost rounds: the phone Pings an Inbox it never synced (PUSH.md rule 2), so a
+   * delivery that commits before the Ping is registered is not reported, and the round would
+   * wait out the heartbeat.
+   */
+  const phoneParked = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const device = watch.getDevice(target.id, 'BenchPhone');
+      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
+      if (newest && newest.endedAt === null && newest.id > lastParkId) {
+        lastParkId = newest.id;
+        return;
+      }
+      if (Date.now() > deadline) throw new Error('the measured Ping did not park within 10 s');
+      await delay(1);
+    }
+  };
+
   const round = async (i: number): Promise<number> => {
     let sent!: () => void;
     const requestSent = new Promise<void>((r) => (sent = r));
     const ping = sendPing(server.httpPort, 'target@bench.test', 'BenchPhone', targetBody, phoneAgent, sent);
     const wire = toWire(message(i));
     await smtp.startData('sender@bench.test', 'target@bench.test');
-    // The Ping must be parked before the last byte of DATA: its request is out, and the
-    // server has had a moment to read it (a few ms; the missed-mail check would answer a
-    // Ping that arrives late at once anyway, with a negative "latency" we would notice).
+    // The Ping must be parked before the last byte of DATA.
     await requestSent;
-    await delay(5);
+    await phoneParked();
     const { dataEnd, reply } = smtp.endData(wire);
     const [answer, final] = await Promise.all([ping.answer, reply]);
     if (final.code !== 250) throw new Error(`delivery refused: ${final.code} ${final.text}`);
@@ -183,7 +205,6 @@ async function runOne(k: number, args: Args): Promise<Row> {
   // Park K Pings from K distinct devices, one socket each, in batches the listen backlog
   // takes. A Ping caches its heartbeat on its device row in the same synchronous turn as it
   // parks, so counting those rows (a second connection to the WAL database) counts parked Pings.
-  const watch = openStore(databasePath(dir));
   const parkedNow = (): number => watch.listDevices().filter((d) => d.pingHeartbeat === LOAD_HEARTBEAT && d.deviceId.startsWith('Load')).length;
   const parked: Promise<PingAnswer>[] = [];
   const BATCH = 250;
@@ -198,12 +219,12 @@ async function runOne(k: number, args: Args): Promise<Row> {
       }
     }
   }
-  watch.close();
   await waitIdle(server.pid);
   const after = rssKb(server.pid);
 
   const latencies: number[] = [];
   for (let i = 0; i < args.rounds; i++) latencies.push(await round(i));
+  watch.close();
 
   await smtp.quit();
   phoneAgent.destroy();
