@@ -116,6 +116,10 @@ export function createAccounts(
       return row && ok ? remember(canonical, password, row) : null;
     },
 
+    knownCredentials(address: string, password: string): Account | null {
+      return cached(lookupAddress(address), password);
+    },
+
     setPassword(address: string, password: string): void {
       const canonical = normalizeAddress(address);
       const hash = hashPassword(password);

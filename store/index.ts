@@ -55,6 +55,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     getAccount: accounts.getAccount,
     verifyPassword: accounts.verifyPassword,
     verifyPasswordAsync: accounts.verifyPasswordAsync,
+    knownCredentials: accounts.knownCredentials,
     setPassword: accounts.setPassword,
     removeAccount: accounts.removeAccount,
     listAccounts: accounts.listAccounts,

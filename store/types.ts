@@ -308,6 +308,11 @@ export interface Store {
   verifyPassword(address: string, password: string): Account | null;
   /** verifyPassword with the hash computed off the event loop (libuv thread pool): the request path. */
   verifyPasswordAsync(address: string, password: string): Promise<Account | null>;
+  /**
+   * The account when these credentials were verified before and the stored hash is unchanged;
+   * null otherwise (then verifyPasswordAsync decides). Never hashes: a signed-in phone's request.
+   */
+  knownCredentials(address: string, password: string): Account | null;
   setPassword(address: string, password: string): void;
   removeAccount(address: string): void;
   listAccounts(): Account[];

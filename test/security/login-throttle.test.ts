@@ -11,7 +11,7 @@ import { createAuthenticator } from '../../eas/http/auth.js';
 import { EasHttpError } from '../../eas/http/errors.js';
 import { createLoginThrottle, sourceKey } from '../../eas/http/login-throttle.js';
 import { openStore } from '../../store/index.js';
-import type { Store } from '../../store/types.js';
+import type { Account, Store } from '../../store/types.js';
 import { captureLogger } from '../eas-http/harness.js';
 import { startTestServer } from '../helpers/server.js';
 import { rawRequest } from './http.js';
@@ -116,6 +116,7 @@ test('every failed login spends a password hash, whether the login names an acco
   const accounts = [{ id: 1, address: 'gina@example.com', displayName: null, createdAt: '' }];
   const store = {
     listAccounts: () => accounts,
+    knownCredentials: () => null,
     verifyPasswordAsync: async () => {
       verifications++;
       return null;
@@ -125,7 +126,7 @@ test('every failed login spends a password hash, whether the login names an acco
   const header = (user: string) => `Basic ${Buffer.from(`${user}:pw`).toString('base64')}`;
   for (const login of ['gina@example.com', 'nobody@example.com', 'gina', 'nobody', 'CORP\\nobody', '', '   ']) {
     verifications = 0;
-    const err = await t.throwsAsync(auth('192.0.2.1', header(login)), { instanceOf: EasHttpError });
+    const err = await t.throwsAsync(Promise.resolve(auth('192.0.2.1', header(login))), { instanceOf: EasHttpError });
     t.is(err?.status, 401, login);
     t.true(verifications >= 1, `login ${JSON.stringify(login)} spent ${verifications} hashes`);
   }
@@ -135,6 +136,7 @@ test('concurrent guesses from one source take turns: no more hashes than the lim
   let hashes = 0;
   const store = {
     listAccounts: () => [],
+    knownCredentials: () => null,
     // Answers a turn of the event loop later, as the thread-pool scrypt does.
     verifyPasswordAsync: () => {
       hashes++;
@@ -146,7 +148,7 @@ test('concurrent guesses from one source take turns: no more hashes than the lim
   const header = `Basic ${Buffer.from('hana@example.com:guess').toString('base64')}`;
   const statuses = await Promise.all(
     Array.from({ length: 15 }, () =>
-      auth('192.0.2.9', header).then(
+      Promise.resolve(auth('192.0.2.9', header)).then(
         () => 200,
         (err: unknown) => (err instanceof EasHttpError ? err.status : -1),
       ),
@@ -158,7 +160,7 @@ test('concurrent guesses from one source take turns: no more hashes than the lim
   t.is(log.lines.filter((l) => l.msg === 'login throttled').length, 5);
   // Another source is not held up by, nor counted with, the first.
   let other = 0;
-  await auth('198.51.100.1', header).catch((err: unknown) => {
+  await Promise.resolve(auth('198.51.100.1', header)).catch((err: unknown) => {
     other = err instanceof EasHttpError ? err.status : -1;
   });
   t.is(other, 401);
@@ -181,14 +183,39 @@ test('failed logins through the authenticator do not block the event loop (real 
   setImmediate(() => events.push('tick'));
   // From four sources (each source takes turns, so these hash side by side on the thread pool).
   const failed = ['ivy@example.com', 'nobody@example.com', 'ivy', 'CORP\\nobody'].map((login, i) =>
-    auth(`192.0.2.${i + 1}`, header(login, `${WRONG}${i}`)).then(
+    Promise.resolve(auth(`192.0.2.${i + 1}`, header(login, `${WRONG}${i}`))).then(
       () => events.push('accepted'),
       (err: unknown) => events.push(err instanceof EasHttpError ? `${err.status}` : 'error'),
     ),
   );
-  const good = auth('192.0.2.50', header('ivy@example.com', RIGHT)).then((a) => events.push(`ok ${a.address}`));
+  const good = Promise.resolve(auth('192.0.2.50', header('ivy@example.com', RIGHT))).then((a) => events.push(`ok ${a.address}`));
   events.push('all started');
   await Promise.all([...failed, good]);
   // The cached login is answered at once; the failures only after the loop has turned.
   t.deepEqual(events, ['all started', 'ok ivy@example.com', 'tick', '401', '401', '401', '401']);
+});
+
+test('a signed-in phone is answered in the same turn (no hash, no queue); a throttled pair still gets 503', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-auth-'));
+  const store = openStore(join(dir, 'mail.sqlite'));
+  t.teardown(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  store.createAccount('jo@example.com', RIGHT);
+  const throttle = createLoginThrottle({ maxPerPair: 2, maxPerAddress: 1000 });
+  const auth = createAuthenticator({ store, log: captureLogger(), throttle });
+  const header = (password: string) => `Basic ${Buffer.from(`jo@example.com:${password}`).toString('base64')}`;
+
+  const first = auth('192.0.2.70', header(RIGHT));
+  t.true(first instanceof Promise, 'the first login hashes');
+  t.is((await first).address, 'jo@example.com');
+  const again = auth('192.0.2.70', header(RIGHT));
+  t.false(again instanceof Promise, 'known credentials need no hash');
+  t.is((again as Account).address, 'jo@example.com');
+
+  // Another source guesses until its pair is throttled: even the right password waits there.
+  for (let i = 0; i < 2; i++) await t.throwsAsync(Promise.resolve(auth('192.0.2.71', header(`${WRONG}${i}`))));
+  const err = await t.throwsAsync(Promise.resolve(auth('192.0.2.71', header(RIGHT))), { instanceOf: EasHttpError });
+  t.is(err?.status, 503);
 });
