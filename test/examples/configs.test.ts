@@ -103,12 +103,7 @@ test('nginx: forwards the EAS endpoint and Autodiscover, any case, to where the 
   t.is(/proxy_pass http:\/\/([^;]+);/.exec(conf)?.[1], unit().env.EAS_PUSH_HTTP);
 });
 
-test('nginx -t accepts the file (when nginx is installed)', (t) => {
-  if (spawnSync('nginx', ['-v']).error) {
-    t.log('nginx is not installed here: only the static checks ran');
-    t.pass();
-    return;
-  }
+test('nginx -t accepts the file (Debian nginx-light, installed by .ci/run)', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-nginx-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=mail.example.com', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
