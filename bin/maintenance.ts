@@ -1,6 +1,7 @@
 // Housekeeping the store cannot schedule itself (it imports nothing and runs no timers):
-// purge tombstones, journal rows and messages every device has synced past. Once shortly
-// after start, then periodically; an error is logged and retried next time, never fatal.
+// purge tombstones (of items and of deleted folders), journal rows and messages every device
+// has synced past. Once shortly after start, then periodically; an error is logged and retried
+// next time, never fatal.
 
 import type { Logger } from '../eas/commands/types.js';
 import type { Store } from '../store/types.js';
@@ -13,7 +14,9 @@ export function scheduleMaintenance(store: Store, log: Logger, intervalMs = MAIN
   const run = (): void => {
     try {
       const purged = store.maintenance();
-      if (purged.tombstones + purged.messages + purged.journal > 0) log.info('maintenance', { ...purged });
+      // Every field is a count of purged rows: log only a run that purged something.
+      const total = Object.values(purged).reduce((sum, n) => sum + n, 0);
+      if (total > 0) log.info('maintenance', { ...purged });
     } catch (err) {
       log.error('maintenance failed', { error: err instanceof Error ? err.message : String(err) });
     }

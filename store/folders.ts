@@ -113,8 +113,9 @@ export function createFolders(
   const children = db.prepare<[number], { id: number }>(
     'SELECT id FROM folders WHERE parent_id = ? AND deleted_modseq IS NULL ORDER BY id',
   );
-  const tombstone = db.prepare<[number, number, Origin, number]>(
-    'UPDATE folders SET deleted_modseq = ?, modseq = ?, origin = ? WHERE id = ?',
+  // deleted_at: in accounts no device FolderSyncs, the retention of tombstones counts from it.
+  const tombstone = db.prepare<[number, number, Origin, string, number]>(
+    'UPDATE folders SET deleted_modseq = ?, modseq = ?, origin = ?, deleted_at = ? WHERE id = ?',
   );
   const changedSince = db.prepare<[number, number], FolderRow>(
     `SELECT ${COLS} FROM folders WHERE account_id = ? AND modseq > ? ORDER BY id`,
@@ -234,10 +235,11 @@ export function createFolders(
   /** Returns how many items were deleted with the folders. */
   function deleteSubtree(tx: WriteContext, accountId: number, folderId: number, origin: Origin): number {
     const m = tx.modseq(accountId);
+    const now = new Date().toISOString();
     let items = 0;
     for (const { id } of subtree.all(folderId)) {
       items += tombstoneFolderItems(tx, accountId, id, origin);
-      tombstone.run(m, m, origin, id);
+      tombstone.run(m, m, origin, now, id);
       tx.journal(accountId, id, null, 'folder-delete', origin);
     }
     return items;

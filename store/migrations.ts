@@ -200,6 +200,18 @@ CREATE TABLE push_history (
 CREATE INDEX push_history_device ON push_history(device_id, id);
 `,
   },
+  {
+    version: 4,
+    sql: `
+-- When a folder became a tombstone: in accounts no device FolderSyncs, deleted folders are kept
+-- for a retention period measured from it (store/maintenance.ts). Older tombstones count from now.
+ALTER TABLE folders ADD COLUMN deleted_at TEXT;
+UPDATE folders SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE deleted_modseq IS NOT NULL;
+-- Maintenance purges a folder row only once no subfolder row points at it (and the cascade of
+-- parent_id looks children up on every folder delete).
+CREATE INDEX folders_parent ON folders(parent_id);
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

@@ -377,7 +377,8 @@ export interface Store {
   /**
    * Purges what no device can still need: item tombstones (and their journal rows, and the
    * messages no item references any more) below every sync state's cursor of their folder; in a
-   * folder no device syncs, those deleted longer than `retentionDays` ago (default 30). Cheap
+   * folder no device syncs, those deleted longer than `retentionDays` ago (default 30). Deleted
+   * folders likewise, by the hierarchy (FolderSync) cursors of the account's devices. Cheap
    * enough to run every few minutes; one short transaction per account. Returns counts.
    */
   maintenance(options?: MaintenanceOptions): MaintenanceResult;
@@ -461,6 +462,8 @@ export interface MaintenanceResult {
   tombstones: number;
   messages: number;
   journal: number;
+  /** Deleted folder rows every device's FolderSync has passed (or older than the retention). */
+  folders: number;
 }
 
 export type StoreErrorCode =

@@ -98,3 +98,81 @@ test('a device not seen for long stops pinning tombstones (it resyncs when it re
   t.like(store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { tombstones: 1 });
   t.is(store.latestSyncState(d2, inbox), null);
 });
+
+/**
+ * The device FolderSyncs as eas/commands/folder-sync.ts does (collection 0, cursor = account
+ * head): from key 0 without a state; a new key only when something changed. Returns the Deletes.
+ */
+function folderSync(store: Store, accountId: number, device: number): number[] {
+  const latest = store.latestSyncState(device, 0);
+  const ch = store.folderChanges(accountId, latest?.cursor.modseq ?? 0);
+  const deleted = latest ? ch.deleted : [];
+  if (latest && ch.added.length + ch.changed.length + ch.deleted.length === 0) return deleted;
+  store.saveSyncState({ deviceRowId: device, collectionId: 0, syncKey: (latest?.syncKey ?? 0) + 1, cursor: { modseq: ch.head, itemId: 0 }, filterType: 0, replay: null });
+  return deleted;
+}
+
+test('a deleted folder stays until every device has FolderSynced past it, then goes with its items and subfolders', (t) => {
+  const { store, accountId, d1, d2, deliver, count } = setup(t);
+  const seen = { deviceType: 'Android', userAgent: null, protocolVersion: '14.1' };
+  // Never FolderSynced: it can only start at SyncKey 0, which reports no Deletes.
+  store.touchDevice(accountId, 'NEWPHONE', seen);
+  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
+  const year = store.createFolder(accountId, archive, '2024', 12, null).id;
+  deliver('Filed', year);
+  deliver('Archived', archive);
+  folderSync(store, accountId, d1);
+  folderSync(store, accountId, d2);
+  const folderRows = count('folders');
+  store.deleteFolder(accountId, archive, null);
+  t.deepEqual(folderSync(store, accountId, d1).sort(), [archive, year].sort());
+
+  t.like(store.maintenance(), { folders: 0 });
+  t.is(count('folders'), folderRows);
+  // d2 has not synced since the delete: its next FolderSync still reports it.
+  t.deepEqual(folderSync(store, accountId, d2).sort(), [archive, year].sort());
+  // Both still hold the key before the delete (N-1), which a retry may present.
+  t.like(store.maintenance(), { folders: 0 });
+  t.deepEqual(store.folderChanges(accountId, store.getSyncState(d2, 0, 1)!.cursor.modseq).deleted.sort(), [archive, year].sort());
+
+  // The next hierarchy change moves both devices a key on: nobody can ask for the Delete again.
+  store.createFolder(accountId, null, 'Projects', 12, null);
+  folderSync(store, accountId, d1);
+  folderSync(store, accountId, d2);
+  t.like(store.maintenance(), { folders: 2, tombstones: 2, messages: 2 });
+  t.is(count('folders'), folderRows - 1);
+  t.is(count('items'), 0);
+  t.is(count('messages'), 0);
+  t.is(store.search({ accountId, text: 'filed', rangeStart: 0, rangeEnd: 9 }).total, 0);
+  // Nothing refers to the purged folders any more, and the next FolderSync has nothing to report.
+  t.is(count(`changes WHERE folder_id IN (${archive}, ${year})`), 0);
+  t.deepEqual(folderSync(store, accountId, d1), []);
+  t.like(store.maintenance(), { folders: 0, tombstones: 0, messages: 0 });
+});
+
+test('in an account nobody FolderSyncs, deleted folders are kept for the retention period', (t) => {
+  const { store, accountId, deliver, count } = setup(t);
+  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
+  deliver('Old', archive);
+  const folderRows = count('folders');
+  store.deleteFolder(accountId, archive, null);
+  t.like(store.maintenance(), { folders: 0, tombstones: 0 });
+  t.like(store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { folders: 0, tombstones: 0 });
+  t.like(store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { folders: 1, tombstones: 1, messages: 1 });
+  t.is(count('folders'), folderRows - 1);
+  t.is(count('items'), 0);
+});
+
+test('a device not seen for long still pins deleted folders (its hierarchy state is never dropped)', (t) => {
+  const { store, accountId, d1, d2 } = setup(t);
+  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
+  folderSync(store, accountId, d1);
+  folderSync(store, accountId, d2);
+  store.deleteFolder(accountId, archive, null);
+  for (const name of ['A', 'B']) {
+    store.createFolder(accountId, null, name, 12, null);
+    folderSync(store, accountId, d1);
+  }
+  t.like(store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { folders: 0 });
+  t.deepEqual(folderSync(store, accountId, d2), [archive]);
+});

@@ -75,3 +75,25 @@ test('migration 2 dates the tombstones of a version-1 database so retention star
   // Dated now: kept until the retention has passed.
   t.like(again.maintenance(), { tombstones: 0 });
 });
+
+test('migration 4 dates the folder tombstones of a version-3 database so retention starts now', (t) => {
+  const { store, file } = tempStore(t);
+  store.close();
+  const v3 = file.replace(/mail\.sqlite$/, 'v3.sqlite');
+  const db = new Database(v3);
+  migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+  db.exec(`
+    INSERT INTO accounts (id, address, password_hash, modseq, created_at) VALUES (1, 'a@x', 'h', 2, '2024-01-01');
+    INSERT INTO folders (id, account_id, name, type, created_modseq, modseq, deleted_modseq)
+      VALUES (1, 1, 'Inbox', 2, 1, 1, NULL), (2, 1, 'Old', 12, 1, 2, 2);`);
+  db.close();
+  const again = openStore(v3);
+  t.teardown(() => again.close());
+  const check = new Database(v3, { readonly: true });
+  t.teardown(() => check.close());
+  const rows = check.prepare<[], { id: number; deleted_at: string | null }>('SELECT id, deleted_at FROM folders ORDER BY id').all();
+  t.is(rows[0]!.deleted_at, null);
+  t.regex(rows[1]!.deleted_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  t.like(again.maintenance(), { folders: 0 });
+  t.like(again.maintenance({ now: new Date(Date.now() + 31 * 86_400_000) }), { folders: 1 });
+});
