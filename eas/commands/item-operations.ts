@@ -12,6 +12,7 @@ import { encode } from '../wbxml/encode.js';
 import { el } from '../wbxml/tree.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 import { emailProperties } from '../model/email.js';
+import { itemContext } from '../model/item-context.js';
 import { parseFolderId, parseServerId } from '../model/ids.js';
 import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart.js';
 import { OptionsError, parseItemOptions } from '../model/options.js';
@@ -105,7 +106,8 @@ function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
   if (!item) return failed(ItemOperationsStatus.ObjectNotFound);
 
   const { store: mailbox } = ctx.deps;
-  const properties = emailProperties(item, () => mailbox.getBody(ctx.account.id, item.id), options, ctx.version);
+  const context = itemContext(mailbox, ctx.account, item);
+  const properties = emailProperties(item, () => mailbox.getBody(ctx.account.id, item.id), options, ctx.version, context);
   return el('ItemOperations:Fetch', [
     el('ItemOperations:Status', ItemOperationsStatus.Success),
     ...echo,

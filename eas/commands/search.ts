@@ -7,6 +7,7 @@
 
 import type { Account } from '../../store/types.js';
 import { emailProperties } from '../model/email.js';
+import { itemContext } from '../model/item-context.js';
 import { serverIdOf } from '../model/ids.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { searchMailbox } from './search-mailbox.js';
@@ -82,7 +83,10 @@ function mailboxAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
       el('AirSync:Class', 'Email'),
       el('Search:LongId', serverIdOf(item.folderId, item.id)),
       el('AirSync:CollectionId', String(item.folderId)),
-      el('Search:Properties', emailProperties(item, () => store.getBody(accountId, item.id), req.options, ctx.version)),
+      el(
+        'Search:Properties',
+        emailProperties(item, () => store.getBody(accountId, item.id), req.options, ctx.version, itemContext(store, ctx.account, item)),
+      ),
     ]),
   );
   return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));

@@ -1,7 +1,7 @@
 // MS-ASEMAIL 2.2.2 (Email and Email2 classes) with MS-ASAIRS 2.2.2 (Body, BodyPart, Attachments,
 // NativeBodyType): the one place that maps a stored mail item to ApplicationData, and a client's
-// Sync Change back. Per-version rules: Categories, ConversationId/Index and Preview are 14.0+,
-// BodyPart 14.1+; everything else here exists from 12.0 on.
+// Sync Change back. Per-version rules: Categories, ConversationId/Index, ReceivedAsBcc and
+// Preview are 14.0+, BodyPart 14.1+, IsDraft 16.0+; everything else here exists from 12.0 on.
 
 import type { Flag, Item, MessageBody } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
@@ -13,6 +13,7 @@ import { attachmentsElement } from './attachments.js';
 import { bodyElement, bodyPartElement, nativeBodyType } from './body.js';
 import { conversationId, conversationIndex } from './conversation.js';
 import { flagElement, parseFlag } from './flag.js';
+import { isDraft, receivedAsBcc, type ItemContext } from './item-context.js';
 
 /** MS-ASEMAIL 2.2.2.39 InternetCPID: we always send UTF-8. */
 const CPID_UTF8 = 65001;
@@ -58,13 +59,15 @@ function categoriesElement(categories: string[]): WbxmlElement {
 
 /**
  * Children of AirSync:ApplicationData / ItemOperations:Properties / Search:Properties for a
- * full item. The body is loaded once, only here.
+ * full item. The body is loaded once, only here. `context` is required so that no caller can
+ * forget it: without it IsDraft and ReceivedAsBcc would silently be wrong.
  */
 export function emailProperties(
   item: Item,
   loadBody: () => MessageBody | null,
   options: ItemOptions,
   version: ProtocolVersion,
+  context: ItemContext,
 ): WbxmlElement[] {
   const s = item.summary;
   const body = loadBody();
@@ -93,6 +96,10 @@ export function emailProperties(
     v14 && el('Email2:ConversationId', conversationId(item)),
     v14 && el('Email2:ConversationIndex', conversationIndex(item)),
     v14 && item.categories.length > 0 && categoriesElement(item.categories),
+    // Optional boolean: sent only when true, as absence already means "not a blind copy".
+    v14 && receivedAsBcc(item, context) && el('Email2:ReceivedAsBcc', 1),
+    // Sent for every item from 16.0 on (0 as well): clients list drafts by it.
+    atLeast(version, '16.0') && el('Email2:IsDraft', isDraft(context) ? 1 : 0),
   ];
   return out.filter((e): e is WbxmlElement => !!e);
 }

@@ -3,10 +3,11 @@
 // Commands, Responses — CLIENTS.md: MoreAvailable sits between Status and Commands, and an
 // empty <Responses/> or <Commands/> is never sent.
 
-import { FolderType, type Account, type Folder, type ItemChange, type Store } from '../../store/types.js';
+import { FolderType, type Account, type Folder, type Item, type ItemChange, type Store } from '../../store/types.js';
 import type { Logger, ProtocolVersion } from '../commands/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { emailChangeProperties, emailProperties } from '../model/email.js';
+import { itemContext, type ItemContext } from '../model/item-context.js';
 import type { ItemOptions } from '../model/options.js';
 import { parseServerId } from '../model/ids.js';
 import type { Outcome } from './state.js';
@@ -69,7 +70,7 @@ function renderChange(change: ItemChange, options: ItemOptions | null, folder: F
       const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
       return el('AirSync:Add', [
         el('AirSync:ServerId', item.serverId),
-        el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version)),
+        el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version, contextOf(item, folder, ctx))),
       ]);
     }
     case 'change':
@@ -80,7 +81,7 @@ function renderChange(change: ItemChange, options: ItemOptions | null, folder: F
         const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
         return el('AirSync:Change', [
           el('AirSync:ServerId', item.serverId),
-          el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version)),
+          el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version, contextOf(item, folder, ctx))),
         ]);
       }
       return el('AirSync:Change', [
@@ -92,6 +93,12 @@ function renderChange(change: ItemChange, options: ItemOptions | null, folder: F
     case 'soft-delete':
       return el('AirSync:SoftDelete', [el('AirSync:ServerId', change.serverId)]);
   }
+}
+
+/** The collection's folder is the item's; it is only looked up when the result carries none. */
+function contextOf(item: Item, folder: Folder | null, ctx: RenderContext): ItemContext {
+  if (folder && folder.id === item.folderId) return { folderType: folder.type, accountAddress: ctx.account.address };
+  return itemContext(ctx.store, ctx.account, item);
 }
 
 function requireOptions(options: ItemOptions | null): ItemOptions {
@@ -150,7 +157,7 @@ function renderFetch(serverId: string, result: CollectionResult, ctx: RenderCont
     return el('AirSync:Fetch', [
       el('AirSync:ServerId', serverId),
       el('AirSync:Status', SyncStatus.Success),
-      el('AirSync:ApplicationData', emailProperties(item, loadBody, untruncated, ctx.version)),
+      el('AirSync:ApplicationData', emailProperties(item, loadBody, untruncated, ctx.version, contextOf(item, result.folder, ctx))),
     ]);
   } catch (err) {
     ctx.log.error('sync: cannot render fetched item', { serverId, error: String(err) });

@@ -108,6 +108,8 @@ test('a mail item by CollectionId+ServerId: Class Email and the body type asked 
   t.is(props.textOf('Email:Subject'), 'Alternative');
   t.is(props.path('Body')?.textOf('Type'), '2');
   t.regex(props.path('Body')?.textOf('Data') ?? '', /<b>HTML<\/b>/);
+  t.is(props.textOf('Email2:IsDraft'), '0', 'an Inbox item is no draft');
+  t.is(props.textOf('Email2:ReceivedAsBcc'), undefined, 'alice is in To');
 
   const mime = [el('AirSync:MIMESupport', 2), el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 4)])];
   const m = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), item.serverId, mime)))));

@@ -5,7 +5,7 @@ import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import type { ProtocolVersion } from '../../eas/commands/types.js';
-import type { Item } from '../../store/types.js';
+import { FolderType, type Item } from '../../store/types.js';
 import { find, fixture, tempMailbox, textAt, type Mailbox } from './helpers.js';
 
 type Pref = { type: number; size?: number; allOrNone?: boolean; preview?: number };
@@ -31,7 +31,8 @@ function options(prefs: Pref[], extra: WbxmlElement[] = [], version: ProtocolVer
 
 /** Maps the item, and round-trips it through the real WBXML codec (every tag must exist). */
 function props(box: Mailbox, item: Item, opts: ItemOptions, version: ProtocolVersion = '16.1'): WbxmlElement[] {
-  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, version);
+  const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
+  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, version, context);
   const decoded = decode(encode(el('AirSync:ApplicationData', children)));
   return decoded.children;
 }

@@ -10,7 +10,7 @@ import { parseItemOptions, type ItemOptions } from '../../eas/model/options.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
-import type { Item } from '../../store/types.js';
+import { FolderType, type Item } from '../../store/types.js';
 import { find, tempMailbox, type Mailbox } from './helpers.js';
 
 const BODY_ORDER = ['Type', 'EstimatedDataSize', 'Truncated', 'Data', 'Part', 'Preview'];
@@ -30,7 +30,8 @@ const pref = (tag: 'BodyPreference' | 'BodyPartPreference', type: number, size?:
 
 /** The item as ApplicationData after a trip through the real WBXML codec. */
 function appData(box: Mailbox, item: Item, opts: ItemOptions): WbxmlElement[] {
-  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, '16.1');
+  const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
+  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, '16.1', context);
   return decode(encode(el('AirSync:ApplicationData', children))).children;
 }
 

@@ -66,6 +66,16 @@ test('finds a message by a body word, with LongId, CollectionId and Properties',
   const item = h.store.listItems(bob.id, inbox.id).find((i) => i.summary.subject === 'Holiday photos')!;
   t.is(result.textOf('Search:LongId'), item.serverId);
   t.regex(result.child('Properties')!.path('AirSyncBase:Body', 'AirSyncBase:Data')?.text ?? '', /beach are attached/);
+  t.is(result.child('Properties')!.textOf('Email2:IsDraft'), '0');
+});
+
+test('a result Bcc\'d to the searcher carries ReceivedAsBcc 1', async (t) => {
+  const { h, bob } = await setup(t);
+  // Delivered to bob by the envelope while the header names only dora: a blind copy.
+  await h.deps.deliverLocal({ from: 'carol@example.test', to: ['bob@example.test'] }, message('Quiet copy', 'A blind copy about the lighthouse.', 'dora@example.test'));
+  const store = storeOf(await run(h, bob, mailboxSearch([el('AirSync:Class', 'Email'), el('Search:FreeText', 'lighthouse')], [el('Search:Range', '0-9')])));
+  t.deepEqual(subjects(store), ['Quiet copy']);
+  t.is(store.path('Result', 'Properties')!.textOf('Email2:ReceivedAsBcc'), '1');
 });
 
 test('finds a message by its subject; CollectionId restricts the folders', async (t) => {

@@ -53,6 +53,7 @@ test('a draft edited with Sync Change (16.x) keeps its ServerId and reaches anot
   const serverId = created.responses[0]!.textOf('ServerId')!;
   const bSeen = await syncOnce(w, w.deviceB, { syncKey: b.syncKey, collectionId: w.drafts });
   t.deepEqual(bSeen.adds.map((x) => x.serverId), [serverId]);
+  t.is(bSeen.adds[0]!.data?.textOf('Email2:IsDraft'), '1', 'clients list drafts by IsDraft (MS-ASEMAIL 2.2.2.42)');
 
   const edited = await syncOnce(w, w.deviceA, {
     syncKey: created.syncKey,
@@ -73,6 +74,7 @@ test('a draft edited with Sync Change (16.x) keeps its ServerId and reaches anot
   t.deepEqual(bChange.changes.map((x) => x.serverId), [serverId]);
   const data = bChange.changes[0]!.data!;
   t.is(data.textOf('Email:Subject'), 'Second title');
+  t.is(data.textOf('Email2:IsDraft'), '1');
   t.regex(bodyData(data)?.data ?? '', /Second words/);
   // What the Change left out is kept.
   t.regex(data.textOf('Email:To') ?? '', /carol@example\.net/);
