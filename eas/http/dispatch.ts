@@ -59,22 +59,23 @@ export function createDispatcher(
 ): Koa.Middleware {
   return async function dispatch(ctx) {
     const facts = factsOf(ctx);
+    // Parsed once, before authentication, so even a 401 logs its command and device; a
+    // malformed query is answered only after authentication (401 comes first).
+    let query: EasQuery | undefined;
+    let queryError: unknown;
     try {
-      // Only for the log line of a request refused before parsing (401): errors come later.
-      const early = parseQuery(ctx.querystring, ctx.headers);
-      facts.cmd = early.cmd;
-      facts.device = early.deviceId;
-    } catch {
-      // reported below, after authentication
+      query = parseQuery(ctx.querystring, ctx.headers);
+      facts.cmd = query.cmd;
+      facts.device = query.deviceId;
+    } catch (err) {
+      queryError = err;
     }
     const authorization = ctx.get('Authorization') || undefined;
     facts.user = loginOf(authorization);
     const account = await auth(ctx.ip, authorization);
     facts.user = account.address;
 
-    const query = parseQuery(ctx.querystring, ctx.headers);
-    facts.cmd = query.cmd;
-    facts.device = query.deviceId;
+    if (!query) throw queryError;
     facts.version = query.protocolVersion;
     const spec = table[query.cmd];
     if (!spec) {
