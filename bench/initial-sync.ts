@@ -14,15 +14,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { databasePath } from '../bin/data-dir.js';
-import { el, type WbxmlElement } from '../eas/wbxml/tree.js';
+import { el } from '../eas/wbxml/tree.js';
 import { parseMessage } from '../plugin/parse.js';
 import { openStore, type ParsedMessage } from '../store/index.js';
 import { cpuMs, machine, numberOptions, printTable } from './bench-util.js';
 import { BenchEasClient } from './eas-client.js';
 import { startServer } from './push-server.js';
+import { syncFolderFromZero, type FolderSyncResult } from './folder-sync.js';
 import { sampleMessage, sampleMessageId, sampleSubject } from './sample-mail.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,14 +31,8 @@ const PASSWORD = 'bench-password';
 const WINDOW_SIZES = [100, 512];
 const INBOX_TYPE = 2;
 
-interface Result {
+interface Result extends FolderSyncResult {
   windowSize: number;
-  seconds: number;
-  requests: number;
-  items: number;
-  wbxmlBytes: number;
-  waitingMs: number;
-  slowestMs: number;
   serverCpuMs: number;
 }
 
@@ -68,72 +62,20 @@ async function fillInbox(dir: string, messages: number): Promise<void> {
   }
 }
 
-function syncRequest(syncKey: string, collectionId: string, windowSize?: number): WbxmlElement {
-  const first = syncKey === '0';
-  return el('AirSync:Sync', [
-    el('AirSync:Collections', [
-      el('AirSync:Collection', [
-        el('AirSync:SyncKey', syncKey),
-        el('AirSync:CollectionId', collectionId),
-        !first && el('AirSync:DeletesAsMoves', '1'),
-        !first && el('AirSync:GetChanges', '1'),
-        windowSize !== undefined && el('AirSync:WindowSize', windowSize),
-        !first &&
-          el('AirSync:Options', [
-            el('AirSync:FilterType', 0),
-            el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 2), el('AirSyncBase:TruncationSize', 5120)]),
-          ]),
-      ]),
-    ]),
-  ]);
-}
+const MAIL_OPTIONS = el('AirSync:Options', [
+  el('AirSync:FilterType', 0),
+  el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 2), el('AirSyncBase:TruncationSize', 5120)]),
+]);
 
 async function measure(dir: string, windowSize: number, expected: number): Promise<Result> {
   const server = await startServer(ROOT, dir);
   const phone = new BenchEasClient(server.httpPort, USER, PASSWORD, `BENCH${windowSize}`);
   try {
-    let requests = 0;
-    let wbxmlBytes = 0;
-    let waitingMs = 0;
-    let slowestMs = 0;
-    const post = async (cmd: string, req: WbxmlElement): Promise<WbxmlElement | null> => {
-      const res = await phone.post(cmd, req);
-      slowestMs = Math.max(slowestMs, res.ms);
-      waitingMs += res.ms;
-      requests++;
-      wbxmlBytes += res.wbxmlBytes;
-      if (res.status !== 200) throw new Error(`${cmd} answered HTTP ${res.status}`);
-      return res.body;
-    };
-    const collection = (body: WbxmlElement | null): WbxmlElement => {
-      const c = body?.path('Collections', 'Collection');
-      if (!c) throw new Error('Sync answered without a collection');
-      const status = c.intOf('Status');
-      if (status !== 1) throw new Error(`Sync collection Status ${status}`);
-      return c;
-    };
-
     const cpu0 = cpuMs(server.pid);
-    const t0 = performance.now();
-    const hierarchy = await post('FolderSync', el('FolderHierarchy:FolderSync', [el('FolderHierarchy:SyncKey', '0')]));
-    const inbox = hierarchy
-      ?.path('Changes')
-      ?.all('Add')
-      .find((f) => f.intOf('Type') === INBOX_TYPE)
-      ?.textOf('ServerId');
-    if (!inbox) throw new Error('FolderSync listed no Inbox');
-    let syncKey = collection(await post('Sync', syncRequest('0', inbox))).textOf('SyncKey') ?? '';
-    let items = 0;
-    for (;;) {
-      const c = collection(await post('Sync', syncRequest(syncKey, inbox, windowSize)));
-      syncKey = c.textOf('SyncKey') ?? '';
-      items += c.child('Commands')?.all('Add').length ?? 0;
-      if (!c.has('MoreAvailable')) break;
-    }
-    const seconds = (performance.now() - t0) / 1000;
+    const res = await syncFolderFromZero(phone, { folderType: INBOX_TYPE, windowSize, options: MAIL_OPTIONS });
     const serverCpuMs = cpuMs(server.pid) - cpu0;
-    if (items !== expected) throw new Error(`WindowSize ${windowSize}: the phone got ${items} messages, expected ${expected}`);
-    return { windowSize, seconds, requests, items, wbxmlBytes, waitingMs, slowestMs, serverCpuMs };
+    if (res.items !== expected) throw new Error(`WindowSize ${windowSize}: the phone got ${res.items} messages, expected ${expected}`);
+    return { windowSize, serverCpuMs, ...res };
   } finally {
     phone.close();
     await server.stop();

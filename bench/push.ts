@@ -1,12 +1,12 @@
 // Benchmark (not a test) of the reason eas-push exists: the time from the end of SMTP DATA to
 // the parked Ping's response, with K other Pings parked, and the server's memory per parked
-// Ping. Goals (PUSH.md "Numbers to beat"): p99 ≤ 10 ms with 10,000 parked; ≤ 10 KB each.
+// Ping. Goals (docs/push.md "Goals"): p99 ≤ 10 ms with 10,000 parked; ≤ 10 KB each.
 //
 //   npm run bench:push [-- --ks 0,1000,10000 --rounds 1000]
 //
 // Each K gets a fresh data dir and a separate `eas-push serve` process (its RSS is its own).
 // The K load devices sit 50 per account (the default per-account cap) on accounts other than
-// the measured one. The measured device Pings an Inbox it never synced (PUSH.md rule 2: not
+// the measured one. The measured device Pings an Inbox it never synced (docs/push.md rule 2: not
 // reported on its own), so every round is: Ping → park → one mail over a REUSED SMTP
 // connection → Status 2, without a Sync in between.
 
@@ -178,7 +178,7 @@ async function runOne(k: number, args: Args): Promise<Row> {
   /**
    * Resolves once the measured phone's newest Ping is parked: the server records each parked
    * request in the push history (device show) in the turn it parks. Waiting a fixed few ms
-   * instead lost rounds: the phone Pings an Inbox it never synced (PUSH.md rule 2), so a
+   * instead lost rounds: the phone Pings an Inbox it never synced (docs/push.md rule 2), so a
    * delivery that commits before the Ping is registered is not reported, and the round would
    * wait out the heartbeat.
    */

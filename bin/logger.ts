@@ -1,7 +1,7 @@
 // Structured log lines (one JSON object per line) with a level filter. Fields that could
 // hold a secret are masked here, once, so no call site can leak a password by accident.
 
-import type { Logger } from '../eas/commands/types.js';
+import type { Logger } from '../eas/log.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -3,7 +3,7 @@
 // has synced past. Once shortly after start, then periodically; an error is logged and retried
 // next time, never fatal.
 
-import type { Logger } from '../eas/commands/types.js';
+import type { Logger } from '../eas/log.js';
 import type { Store } from '../store/types.js';
 
 export const MAINTENANCE_INTERVAL_MS = 15 * 60_000;

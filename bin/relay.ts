@@ -2,7 +2,7 @@
 // mailbox server, not an MTA. Without --smarthost, EasDeps.relay is null.
 
 import nodemailer from 'nodemailer';
-import type { Relay } from '../eas/commands/types.js';
+import type { Relay } from '../eas/deps.js';
 
 export interface SmarthostRelay {
   relay: Relay;

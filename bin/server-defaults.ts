@@ -1,8 +1,10 @@
 // What createServer() takes and returns, and the defaults of the runtime contract
-// (ARCHITECTURE.md): types and data only, so the CLI can use them without loading servers.
+// (docs/architecture.md): types and data only, so the CLI can use them without loading servers.
 
 import type { AddressInfo } from 'node:net';
-import type { EasDeps, Logger } from '../eas/commands/types.js';
+import type { ItemClass } from '../eas/classes/types.js';
+import type { EasDeps } from '../eas/deps.js';
+import type { Logger } from '../eas/log.js';
 import type { LoginThrottleOptions } from '../eas/http/login-throttle.js';
 import type { EasHttpServerOptions } from '../eas/http/server.js';
 import type { PushRegistry } from '../eas/push/types.js';
@@ -54,6 +56,8 @@ export interface ServerOptions {
   /** Failed-login throttle settings (eas/http/login-throttle.ts defaults when absent). */
   loginThrottle?: LoginThrottleOptions;
   log?: Logger;
+  /** Item classes served besides the default ones (a test registers its own: docs/classes.md). */
+  extraClasses?: readonly ItemClass[];
 }
 
 export interface RunningServer {

@@ -1,17 +1,19 @@
 // The composition root: one process runs the store, the SMTP/LMTP delivery hook and the EAS
-// HTTP endpoint, wired together here and nowhere else (ARCHITECTURE.md). The CLI's `serve`
+// HTTP endpoint, wired together here and nowhere else (docs/architecture.md). The CLI's `serve`
 // and the tests both start the server through createServer().
 
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname as machineName } from 'node:os';
 import { createEasApp } from '../eas/app.js';
-import type { EasConfig, EasDeps, PushConfig } from '../eas/commands/types.js';
+import { createItemClasses } from '../eas/classes/index.js';
+import type { EasConfig, EasDeps, PushConfig } from '../eas/deps.js';
 import { createLoginThrottle } from '../eas/http/login-throttle.js';
 import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
 import { createDeliverLocal, createDeliveryServer, createLocalDelivery, createParsePool, defaultParseWorkers, type DeliveryServer } from '../plugin/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, type Store } from '../store/index.js';
+import type { Logger } from '../eas/log.js';
 import { prepareDataDir } from './data-dir.js';
 import { ListenError, listenOn } from './listen.js';
 import { scheduleMaintenance } from './maintenance.js';
@@ -27,6 +29,24 @@ export type { ListenAddress, RunningServer, ServerOptions } from './server-defau
 const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
 /** Keep-alive connections left open after parked requests were answered get this long. */
 const HTTP_CLOSE_GRACE_MS = 5_000;
+
+/**
+ * How often the server looks for commits of other processes (the CLI's imports): a look is one
+ * pragma, so a parked phone hears of an import within this, not at its next heartbeat.
+ */
+const EXTERNAL_COMMIT_CHECK_MS = 200;
+
+function watchExternalCommits(store: Store, log: Logger): () => void {
+  const timer = setInterval(() => {
+    try {
+      store.publishExternalCommits();
+    } catch (err) {
+      log.warn('checking for other processes\' commits failed', { error: String(err) });
+    }
+  }, EXTERNAL_COMMIT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 function closeHttp(server: HttpServer): Promise<void> {
   return new Promise((resolve) => {
@@ -71,6 +91,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
   // The store closes last (cleanups run in reverse), after the schedule that uses it stopped.
   cleanups.push(scheduleMaintenance(store, log));
+  cleanups.push(watchExternalCommits(store, log));
   const stopAll = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     cleanups.length = 0;
@@ -103,6 +124,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       deliverLocal: createDeliverLocal(deliver),
       relay: smarthost ? smarthost.relay : null,
       push,
+      classes: createItemClasses(options.extraClasses),
     };
 
     const startDelivery = async (lmtp: boolean, at: ListenAddress): Promise<{ server: DeliveryServer; address: AddressInfo }> => {

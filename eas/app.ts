@@ -1,12 +1,13 @@
 // The EAS endpoint as a Koa app (MS-ASHTTP): OPTIONS and POST on /Microsoft-Server-ActiveSync,
 // Autodiscover (MS-ASCMD 2.2.1.1) on /autodiscover/autodiscover.xml, everything else 404/405.
-// Commands come from the table in commands/index.ts; a test may pass its own table.
+// Commands come from a table built by commands/index.ts for this app; a test may pass its own.
 
 import Koa from 'koa';
 import { normalizePublicUrl } from './autodiscover/public-url.js';
 import { createAutodiscoverRoute } from './autodiscover/route.js';
-import { COMMANDS } from './commands/index.js';
-import type { CommandSpec, EasDeps } from './commands/types.js';
+import { createCommands } from './commands/index.js';
+import type { CommandSpec } from './commands/types.js';
+import type { EasDeps } from './deps.js';
 import { createAuthenticator } from './http/auth.js';
 import { createDispatcher } from './http/dispatch.js';
 import { EasHttpError } from './http/errors.js';
@@ -18,7 +19,7 @@ import { createResponder, factsOf } from './http/respond.js';
 const EAS_PATH = /^\/Microsoft-Server-ActiveSync(\/|\/default\.eas)?$/i;
 
 export interface EasAppOptions {
-  /** Command table; defaults to commands/index.ts. */
+  /** Command table; defaults to a fresh one from commands/index.ts (createCommands). */
   commands?: Readonly<Record<string, CommandSpec>>;
   /** Failed-login throttle; one with the defaults of login-throttle.ts when absent. */
   loginThrottle?: LoginThrottle;
@@ -29,7 +30,7 @@ export interface EasAppOptions {
 }
 
 export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
-  const table = options.commands ?? COMMANDS;
+  const table = options.commands ?? createCommands();
   const app = new Koa();
   // Every error is rendered by the responder; Koa's own stderr printing would only duplicate it.
   app.silent = true;

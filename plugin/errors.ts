@@ -1,4 +1,4 @@
-// Errors that carry their SMTP reply code (STYLE.md: "err.responseCode"), so the code is
+// Errors that carry their SMTP reply code (docs/style.md "Errors"), so the code is
 // decided where the failure is understood and smtp-server renders it unchanged.
 
 export class SmtpReplyError extends Error {

@@ -8,7 +8,7 @@ import type { AddressObject, EmailAddress, ParsedMail } from 'mailparser';
 import type { Address, AttachmentInput, MessageSummary, ParsedMessage } from '../store/types.js';
 import { attachmentFileName } from './attachment-names.js';
 import { decodeEncodedWords } from './encoded-words.js';
-import { htmlToText, previewOf } from './html-text.js';
+import { htmlToText, previewOf } from '../store/html-text.js';
 import { headerEnd, readHeaders, startsWithHeader } from './raw-headers.js';
 
 export type ParseMessage = (raw: Buffer, receivedAt?: Date) => Promise<ParsedMessage>;

@@ -1,4 +1,4 @@
-// What the delivery plugin needs from its host. plugin/ imports store/ only (ARCHITECTURE.md),
+// What the delivery plugin needs from its host. plugin/ imports store/ only (docs/architecture.md),
 // so the logger shape is declared here; eas/'s Logger has the same shape.
 
 import type { ParsedMessage } from '../store/types.js';

@@ -32,13 +32,13 @@ function say(message: string): void {
   process.stdout.write(`smoke: ${message}\n`);
 }
 
-function fail(message: string): never {
+function exitFailed(message: string): never {
   process.stderr.write(`smoke: FAILED: ${message}\n`);
   cleanup();
   process.exit(1);
 }
 
-const deadline = setTimeout(() => fail(`not done after ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
+const deadline = setTimeout(() => exitFailed(`not done after ${DEADLINE_MS / 1000} s`), DEADLINE_MS);
 deadline.unref();
 
 /** A process whose output is kept and can be waited on line by line. */
@@ -67,7 +67,7 @@ function start(command: string, args: string[], options: { cwd: string; env?: No
       if (check()) return;
       listeners.add(check as () => void);
       void exited.then((code) => {
-        if (!check()) fail(`${what}: ${command} exited (${code}) first. Output:\n${output}`);
+        if (!check()) exitFailed(`${what}: ${command} exited (${code}) first. Output:\n${output}`);
       });
     });
   return { child, exited, waitFor, output: () => output };
@@ -76,7 +76,7 @@ function start(command: string, args: string[], options: { cwd: string; env?: No
 function runBinary(binary: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((done) => {
     execFile(binary, args, { cwd: work, env, timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err) fail(`eas-push ${args.join(' ')}: ${err.message}\n${stdout}${stderr}`);
+      if (err) exitFailed(`eas-push ${args.join(' ')}: ${err.message}\n${stdout}${stderr}`);
       done(stdout);
     });
   });
@@ -109,9 +109,9 @@ async function main(): Promise<void> {
 
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const version = (await runBinary(binary, ['--version'], env)).trim();
-  if (version !== `eas-push ${pkg.version}`) fail(`--version printed "${version}"`);
-  if (!(await runBinary(binary, ['--help'], env)).includes('eas-push serve')) fail('--help does not list serve');
-  if (!(await runBinary(binary, ['user', 'add', USER, '--password', PASSWORD], env)).includes(`added ${USER}`)) fail('user add');
+  if (version !== `eas-push ${pkg.version}`) exitFailed(`--version printed "${version}"`);
+  if (!(await runBinary(binary, ['--help'], env)).includes('eas-push serve')) exitFailed('--help does not list serve');
+  if (!(await runBinary(binary, ['user', 'add', USER, '--password', PASSWORD], env)).includes(`added ${USER}`)) exitFailed('user add');
   say(`${version} runs from an empty directory; user added`);
 
   const server = start(binary, ['serve', '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--heartbeat-min', '1', '--public-url', 'https://mail.example.com'], { cwd: work, env });
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const subject = `smoke ${Date.now()}`;
   await new Promise<void>((done) => {
     execFile('swaks', ['--server', `127.0.0.1:${smtpPort}`, '--to', USER, '--from', 'smoke@example.org', '--header', `Subject: ${subject}`, '--timeout', '20'], (err, stdout) => {
-      if (err) fail(`swaks: ${err.message}\n${stdout}`);
+      if (err) exitFailed(`swaks: ${err.message}\n${stdout}`);
       done();
     });
   });
@@ -135,26 +135,26 @@ async function main(): Promise<void> {
   const request = `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/mobilesync/requestschema/2006"><Request><EMailAddress>${USER}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006</AcceptableResponseSchema></Request></Autodiscover>`;
   const discovered = await post(Number(httpPort), '/autodiscover/autodiscover.xml', request, `${USER}:${PASSWORD}`);
   if (discovered.status !== 200 || !discovered.text.includes('<Url>https://mail.example.com/Microsoft-Server-ActiveSync</Url>')) {
-    fail(`Autodiscover answered ${discovered.status}:\n${discovered.text}`);
+    exitFailed(`Autodiscover answered ${discovered.status}:\n${discovered.text}`);
   }
   const anonymous = await post(Number(httpPort), '/autodiscover/autodiscover.xml', request);
-  if (anonymous.status !== 401) fail(`Autodiscover without credentials answered ${anonymous.status}`);
+  if (anonymous.status !== 401) exitFailed(`Autodiscover without credentials answered ${anonymous.status}`);
   say('Autodiscover: settings with credentials, 401 without');
 
   watcher.child.kill('SIGINT');
-  if ((await watcher.exited) !== 0) fail(`the watcher did not exit cleanly:\n${watcher.output()}`);
+  if ((await watcher.exited) !== 0) exitFailed(`the watcher did not exit cleanly:\n${watcher.output()}`);
   server.child.kill('SIGTERM');
   const code = await server.exited;
-  if (code !== 0) fail(`serve exited ${code} on SIGTERM:\n${server.output()}`);
-  if (!server.output().includes('"msg":"stopped"')) fail(`serve did not log "stopped":\n${server.output()}`);
+  if (code !== 0) exitFailed(`serve exited ${code} on SIGTERM:\n${server.output()}`);
+  if (!server.output().includes('"msg":"stopped"')) exitFailed(`serve did not log "stopped":\n${server.output()}`);
   // Warnings too: e.g. parse workers that could not start from the bundle would say so here.
   const errors = server.output().split('\n').filter((l) => /"level":"(error|warn)"/.test(l));
-  if (errors.length > 0) fail(`serve logged errors or warnings:\n${errors.join('\n')}`);
+  if (errors.length > 0) exitFailed(`serve logged errors or warnings:\n${errors.join('\n')}`);
   const left = readdirSync(scratch);
-  if (left.length > 0) fail(`left in TMPDIR: ${left.join(', ')}`);
+  if (left.length > 0) exitFailed(`left in TMPDIR: ${left.join(', ')}`);
   say('watcher and server stopped cleanly; nothing left in TMPDIR');
   cleanup();
   say('passed');
 }
 
-main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+main().catch((err: unknown) => exitFailed(err instanceof Error ? (err.stack ?? err.message) : String(err)));

@@ -1,10 +1,10 @@
 // Accounts and credentials. Never caches the account list: `user add` in another process
-// must be seen by the running server at once (ARCHITECTURE.md).
+// must be seen by the running server at once (docs/architecture.md).
 import type Database from 'better-sqlite3';
 import { lookupAddress, normalizeAddress, validAccountAddress } from './addresses.js';
 import { CredentialCache, dummyHash, hashPassword, verifyHash, verifyHashAsync } from './passwords.js';
 import { StoreError, type Account } from './types.js';
-import type { Write, WriteContext } from './write.js';
+import type { Write, WriteContext } from './transaction.js';
 
 interface AccountRow {
   id: number;
@@ -37,7 +37,7 @@ export function createAccounts(
     `INSERT INTO accounts (address, password_hash, display_name, created_at) VALUES (?, ?, ?, ?) RETURNING ${COLUMNS}`,
   );
   const updateHash = db.prepare<[string, string]>('UPDATE accounts SET password_hash = ? WHERE address = ?');
-  const remove = db.prepare<[string]>('DELETE FROM accounts WHERE address = ?');
+  const deleteAccountRow = db.prepare<[string]>('DELETE FROM accounts WHERE address = ?');
   // The FTS table is not reached by foreign-key cascades.
   const removeFts = db.prepare<[string]>(
     'DELETE FROM messages_fts WHERE rowid IN (SELECT m.id FROM messages m JOIN accounts a ON a.id = m.account_id WHERE a.address = ?)',
@@ -132,7 +132,7 @@ export function createAccounts(
       const canonical = normalizeAddress(address);
       db.transaction(() => {
         removeFts.run(canonical);
-        if (remove.run(canonical).changes === 0) throw new StoreError('no-such-account', `no account ${canonical}`);
+        if (deleteAccountRow.run(canonical).changes === 0) throw new StoreError('no-such-account', `no account ${canonical}`);
       }).immediate();
     },
 

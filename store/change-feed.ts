@@ -1,5 +1,5 @@
-// The waiter registry that turns a commit into a wake-up (PUSH.md rule 4). The feed carries
-// no payload but (folder, kind): a woken waiter re-reads the store (STYLE.md, wildduck).
+// The waiter registry that turns a commit into a wake-up (docs/push.md rules 4 and 9). The feed carries
+// no payload but (folder, kind): a woken waiter re-reads the store (docs/style.md, wildduck).
 import type { ChangeFeed, ChangeKind, ChangeListener } from './types.js';
 
 export interface FeedEvent {

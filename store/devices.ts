@@ -63,7 +63,7 @@ export function createDevices(db: Database.Database) {
     `UPDATE devices SET policy_key = ?, pending_policy_key = ?, wipe = ?, info = ?, ping_heartbeat = ?, ping_folders = ?
       WHERE id = ? RETURNING ${COLS}`,
   );
-  const remove = db.prepare<[number]>('DELETE FROM devices WHERE id = ?');
+  const deleteDeviceRow = db.prepare<[number]>('DELETE FROM devices WHERE id = ?');
 
   return {
     touchDevice(
@@ -107,7 +107,7 @@ export function createDevices(db: Database.Database) {
     },
 
     removeDevice(deviceRowId: number): void {
-      remove.run(deviceRowId);
+      deleteDeviceRow.run(deviceRowId);
     },
   };
 }

@@ -1,7 +1,7 @@
-// Folder hierarchy. Folders carry modseqs and tombstones so FolderSync is a cursor (SYNC.md).
+// Folder hierarchy. Folders carry modseqs and tombstones so FolderSync is a cursor (docs/sync.md §5).
 import type Database from 'better-sqlite3';
 import { FolderType, StoreError, type Folder, type FolderChanges, type Origin } from './types.js';
-import type { Write, WriteContext } from './write.js';
+import type { Write, WriteContext } from './transaction.js';
 
 interface FolderRow {
   id: number;

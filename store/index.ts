@@ -3,6 +3,8 @@ import { createAccounts } from './accounts.js';
 import { createChangeFeed } from './change-feed.js';
 import { openDatabase, type Durability } from './db.js';
 import { createDevices } from './devices.js';
+import { createDocs } from './docs.js';
+import { createExternalCommits } from './external-commits.js';
 import { createPushHistory } from './push-history.js';
 import { createFolders } from './folders.js';
 import { createItemChanges } from './item-changes.js';
@@ -12,7 +14,7 @@ import { migrate } from './migrations.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
 import type { Store } from './types.js';
-import { createWriter } from './write.js';
+import { createWriter } from './transaction.js';
 
 export * from './types.js';
 export { HEAD_ITEM } from './item-changes.js';
@@ -38,6 +40,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   );
   const write = createWriter(db, feed);
   const items = createItems(db, write);
+  const docs = createDocs(db, write, items);
   const folders = createFolders(db, write, items.tombstoneFolderItems);
   const accounts = createAccounts(db, write, folders.createSystemFolders);
   const devices = createDevices(db);
@@ -49,6 +52,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   return {
     feed,
     close: () => db.close(),
+    publishExternalCommits: createExternalCommits(db, feed),
 
     createAccount: accounts.createAccount,
     findAccount: accounts.findAccount,
@@ -68,7 +72,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     deleteFolder: folders.deleteFolder,
     folderChanges: folders.folderChanges,
 
-    deliver: items.deliver,
+    deliver: (deliveries, parsed) => items.deliver(deliveries, parsed, docs.writeDocs),
     addItem: items.addItem,
     getItem: items.getItem,
     listItems: items.listItems,
@@ -79,6 +83,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     deleteItem: items.deleteItem,
     moveItem: items.moveItem,
     replaceMessage: items.replaceMessage,
+    addDoc: docs.addDoc,
+    replaceDoc: docs.replaceDoc,
+    findDocByUid: docs.findDocByUid,
+    upsertDocs: docs.upsertDocs,
     emptyFolder: folders.emptyFolder,
     search,
 

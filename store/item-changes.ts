@@ -1,4 +1,4 @@
-// SYNC.md "A device's position is a cursor": what a device has not seen in a folder.
+// docs/sync.md §2: what a device has not seen in a folder.
 //
 // Two index-ordered streams after the cursor C = (modseq, id), merged by position:
 //  - adds: items whose creation (created_modseq, id) is after C and that are still alive,
@@ -9,7 +9,7 @@
 // creation (with its current state), and once more as a harmless Change later. Positioned
 // at its last change instead, it would be classified a Change the device can't apply.
 //
-// Own changes: a device is not sent what it did itself (PUSH.md rule 6), but only what it did
+// Own changes: a device is not sent what it did itself (docs/push.md rule 6), but only what it did
 // after its sync relationship with the folder began (`ownAfter`, the head at SyncKey 0): on a
 // resync the items it moved or drafted earlier are sent back like any other. Changes at or
 // before that head are already in the Adds the device is sent (they carry the current state),
@@ -17,7 +17,10 @@
 //
 // FilterType: before the merged streams, the live items the device holds (`window`, created at
 // or before C) that are now older than `since` are sent once as SoftDelete (MS-ASCMD 2.2.3.162),
-// and the page says which window the device holds afterwards.
+// and the page says which window the device holds afterwards. A mail item's window time never
+// changes; a document's can (its class computes it: a task completed under FilterType 8 "incomplete
+// only" falls out): a changed document now outside the window is sent as SoftDelete. One that
+// comes back into it (a reopened task) is sent as a Change (docs/store.md says so).
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, type ItemRow } from './item-rows.js';
 import type { ChangesPage, ChangesQuery, Cursor, ItemChange, WindowStart } from './types.js';
@@ -30,6 +33,7 @@ interface Positioned {
   km: number;
   deleted: number | null;
   folder_id: number;
+  received_at: string;
 }
 
 interface Params {
@@ -73,7 +77,7 @@ const UPDATES = `FROM items i INDEXED BY items_folder_modseq
     AND (i.created_modseq, i.id) <= (@cm, @ci)
     AND i.modseq > @seen
     AND (i.origin IS NOT @device OR i.modseq <= @own)
-    AND (i.deleted_modseq IS NOT NULL OR @since IS NULL OR i.received_at >= @since)`;
+    AND (i.deleted_modseq IS NOT NULL OR @since IS NULL OR i.received_at >= @since OR i.data IS NOT NULL)`;
 
 // Live items the device holds ((received_at, id) at or after the window start, created at or
 // before the cursor) that are older than `since` now.
@@ -97,11 +101,11 @@ function normalizeSince(since: string | null): string | null {
 export function createItemChanges(db: Database.Database) {
   const readItem = createItemReader(db);
   const addsPage = db.prepare<Params, Positioned>(
-    `SELECT i.id, i.created_modseq AS km, i.deleted_modseq AS deleted, i.folder_id ${ADDS}
+    `SELECT i.id, i.created_modseq AS km, i.deleted_modseq AS deleted, i.folder_id, i.received_at ${ADDS}
      ORDER BY i.created_modseq, i.id LIMIT @limit`,
   );
   const updatesPage = db.prepare<Params, Positioned>(
-    `SELECT i.id, i.modseq AS km, i.deleted_modseq AS deleted, i.folder_id ${UPDATES}
+    `SELECT i.id, i.modseq AS km, i.deleted_modseq AS deleted, i.folder_id, i.received_at ${UPDATES}
      ORDER BY i.modseq, i.id LIMIT @limit`,
   );
   const softPage = db.prepare<SoftParams, SoftRow>(
@@ -146,8 +150,11 @@ export function createItemChanges(db: Database.Database) {
     return from && from.receivedAt > since ? from : { receivedAt: since, itemId: 0 };
   }
 
-  function toChange(row: Positioned, isAdd: boolean): ItemChange {
-    if (row.deleted !== null) return { kind: 'delete', itemId: row.id, serverId: `${row.folder_id}:${row.id}` };
+  function toChange(row: Positioned, isAdd: boolean, since: string | null): ItemChange {
+    if (row.deleted !== null) return { kind: 'delete', itemId: row.id, folderId: row.folder_id };
+    // Only a document's window time can fall (a task completed under "incomplete only"): the
+    // device may hold it, so it leaves the window as a SoftDelete.
+    if (!isAdd && since !== null && row.received_at < since) return { kind: 'soft-delete', itemId: row.id, folderId: row.folder_id };
     const itemRow = itemById.get(row.id);
     if (!itemRow) throw new Error(`item ${row.id} vanished inside a read transaction`);
     return { kind: isAdd ? 'add' : 'change', item: readItem(itemRow) };
@@ -165,7 +172,7 @@ export function createItemChanges(db: Database.Database) {
         if (soft) {
           const rows = softPage.all({ ...soft, limit: limit + 1 });
           for (const r of rows.slice(0, limit)) {
-            changes.push({ kind: 'soft-delete', itemId: r.id, serverId: `${r.folder_id}:${r.id}` });
+            changes.push({ kind: 'soft-delete', itemId: r.id, folderId: r.folder_id });
           }
           const last = rows[limit - 1];
           if (rows.length > limit && last) {
@@ -188,7 +195,7 @@ export function createItemChanges(db: Database.Database) {
           last = takeAdd ? nextAdd! : nextUpdate!;
           if (takeAdd) a++;
           else u++;
-          changes.push(toChange(last, takeAdd));
+          changes.push(toChange(last, takeAdd, base.since));
         }
         const more = a < adds.length || u < updates.length;
         const next: Cursor = more

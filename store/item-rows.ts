@@ -1,12 +1,13 @@
-// Reading items: the SELECT that joins an item to its message, and the row → Item mapping.
+// Reading items: the SELECT that joins an item to its message (mail) or carries its document
+// (every other class), and the row → Item mapping.
 import type Database from 'better-sqlite3';
-import type { Address, AttachmentMeta, Flag, Item, MessageSummary } from './types.js';
+import type { Address, AttachmentMeta, DocItem, Flag, Item, ItemBase, MailItem, MessageSummary } from './types.js';
 
 export interface ItemRow {
   id: number;
   account_id: number;
   folder_id: number;
-  message_id: number;
+  message_id: number | null;
   read: number;
   flag_status: number | null;
   flag_type: string | null;
@@ -18,6 +19,9 @@ export interface ItemRow {
   created_modseq: number;
   modseq: number;
   deleted_modseq: number | null;
+  data: string | null;
+  uid: string | null;
+  // The message columns are null for a document item (LEFT JOIN).
   size: number;
   subject: string;
   from_json: string;
@@ -33,16 +37,17 @@ export interface ItemRow {
   has_attachments: number;
   attachment_count: number;
   preview: string;
+  meeting: string | null;
 }
 
 export const ITEM_SELECT = `
   SELECT i.id, i.account_id, i.folder_id, i.message_id, i.read,
          i.flag_status, i.flag_type, i.flag_start, i.flag_due, i.flag_complete, i.categories,
-         i.received_at, i.created_modseq, i.modseq, i.deleted_modseq,
+         i.received_at, i.created_modseq, i.modseq, i.deleted_modseq, i.data, i.uid,
          m.size, m.subject, m.from_json, m.to_json, m.cc_json, m.reply_to_json, m.date,
          m.message_id AS message_header_id, m.in_reply_to, m.references_json, m.thread_topic,
-         m.importance, m.has_attachments, m.attachment_count, m.preview
-    FROM items i JOIN messages m ON m.id = i.message_id`;
+         m.importance, m.has_attachments, m.attachment_count, m.preview, m.meeting
+    FROM items i LEFT JOIN messages m ON m.id = i.message_id`;
 
 interface AttachmentRow {
   idx: number;
@@ -110,21 +115,32 @@ export function createItemReader(db: Database.Database) {
     `SELECT idx, message_id, file_name, content_type, content_id, inline, size
        FROM attachments WHERE message_id = ? ORDER BY idx`,
   );
-  return (row: ItemRow): Item => ({
-    id: row.id,
-    accountId: row.account_id,
-    folderId: row.folder_id,
-    messageId: row.message_id,
-    serverId: `${row.folder_id}:${row.id}`,
-    read: row.read === 1,
-    flag: flagOf(row),
-    categories: JSON.parse(row.categories) as string[],
-    summary: summaryOf(row),
-    size: row.size,
-    receivedAt: row.received_at,
-    createdModseq: row.created_modseq,
-    modseq: row.modseq,
-    deletedModseq: row.deleted_modseq,
-    attachments: row.attachment_count > 0 ? attachments.all(row.message_id).map(toAttachmentMeta) : [],
-  });
+  return (row: ItemRow): Item => {
+    const base: ItemBase = {
+      id: row.id,
+      accountId: row.account_id,
+      folderId: row.folder_id,
+      read: row.read === 1,
+      flag: flagOf(row),
+      categories: JSON.parse(row.categories) as string[],
+      receivedAt: row.received_at,
+      createdModseq: row.created_modseq,
+      modseq: row.modseq,
+      deletedModseq: row.deleted_modseq,
+    };
+    if (row.message_id === null) {
+      const doc: DocItem = { ...base, kind: 'doc', data: JSON.parse(row.data ?? 'null') as unknown, uid: row.uid };
+      return doc;
+    }
+    const mail: MailItem = {
+      ...base,
+      kind: 'mail',
+      messageId: row.message_id,
+      summary: summaryOf(row),
+      size: row.size,
+      attachments: row.attachment_count > 0 ? attachments.all(row.message_id).map(toAttachmentMeta) : [],
+      meeting: row.meeting === null ? null : (JSON.parse(row.meeting) as unknown),
+    };
+    return mail;
+  };
 }

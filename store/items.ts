@@ -1,4 +1,5 @@
-// Mail items: delivery, client adds, flag/read changes, deletes (tombstones) and moves.
+// Items of every class: mail delivery and client adds, flag/read changes, deletes (tombstones)
+// and moves; documents (the other classes) are written by store/docs.ts through `place` here.
 // Every write goes through `write`, so the journal and the change feed follow from it.
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, flagOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
@@ -9,13 +10,15 @@ import {
   type AttachmentMeta,
   type DeliveredItem,
   type Delivery,
+  type DocWrite,
   type Flag,
   type Item,
+  type MailItem,
   type MessageBody,
   type Origin,
   type ParsedMessage,
 } from './types.js';
-import type { Write, WriteContext } from './write.js';
+import type { Write, WriteContext } from './transaction.js';
 
 type FlagColumns = [number | null, string | null, string | null, string | null, string | null];
 
@@ -36,11 +39,11 @@ export function createItems(db: Database.Database, write: Write) {
     `SELECT id FROM folders WHERE account_id = ? AND type = ${FolderType.Inbox} AND system = 1 AND deleted_modseq IS NULL`,
   );
   const insertItem = db.prepare<
-    [number, number, number, number, ...FlagColumns, string, string, number, Origin, number, Origin]
+    [number, number, number | null, number, ...FlagColumns, string, string, number, Origin, number, Origin, string | null, string | null]
   >(
     `INSERT INTO items (account_id, folder_id, message_id, read, flag_status, flag_type, flag_start, flag_due,
-       flag_complete, categories, received_at, created_modseq, created_origin, modseq, origin)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       flag_complete, categories, received_at, created_modseq, created_origin, modseq, origin, data, uid)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const liveItem = db.prepare<[number, number], ItemRow>(
     `${ITEM_SELECT} WHERE i.id = ? AND i.account_id = ? AND i.deleted_modseq IS NULL`,
@@ -85,27 +88,39 @@ export function createItems(db: Database.Database, write: Write) {
     if (!liveFolder.get(folderId, accountId)) throw new StoreError('no-such-folder', `no folder ${folderId}`);
   }
 
+  /** Inserts an item row: a placement of a message, or a document (JSON text and UID). */
   function place(
     tx: WriteContext,
     accountId: number,
     folderId: number,
-    messageId: number,
+    content: { messageId: number } | { data: string; uid: string | null },
     origin: Origin,
     state: { read: boolean; flag: Flag | null; categories: string[]; receivedAt: string },
   ): number {
     const m = tx.modseq(accountId);
+    const doc = 'data' in content ? content : null;
     const id = Number(
       insertItem.run(
-        accountId, folderId, messageId, state.read ? 1 : 0, ...flagColumns(state.flag),
-        JSON.stringify(state.categories), state.receivedAt, m, origin, m, origin,
+        accountId, folderId, doc ? null : (content as { messageId: number }).messageId, state.read ? 1 : 0,
+        ...flagColumns(state.flag), JSON.stringify(state.categories), state.receivedAt, m, origin, m, origin,
+        doc?.data ?? null, doc?.uid ?? null,
       ).lastInsertRowid,
     );
     return id;
   }
 
-  function store(tx: WriteContext, accountId: number, folderId: number, raw: Buffer, msg: PreparedMessage, origin: Origin, read: boolean): number {
-    const messageId = insertMessage(accountId, raw, msg);
-    const itemId = place(tx, accountId, folderId, messageId, origin, {
+  function store(
+    tx: WriteContext,
+    accountId: number,
+    folderId: number,
+    raw: Buffer,
+    msg: PreparedMessage,
+    origin: Origin,
+    read: boolean,
+    meeting?: unknown,
+  ): number {
+    const messageId = insertMessage(accountId, raw, msg, meeting);
+    const itemId = place(tx, accountId, folderId, { messageId }, origin, {
       read,
       flag: null,
       categories: [],
@@ -126,6 +141,12 @@ export function createItems(db: Database.Database, write: Write) {
     return item;
   }
 
+  function mustReadMail(accountId: number, itemId: number): MailItem {
+    const item = mustRead(accountId, itemId);
+    if (item.kind !== 'mail') throw new Error(`item ${itemId} is not a mail item`);
+    return item;
+  }
+
   /** Tombstones every live item of one folder; returns how many. */
   function tombstoneFolderItems(tx: WriteContext, accountId: number, folderId: number, origin: Origin): number {
     const m = tx.modseq(accountId);
@@ -137,8 +158,12 @@ export function createItems(db: Database.Database, write: Write) {
   return {
     tombstoneFolderItems,
     getItem,
+    mustRead,
+    place,
+    requireFolder,
 
-    deliver(deliveries: Delivery[], parsed: ParsedMessage): DeliveredItem[] {
+    /** `writeDocs` writes a delivery's documents inside the same transaction (store/docs.ts). */
+    deliver(deliveries: Delivery[], parsed: ParsedMessage, writeDocs: (tx: WriteContext, accountId: number, writes: DocWrite[]) => void): DeliveredItem[] {
       const msg = prepareMessage(parsed);
       return write((tx) =>
         deliveries.map((d) => {
@@ -147,17 +172,18 @@ export function createItems(db: Database.Database, write: Write) {
             folderId = inbox.get(d.accountId)?.id;
             if (folderId === undefined) throw new StoreError('no-such-account', `no account ${d.accountId}`);
           } else requireFolder(d.accountId, folderId);
-          const itemId = store(tx, d.accountId, folderId, d.raw, msg, null, false);
+          const itemId = store(tx, d.accountId, folderId, d.raw, msg, null, false, d.meeting);
+          if (d.docs && d.docs.length > 0) writeDocs(tx, d.accountId, d.docs);
           return { accountId: d.accountId, folderId, itemId };
         }),
       );
     },
 
-    addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read = false): Item {
+    addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read = false): MailItem {
       const msg = prepareMessage(parsed);
       return write((tx) => {
         requireFolder(accountId, folderId);
-        return mustRead(accountId, store(tx, accountId, folderId, raw, msg, origin, read));
+        return mustReadMail(accountId, store(tx, accountId, folderId, raw, msg, origin, read));
       });
     },
 
@@ -235,7 +261,8 @@ export function createItems(db: Database.Database, write: Write) {
         // created_origin = the mover when MoveItems told it the new ServerId (DstMsgId). A Sync
         // delete-as-move tells it nothing: the new item is nobody's, so the mover gets its Add.
         const creator = options.moverKnows === false ? null : origin;
-        const newId = place(tx, accountId, destFolderId, row.message_id, creator, {
+        const content = row.message_id !== null ? { messageId: row.message_id } : { data: row.data ?? 'null', uid: row.uid };
+        const newId = place(tx, accountId, destFolderId, content, creator, {
           read: row.read === 1,
           flag: flagOf(row),
           categories: JSON.parse(row.categories) as string[],
@@ -247,18 +274,18 @@ export function createItems(db: Database.Database, write: Write) {
       });
     },
 
-    replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): Item | null {
+    replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): MailItem | null {
       const msg = prepareMessage(parsed);
       return write((tx) => {
         const row = liveItem.get(itemId, accountId);
-        if (!row) return null;
+        if (!row || row.message_id === null) return null;
         const messageId = insertMessage(accountId, raw, msg);
         setMessage.run(messageId, tx.modseq(accountId), origin, itemId);
         tx.journal(accountId, row.folder_id, itemId, 'change', origin);
         // A tombstone of an earlier placement may still reference the old message; then
         // maintenance drops it once that tombstone is purged.
         dropMessageIfUnused(row.message_id);
-        return mustRead(accountId, itemId);
+        return mustReadMail(accountId, itemId);
       });
     },
   };

@@ -1,4 +1,4 @@
-// Keeping the journal bounded (SYNC.md: a tombstone stays "until every device has synced past
+// Keeping the journal bounded (docs/sync.md §7: a tombstone stays "until every device has synced past
 // it"). Per folder of each account, a horizon below which nothing can be needed any more:
 //  - a folder some device syncs: the lowest cursor modseq among the sync states of that folder
 //    (N and N-1 alike: a retry of N-1 is answered from its cursor). Tombstones and journal

@@ -1,6 +1,7 @@
 // Storing a message: the raw bytes exactly as given, the parsed summary as columns,
 // bodies, attachments as rows, and its full-text index entry.
 import type Database from 'better-sqlite3';
+import { htmlToText } from './html-text.js';
 import type { Address, ParsedMessage } from './types.js';
 
 /** What is computed once per parsed message, however many recipients it goes to. */
@@ -18,15 +19,6 @@ function addressText(list: Address[]): string {
   return list.map((a) => `${a.name} ${a.address}`.trim()).join(' ');
 }
 
-/** Enough to index HTML-only mail; the HTML itself is kept untouched for the client. */
-function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&[a-z#0-9]+;/gi, ' ');
-}
-
 export function prepareMessage(parsed: ParsedMessage): PreparedMessage {
   const s = parsed.summary;
   return {
@@ -41,6 +33,7 @@ export function prepareMessage(parsed: ParsedMessage): PreparedMessage {
       sender: addressText(s.from),
       recipients: addressText(s.to),
       cc: addressText(s.cc),
+      // HTML-only mail is indexed by its text; the HTML itself is kept untouched for the client.
       body: parsed.text ?? (parsed.html ? htmlToText(parsed.html) : ''),
     },
   };
@@ -50,8 +43,8 @@ export function createMessageWriter(db: Database.Database) {
   const insertMessage = db.prepare(
     `INSERT INTO messages (account_id, raw, size, subject, from_json, to_json, cc_json, reply_to_json, date,
        message_id, in_reply_to, references_json, thread_topic, importance, has_attachments, attachment_count,
-       preview, malformed, body_text, body_html)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       preview, malformed, body_text, body_html, meeting)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAttachment = db.prepare(
     `INSERT INTO attachments (message_id, idx, file_name, content_type, content_id, inline, size, content)
@@ -61,8 +54,8 @@ export function createMessageWriter(db: Database.Database) {
     'INSERT INTO messages_fts (rowid, subject, sender, recipients, cc, body) VALUES (?, ?, ?, ?, ?, ?)',
   );
 
-  /** Inserts the message (inside the caller's transaction); returns its id. */
-  return (accountId: number, raw: Buffer, msg: PreparedMessage): number => {
+  /** Inserts the message (inside the caller's transaction); returns its id. `meeting`: Delivery.meeting. */
+  return (accountId: number, raw: Buffer, msg: PreparedMessage, meeting: unknown = undefined): number => {
     const { parsed } = msg;
     const s = parsed.summary;
     const id = Number(
@@ -70,6 +63,7 @@ export function createMessageWriter(db: Database.Database) {
         accountId, raw, raw.length, s.subject, msg.from, msg.to, msg.cc, msg.replyTo, s.date,
         s.messageId, s.inReplyTo, msg.references, s.threadTopic, s.importance, s.hasAttachments ? 1 : 0,
         parsed.attachments.length, s.preview, parsed.malformed ? 1 : 0, parsed.text, parsed.html,
+        meeting === undefined || meeting === null ? null : JSON.stringify(meeting),
       ).lastInsertRowid,
     );
     parsed.attachments.forEach((a, i) => {

@@ -17,7 +17,7 @@ CREATE TABLE accounts (
   address       TEXT NOT NULL UNIQUE,
   password_hash TEXT NOT NULL,
   display_name  TEXT,
-  -- The account-wide journal counter (SYNC.md): every write takes the next value.
+  -- The account-wide journal counter (docs/sync.md §1): every write takes the next value.
   modseq        INTEGER NOT NULL DEFAULT 0,
   oof           TEXT,
   created_at    TEXT NOT NULL
@@ -210,6 +210,64 @@ UPDATE folders SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE dele
 -- Maintenance purges a folder row only once no subfolder row points at it (and the cascade of
 -- parent_id looks children up on every folder delete).
 CREATE INDEX folders_parent ON folders(parent_id);
+`,
+  },
+  {
+    version: 5,
+    sql: `
+-- Items that are not mail (calendar, contacts, tasks, notes: docs/store.md): message_id becomes
+-- nullable, and such an item keeps its class's JSON document in data and its UID in uid. SQLite
+-- cannot drop a NOT NULL, so the table is rebuilt; ids, and the AUTOINCREMENT high-water mark
+-- (a ServerId is never reused), are carried over.
+CREATE TEMP TABLE items_seq AS SELECT seq FROM sqlite_sequence WHERE name = 'items';
+CREATE TABLE items_v5 (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  folder_id      INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  message_id     INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+  read           INTEGER NOT NULL DEFAULT 0,
+  flag_status    INTEGER,
+  flag_type      TEXT,
+  flag_start     TEXT,
+  flag_due       TEXT,
+  flag_complete  TEXT,
+  categories     TEXT NOT NULL DEFAULT '[]',
+  received_at    TEXT NOT NULL,
+  created_modseq INTEGER NOT NULL,
+  created_origin INTEGER,
+  modseq         INTEGER NOT NULL,
+  origin         INTEGER,
+  deleted_modseq INTEGER,
+  deleted_at     TEXT,
+  data           TEXT,
+  uid            TEXT,
+  CHECK ((message_id IS NULL) = (data IS NOT NULL))
+);
+INSERT INTO items_v5 (id, account_id, folder_id, message_id, read, flag_status, flag_type, flag_start, flag_due,
+    flag_complete, categories, received_at, created_modseq, created_origin, modseq, origin, deleted_modseq, deleted_at)
+  SELECT id, account_id, folder_id, message_id, read, flag_status, flag_type, flag_start, flag_due,
+    flag_complete, categories, received_at, created_modseq, created_origin, modseq, origin, deleted_modseq, deleted_at
+  FROM items;
+DROP TABLE items;
+ALTER TABLE items_v5 RENAME TO items;
+UPDATE sqlite_sequence SET seq = max(seq, ifnull((SELECT seq FROM items_seq), 0)) WHERE name = 'items';
+DROP TABLE items_seq;
+CREATE INDEX items_folder_modseq ON items(folder_id, modseq, id);
+CREATE INDEX items_folder_created ON items(folder_id, created_modseq, id);
+CREATE INDEX items_folder_live ON items(folder_id, received_at) WHERE deleted_modseq IS NULL;
+CREATE INDEX items_message ON items(message_id);
+CREATE INDEX items_account ON items(account_id);
+CREATE INDEX items_folder_deleted ON items(folder_id, deleted_modseq) WHERE deleted_modseq IS NOT NULL;
+-- Import and invitations find a document by its UID.
+CREATE INDEX items_uid ON items(account_id, uid) WHERE uid IS NOT NULL AND deleted_modseq IS NULL;
+`,
+  },
+  {
+    version: 6,
+    sql: `
+-- A meeting message (an iMIP invitation, cancellation or reply: docs/store.md): what the Email
+-- class renders as Email:MeetingRequest, as JSON the store keeps and hands back.
+ALTER TABLE messages ADD COLUMN meeting TEXT;
 `,
   },
 ];

@@ -2,7 +2,7 @@
 // recipients, cc and body text.
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, type ItemRow } from './item-rows.js';
-import type { SearchQuery, SearchResult } from './types.js';
+import { isMailItem, type SearchQuery, type SearchResult } from './types.js';
 
 /**
  * User text → an FTS5 query: every word must match, as a prefix ("inv" finds "invoice").
@@ -35,7 +35,8 @@ export function createSearch(db: Database.Database) {
     const end = Math.max(start, Math.floor(q.rangeEnd));
     return db.transaction(() => ({
       total: count.get(p)?.n ?? 0,
-      items: page.all({ ...p, limit: end - start + 1, offset: start }).map(readItem),
+      // Only mail items have a message to match: every row read here is one.
+      items: page.all({ ...p, limit: end - start + 1, offset: start }).map(readItem).filter(isMailItem),
     }))();
   };
 }

@@ -1,5 +1,5 @@
 // Sync states as rows: (device, collection, sync key) → cursor. N and N-1 are kept so a
-// retried request (the client never got answer N) is answered again from N-1 (SYNC.md).
+// retried request (the client never got answer N) is answered again from N-1 (docs/sync.md §3).
 import type Database from 'better-sqlite3';
 import { isForeignKeyError } from './db.js';
 import { StoreError, type SyncState } from './types.js';

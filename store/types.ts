@@ -1,5 +1,5 @@
 // The store's public contract: what plugin/ and eas/ may use. store/ imports nothing of ours.
-// Sync model: ../shared/design/SYNC.md (one modseq journal per account, cursors, tombstones).
+// Sync model: docs/sync.md (one modseq journal per account, cursors, tombstones).
 
 /** EAS FolderHierarchy Type values (MS-ASCMD 2.2.3.186.3). */
 export const FolderType = {
@@ -27,7 +27,7 @@ export const FolderType = {
 /** Kinds of change carried by the journal and the change feed. */
 export type ChangeKind = 'add' | 'change' | 'delete' | 'move-in' | 'move-out';
 
-/** Adds are what wake a parked Ping under --push-on adds (PUSH.md rule 4). */
+/** Adds are what wake a parked Ping under --push-on adds (docs/push.md rule 4). */
 export function isAddKind(kind: ChangeKind): boolean {
   return kind === 'add' || kind === 'move-in';
 }
@@ -96,6 +96,11 @@ export interface ParsedMessage {
   attachments: AttachmentInput[];
   /** True when the MIME could not be parsed and fields are best-effort. */
   malformed: boolean;
+  /**
+   * The message's iCalendar part (RFC 6047 iMIP: a text/calendar part, inline or attached), as
+   * text, with the METHOD its Content-Type names (upper case) or null. Absent/null: none.
+   */
+  calendar?: { method: string | null; text: string } | null;
 }
 
 export interface Flag {
@@ -119,26 +124,60 @@ export interface AttachmentMeta {
   size: number;
 }
 
-/** A mail item: one placement of one stored message in one folder. */
-export interface Item {
+/** What every stored item has, whatever its class: its place in a folder and in the journal. */
+export interface ItemBase {
   id: number;
   accountId: number;
   folderId: number;
-  messageId: number;
-  /** EAS ServerId: `${folderId}:${id}`. */
-  serverId: string;
   read: boolean;
   flag: Flag | null;
   categories: string[];
-  summary: MessageSummary;
-  /** Size of the raw message in bytes. */
-  size: number;
-  /** When the item arrived in this folder (delivery or move), ISO 8601 UTC. */
+  /**
+   * The item's place in FilterType windows (ISO 8601 UTC): for mail when it arrived in this
+   * folder (delivery or move); for other classes the time their class computes (an event's
+   * last end, far future for what never leaves the window). See docs/store.md.
+   */
   receivedAt: string;
   createdModseq: number;
   modseq: number;
   deletedModseq: number | null;
+}
+
+/** A mail item: one placement of one stored message in one folder. */
+export interface MailItem extends ItemBase {
+  kind: 'mail';
+  messageId: number;
+  summary: MessageSummary;
+  /** Size of the raw message in bytes. */
+  size: number;
   attachments: AttachmentMeta[];
+  /** Delivery.meeting as it was stored; null for plain mail. */
+  meeting: unknown;
+}
+
+/**
+ * An item that is not a mail message (calendar, contact, task, note…): a JSON document the
+ * item's class owns (the store only keeps it), with the class's UID when it has one.
+ */
+export interface DocItem extends ItemBase {
+  kind: 'doc';
+  data: unknown;
+  uid: string | null;
+}
+
+export type Item = MailItem | DocItem;
+
+/** A document as a class hands it to the store. */
+export interface DocInput {
+  /** JSON-serialisable; kept as is and handed back as is. */
+  data: unknown;
+  uid: string | null;
+  /** See ItemBase.receivedAt. */
+  windowAt: string;
+}
+
+export function isMailItem(item: Item | null | undefined): item is MailItem {
+  return item?.kind === 'mail';
 }
 
 export interface MessageBody {
@@ -147,14 +186,14 @@ export interface MessageBody {
   raw: Buffer;
 }
 
-/** A device position in a collection: SYNC.md's cursor. */
+/** A device position in a collection: the cursor of docs/sync.md §2. */
 export interface Cursor {
   modseq: number;
   itemId: number;
 }
 
 /**
- * The FilterType window a device holds (SYNC.md): items received at or after `receivedAt`
+ * The FilterType window a device holds (docs/sync.md §6): items received at or after `receivedAt`
  * (ties broken by id, at or after `itemId`). Items leaving it are sent once as SoftDelete.
  */
 export interface WindowStart {
@@ -165,13 +204,13 @@ export interface WindowStart {
 export type ItemChange =
   | { kind: 'add'; item: Item }
   | { kind: 'change'; item: Item }
-  | { kind: 'delete'; itemId: number; serverId: string }
-  | { kind: 'soft-delete'; itemId: number; serverId: string };
+  | { kind: 'delete'; itemId: number; folderId: number }
+  | { kind: 'soft-delete'; itemId: number; folderId: number };
 
 export interface ChangesQuery {
   accountId: number;
   folderId: number;
-  /** The device asking: its own changes (origin) are skipped (PUSH.md rule 6). */
+  /** The device asking: its own changes (origin) are skipped (docs/push.md rule 6). */
   deviceRowId: number;
   cursor: Cursor;
   /** At most this many changes. */
@@ -218,7 +257,7 @@ export interface Device {
   info: Record<string, string>;
   firstSeenAt: string;
   lastSeenAt: string;
-  /** Cached Ping parameters for an empty Ping (PUSH.md rule 1). */
+  /** Cached Ping parameters for an empty Ping (docs/push.md rule 1). */
   pingHeartbeat: number | null;
   pingFolders: number[] | null;
 }
@@ -239,7 +278,7 @@ export interface SyncState {
   window?: WindowStart | null;
 }
 
-/** Wake-up from the change feed: no payload but the folder and the kind (STYLE.md). */
+/** Wake-up from the change feed: no payload but the folder and the kind (docs/style.md). */
 export type ChangeListener = (folderId: number, kind: ChangeKind) => void;
 
 export interface ChangeFeed {
@@ -263,7 +302,7 @@ export interface SearchQuery {
 
 export interface SearchResult {
   total: number;
-  items: Item[];
+  items: MailItem[];
 }
 
 export interface Delivery {
@@ -272,6 +311,21 @@ export interface Delivery {
   raw: Buffer;
   /** Defaults to the account's Inbox. */
   folderId?: number;
+  /**
+   * What the message is as a meeting message (an invitation, a cancellation, a reply), as the
+   * Email class reads it back (MailItem.meeting); JSON, opaque to the store. Absent: plain mail.
+   */
+  meeting?: unknown;
+  /** Documents written in the same transaction as the message (the event an invitation places). */
+  docs?: DocWrite[];
+}
+
+/** A document written with a delivery: replaces the live document `itemId`, or adds one. */
+export interface DocWrite {
+  folderId: number;
+  /** The live document to replace; null (or gone meanwhile) adds a new one to `folderId`. */
+  itemId: number | null;
+  doc: DocInput;
 }
 
 export interface DeliveredItem {
@@ -298,6 +352,11 @@ export interface FolderChanges {
 export interface Store {
   readonly feed: ChangeFeed;
   close(): void;
+  /**
+   * Publishes to the feed what other processes committed to the same file since the last call
+   * (store/external-commits.ts); the server calls it on a short timer. Returns the wake-ups sent.
+   */
+  publishExternalCommits(): number;
 
   // accounts
   createAccount(address: string, password: string, displayName?: string): Account;
@@ -331,7 +390,20 @@ export interface Store {
   /** All recipients in one transaction: all or none. */
   deliver(deliveries: Delivery[], parsed: ParsedMessage): DeliveredItem[];
   /** A message put into a folder by a client (Drafts, Sent Items copy). */
-  addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): Item;
+  addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): MailItem;
+
+  // documents (items of the other classes: docs/store.md)
+  /** A new document item in the folder. */
+  addDoc(accountId: number, folderId: number, doc: DocInput, origin: Origin): DocItem;
+  /** Replaces a live document item's content (same id): a 'change' unless nothing differs. Null if no such item. */
+  replaceDoc(accountId: number, itemId: number, doc: DocInput, origin: Origin): DocItem | null;
+  /** The live document item of the folder (any folder of the account when null) with this UID. */
+  findDocByUid(accountId: number, folderId: number | null, uid: string): DocItem | null;
+  /**
+   * Adds or updates (by UID, within the folder) many documents in one transaction: all or none.
+   * Entries without a UID are always added.
+   */
+  upsertDocs(accountId: number, folderId: number, docs: DocInput[], origin: Origin): { added: number; updated: number; unchanged: number };
   getItem(accountId: number, itemId: number): Item | null;
   /** Live items of a folder, newest first. */
   listItems(accountId: number, folderId: number, limit?: number): Item[];
@@ -355,7 +427,7 @@ export interface Store {
    * Replaces the message of a live item (a draft edited by a client): same id and ServerId,
    * new raw and parsed content, a 'change' for the account's other devices. Null if no such item.
    */
-  replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): Item | null;
+  replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): MailItem | null;
   emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): number;
   search(query: SearchQuery): SearchResult;
 

@@ -14,7 +14,7 @@ export function when(iso: string | null): string {
 
 /** "0.12 ms", "3.5 ms", "42 ms", "4.2 s", "14 min", "2 h 5 min", "3 d 4 h". */
 export function duration(ms: number): string {
-  // Sub-10 ms matters here: it is the wake latency PUSH.md promises.
+  // Sub-10 ms matters here: it is the wake latency docs/push.md "Goals" promises.
   if (ms < 10) return `${Number(ms.toFixed(ms < 1 ? 2 : 1))} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;

@@ -120,7 +120,7 @@ function wipe(store: Store, address: string, deviceId: string, accountOnly: bool
   );
 }
 
-function remove(store: Store, address: string, deviceId: string, now: Date): string {
+function removeDevice(store: Store, address: string, deviceId: string, now: Date): string {
   const { device, address: canonical } = findDevice(store, address, deviceId);
   const parked = parkedState(store.pushHistory(device.id, 1)[0], now).kind === 'parked';
   store.removeDevice(device.id);
@@ -157,7 +157,7 @@ export async function device(command: string, args: readonly string[], io: Io): 
       break;
     default:
       if (positionals.length !== 2) throw usage();
-      out = withStore(values, (store) => remove(store, address!, deviceId!, now));
+      out = withStore(values, (store) => removeDevice(store, address!, deviceId!, now));
   }
   io.stdout(out);
   return 0;

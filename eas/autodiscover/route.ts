@@ -7,7 +7,7 @@
 
 import type Koa from 'koa';
 import type { Store } from '../../store/types.js';
-import type { Logger } from '../commands/types.js';
+import type { Logger } from '../log.js';
 import type { Authenticator } from '../http/auth.js';
 import { readBody } from '../http/body.js';
 import { EasHttpError } from '../http/errors.js';

@@ -4,7 +4,7 @@
 import { FolderType } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
-import { folderServerId, saveOwnChange } from './folder-state.js';
+import { folderServerId, saveOwnChange } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
   commandRequest,
@@ -14,7 +14,7 @@ import {
   statusAnswer,
   storeErrorStatus,
   successAnswer,
-} from './folder-command.js';
+} from '../folders/command-frame.js';
 
 /** MS-ASCMD 2.2.3.177.3 Status (FolderCreate). */
 export const FolderCreateStatus = {
@@ -30,34 +30,34 @@ const CREATABLE_TYPES: ReadonlySet<number> = new Set([
   FolderType.UserTasks, FolderType.UserJournal, FolderType.UserNotes,
 ]);
 
-const fail = (status: number): CommandResult => statusAnswer('FolderCreate', status);
+const statusOnly = (status: number): CommandResult => statusAnswer('FolderCreate', status);
 
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
   const request = commandRequest(ctx, 'FolderCreate');
-  if (!request) return fail(FolderCreateStatus.MalformedRequest);
+  if (!request) return statusOnly(FolderCreateStatus.MalformedRequest);
   const { req, keyText } = request;
   const parentText = req.textOf('FolderHierarchy:ParentId');
   const name = displayNameOf(req);
   const type = req.intOf('FolderHierarchy:Type');
   if (parentText === undefined || !name || type === undefined) {
-    return fail(FolderCreateStatus.MalformedRequest);
+    return statusOnly(FolderCreateStatus.MalformedRequest);
   }
-  if (!CREATABLE_TYPES.has(type)) return fail(FolderCreateStatus.MalformedRequest);
+  if (!CREATABLE_TYPES.has(type)) return statusOnly(FolderCreateStatus.MalformedRequest);
 
   const state = requestedState(ctx, keyText);
-  if (!state) return fail(FolderCreateStatus.InvalidSyncKey);
+  if (!state) return statusOnly(FolderCreateStatus.InvalidSyncKey);
 
   const target = parentOf(ctx, parentText);
-  if (!target) return fail(FolderCreateStatus.ParentNotFound);
-  if (target.parent?.type === FolderType.RecipientInfoCache) return fail(FolderCreateStatus.SpecialParent);
+  if (!target) return statusOnly(FolderCreateStatus.ParentNotFound);
+  if (target.parent?.type === FolderType.RecipientInfoCache) return statusOnly(FolderCreateStatus.SpecialParent);
 
   try {
     const folder = store.createFolder(ctx.account.id, target.parentId, name, type, ctx.device.id);
     const syncKey = saveOwnChange(store, state, { folders: [folder] });
     return successAnswer('FolderCreate', syncKey, el('FolderHierarchy:ServerId', folderServerId(folder.id)));
   } catch (err) {
-    return fail(
+    return statusOnly(
       storeErrorStatus(err, {
         'folder-exists': FolderCreateStatus.FolderExists,
         // The parent went away between our check and the write (another device deleted it).

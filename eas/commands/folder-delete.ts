@@ -2,7 +2,7 @@
 // Answers the new hierarchy SyncKey. Status values: 2.2.3.177.4.
 
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
-import { saveOwnChange, subtreeIds } from './folder-state.js';
+import { saveOwnChange, subtreeIds } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
   commandRequest,
@@ -11,7 +11,7 @@ import {
   statusAnswer,
   storeErrorStatus,
   successAnswer,
-} from './folder-command.js';
+} from '../folders/command-frame.js';
 
 /** MS-ASCMD 2.2.3.177.4 Status (FolderDelete). */
 export const FolderDeleteStatus = {
@@ -20,29 +20,29 @@ export const FolderDeleteStatus = {
   NotFound: 4,
 } as const;
 
-const fail = (status: number): CommandResult => statusAnswer('FolderDelete', status);
+const statusOnly = (status: number): CommandResult => statusAnswer('FolderDelete', status);
 
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
   const request = commandRequest(ctx, 'FolderDelete');
-  if (!request) return fail(FolderDeleteStatus.MalformedRequest);
+  if (!request) return statusOnly(FolderDeleteStatus.MalformedRequest);
   const { req, keyText } = request;
   const serverIdText = req.textOf('FolderHierarchy:ServerId');
-  if (serverIdText === undefined) return fail(FolderDeleteStatus.MalformedRequest);
+  if (serverIdText === undefined) return statusOnly(FolderDeleteStatus.MalformedRequest);
 
   const state = requestedState(ctx, keyText);
-  if (!state) return fail(FolderDeleteStatus.InvalidSyncKey);
+  if (!state) return statusOnly(FolderDeleteStatus.InvalidSyncKey);
 
   const folder = folderOf(ctx, serverIdText);
-  if (!folder) return fail(FolderDeleteStatus.NotFound);
-  if (folder.system) return fail(FolderDeleteStatus.SpecialFolder);
+  if (!folder) return statusOnly(FolderDeleteStatus.NotFound);
+  if (folder.system) return statusOnly(FolderDeleteStatus.SpecialFolder);
 
   // The device drops the subfolders with the folder, so none of them is news to it.
   const gone = subtreeIds(store.listFolders(ctx.account.id), folder.id);
   try {
     store.deleteFolder(ctx.account.id, folder.id, ctx.device.id);
   } catch (err) {
-    return fail(
+    return statusOnly(
       storeErrorStatus(err, {
         'no-such-folder': FolderDeleteStatus.NotFound,
         'system-folder': FolderDeleteStatus.SpecialFolder,

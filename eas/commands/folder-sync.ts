@@ -14,13 +14,13 @@ import {
   pendingChanges,
   saveDelivered,
   type FolderDelta,
-} from './folder-state.js';
-import { FolderStatus, commandRequest, statusAnswer, successAnswer } from './folder-command.js';
+} from '../folders/hierarchy-state.js';
+import { FolderStatus, commandRequest, statusAnswer, successAnswer } from '../folders/command-frame.js';
 
 /** MS-ASCMD 2.2.3.177.5 Status (FolderSync): only the values every folder command has. */
 export const FolderSyncStatus = FolderStatus;
 
-const fail = (status: number): CommandResult => statusAnswer('FolderSync', status);
+const statusOnly = (status: number): CommandResult => statusAnswer('FolderSync', status);
 
 /**
  * MS-ASCMD 6.15 (FolderSyncResponse.xsd): Changes is an xs:sequence of Count, then every
@@ -42,9 +42,9 @@ function answer(syncKey: number, delta: Omit<FolderDelta, 'head'>): CommandResul
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
   const request = commandRequest(ctx, 'FolderSync');
-  if (!request) return fail(FolderSyncStatus.MalformedRequest);
+  if (!request) return statusOnly(FolderSyncStatus.MalformedRequest);
   const key = parseSyncKey(request.keyText);
-  if (key === null) return fail(FolderSyncStatus.InvalidSyncKey);
+  if (key === null) return statusOnly(FolderSyncStatus.InvalidSyncKey);
 
   if (key === 0) {
     // Full hierarchy, parents before children. Item sync states are left alone on purpose.
@@ -55,7 +55,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   }
 
   const state = hierarchyState(store, ctx.device.id, key);
-  if (!state) return fail(FolderSyncStatus.InvalidSyncKey);
+  if (!state) return statusOnly(FolderSyncStatus.InvalidSyncKey);
   const delta = pendingChanges(store, ctx.account.id, state);
   const count = delta.added.length + delta.changed.length + delta.deleted.length;
   if (count === 0) {

@@ -4,7 +4,7 @@
 
 import { FolderType } from '../../store/types.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
-import { saveOwnChange } from './folder-state.js';
+import { saveOwnChange } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
   commandRequest,
@@ -15,7 +15,7 @@ import {
   statusAnswer,
   storeErrorStatus,
   successAnswer,
-} from './folder-command.js';
+} from '../folders/command-frame.js';
 
 /** MS-ASCMD 2.2.3.177.6 Status (FolderUpdate). */
 export const FolderUpdateStatus = {
@@ -26,37 +26,37 @@ export const FolderUpdateStatus = {
   ParentNotFound: 5,
 } as const;
 
-const fail = (status: number): CommandResult => statusAnswer('FolderUpdate', status);
+const statusOnly = (status: number): CommandResult => statusAnswer('FolderUpdate', status);
 
 async function handler(ctx: CommandContext): Promise<CommandResult> {
   const { store } = ctx.deps;
   const request = commandRequest(ctx, 'FolderUpdate');
-  if (!request) return fail(FolderUpdateStatus.MalformedRequest);
+  if (!request) return statusOnly(FolderUpdateStatus.MalformedRequest);
   const { req, keyText } = request;
   const serverIdText = req.textOf('FolderHierarchy:ServerId');
   const parentText = req.textOf('FolderHierarchy:ParentId');
   const name = displayNameOf(req);
   if (serverIdText === undefined || parentText === undefined || !name) {
-    return fail(FolderUpdateStatus.MalformedRequest);
+    return statusOnly(FolderUpdateStatus.MalformedRequest);
   }
 
   const state = requestedState(ctx, keyText);
-  if (!state) return fail(FolderUpdateStatus.InvalidSyncKey);
+  if (!state) return statusOnly(FolderUpdateStatus.InvalidSyncKey);
 
   const folder = folderOf(ctx, serverIdText);
-  if (!folder) return fail(FolderUpdateStatus.NotFound);
-  if (folder.type === FolderType.RecipientInfoCache) return fail(FolderUpdateStatus.RecipientInfoFolder);
-  if (folder.system) return fail(FolderUpdateStatus.ExistsOrSpecial);
+  if (!folder) return statusOnly(FolderUpdateStatus.NotFound);
+  if (folder.type === FolderType.RecipientInfoCache) return statusOnly(FolderUpdateStatus.RecipientInfoFolder);
+  if (folder.system) return statusOnly(FolderUpdateStatus.ExistsOrSpecial);
 
   const target = parentOf(ctx, parentText);
-  if (!target) return fail(FolderUpdateStatus.ParentNotFound);
+  if (!target) return statusOnly(FolderUpdateStatus.ParentNotFound);
 
   try {
     const updated = store.updateFolder(ctx.account.id, folder.id, target.parentId, name, ctx.device.id);
     const syncKey = saveOwnChange(store, state, { folders: [updated] });
     return successAnswer('FolderUpdate', syncKey);
   } catch (err) {
-    return fail(
+    return statusOnly(
       storeErrorStatus(err, {
         'folder-exists': FolderUpdateStatus.ExistsOrSpecial,
         'system-folder': FolderUpdateStatus.ExistsOrSpecial,

@@ -6,6 +6,7 @@
 // attachment answers exactly like one that does not exist.
 
 import { EasHttpError } from '../http/errors.js';
+import { atLeast } from '../protocol.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 export const getAttachment: CommandSpec = {
@@ -16,7 +17,7 @@ export const getAttachment: CommandSpec = {
 };
 
 async function handleGetAttachment(ctx: CommandContext): Promise<CommandResult> {
-  if (ctx.version === '16.0' || ctx.version === '16.1') {
+  if (atLeast(ctx.version, '16.0')) {
     throw new EasHttpError(400, 'GetAttachment is not supported at protocol 16.x: use ItemOperations');
   }
   const name = ctx.query.params['AttachmentName'];

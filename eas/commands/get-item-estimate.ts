@@ -1,12 +1,12 @@
 // MS-ASCMD 2.2.1.9 GetItemEstimate: how many changes the next Sync of each collection would
-// bring, counted from the cursor of the SyncKey the client holds (SYNC.md) with the same
+// bring, counted from the cursor of the SyncKey the client holds (docs/sync.md §4) with the same
 // rules as Sync (own changes skipped, FilterType window). Status 2.2.3.177.7.
 // 14.0+: Collection{airsync:SyncKey, CollectionId, airsync:Options}; 12.1: Collection{Class,
 // CollectionId, airsync:FilterType, airsync:SyncKey}; both read in any order.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
-import { filterSince, OptionsError, parseItemOptions } from '../model/options.js';
+import { OptionsError } from '../model/options.js';
 import { resolveSyncKey } from '../sync/state.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
@@ -58,6 +58,7 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
   const folderId = parseFolderId(collectionId);
   const folder = folderId === null ? null : store.getFolder(ctx.account.id, folderId);
   if (!folder) return respond(EstimateStatus.InvalidCollection);
+  const itemClass = ctx.deps.classes.forFolderType(folder.type);
 
   const syncKey = c.textOf('AirSync:SyncKey')?.trim() ?? '';
   if (syncKey === '' || syncKey === '0') return respond(EstimateStatus.NotPrimed);
@@ -72,7 +73,7 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
   const options = c.all('AirSync:Options');
   const legacyFilter = c.intOf('AirSync:FilterType');
   try {
-    if (options.length > 0) filterType = parseItemOptions(options, ctx.version).filterType;
+    if (options.length > 0) filterType = itemClass.parseOptions(options, ctx.version).filterType;
     else if (legacyFilter !== undefined && !Number.isNaN(legacyFilter)) filterType = legacyFilter;
   } catch (err) {
     if (!(err instanceof OptionsError)) throw err;
@@ -84,7 +85,7 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
     folderId: folder.id,
     deviceRowId: ctx.device.id,
     cursor: key.state.cursor,
-    since: filterSince(filterType, now),
+    since: itemClass.windowSince(filterType, now),
   });
   return respond(EstimateStatus.Success, estimate);
 }

@@ -1,5 +1,7 @@
 // The command table (MS-ASCMD 2.2.1): wire Cmd name → CommandSpec, as data. The HTTP layer
-// dispatches through it and OPTIONS advertises exactly these names.
+// dispatches through it and OPTIONS advertises exactly these names. It is built per app by
+// createCommands() (called from createEasApp), so a command that keeps state (Sync's request
+// cache) keeps it for that app only: no process-wide instance.
 // To add a command: one import line and one table line, nothing else.
 
 import type { CommandSpec } from './types.js';
@@ -16,27 +18,30 @@ import { smartForward } from './smart-forward.js';
 import { search } from './search.js';
 import { resolveRecipients } from './resolve-recipients.js';
 import { ping } from './ping.js';
-import { sync } from './sync.js';
+import { createSyncCommand } from './sync.js';
 import { getItemEstimate } from './get-item-estimate.js';
 import { moveItems } from './move-items.js';
 import { getAttachment } from './get-attachment.js';
 
-export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  Provision: provision,
-  Settings: settings,
-  FolderSync: folderSync,
-  FolderCreate: folderCreate,
-  FolderUpdate: folderUpdate,
-  FolderDelete: folderDelete,
-  ItemOperations: itemOperations,
-  SendMail: sendMail,
-  SmartReply: smartReply,
-  SmartForward: smartForward,
-  Search: search,
-  ResolveRecipients: resolveRecipients,
-  Ping: ping,
-  Sync: sync,
-  GetItemEstimate: getItemEstimate,
-  MoveItems: moveItems,
-  GetAttachment: getAttachment,
-};
+/** A fresh command table; stateful commands get their own state. */
+export function createCommands(): Readonly<Record<string, CommandSpec>> {
+  return {
+    Provision: provision,
+    Settings: settings,
+    FolderSync: folderSync,
+    FolderCreate: folderCreate,
+    FolderUpdate: folderUpdate,
+    FolderDelete: folderDelete,
+    ItemOperations: itemOperations,
+    SendMail: sendMail,
+    SmartReply: smartReply,
+    SmartForward: smartForward,
+    Search: search,
+    ResolveRecipients: resolveRecipients,
+    Ping: ping,
+    Sync: createSyncCommand(),
+    GetItemEstimate: getItemEstimate,
+    MoveItems: moveItems,
+    GetAttachment: getAttachment,
+  };
+}

@@ -1,6 +1,6 @@
 // MS-ASCMD 2.2.1.10 ItemOperations: Fetch (a mail item by CollectionId+ServerId or LongId, an
 // attachment by AirSyncBase:FileReference) and EmptyFolderContents. Status values: 2.2.3.177.8.
-// Multipart responses: 2.2.1.10.1 (eas/model/multipart.ts). Move (conversations) is answered
+// Multipart responses: 2.2.1.10.1 (eas/model/multipart-response.ts). Move (conversations) is answered
 // as not supported.
 //
 // Isolation: an id of another account is looked up in the caller's own mailbox only, so it
@@ -11,11 +11,10 @@ import type { Item } from '../../store/types.js';
 import { encode } from '../wbxml/encode.js';
 import { el } from '../wbxml/tree.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import { emailProperties } from '../model/email.js';
-import { itemContext } from '../model/item-context.js';
+import { renderStoredItem } from '../classes/render-item.js';
 import { parseFolderId, parseServerId } from '../model/ids.js';
-import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart.js';
-import { OptionsError, parseItemOptions } from '../model/options.js';
+import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart-response.js';
+import { OptionsError } from '../model/options.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.8 */
@@ -95,24 +94,25 @@ function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
   const optionsEl = op.child('ItemOperations:Options');
   if (fileReference !== undefined) return fetchAttachment(ctx, fileReference, optionsEl, echo, failed);
 
+  const item = serverId !== undefined ? itemByServerId(ctx, serverId, op.textOf('AirSync:CollectionId')) : itemByServerId(ctx, longId, undefined);
+  if (!item) return failed(ItemOperationsStatus.ObjectNotFound);
+  const folder = ctx.deps.store.getFolder(ctx.account.id, item.folderId);
+  if (!folder) return failed(ItemOperationsStatus.ObjectNotFound);
+
   let options;
   try {
-    options = parseItemOptions(optionsEl ? [optionsEl] : [], ctx.version);
+    options = ctx.deps.classes.forFolderType(folder.type).parseOptions(optionsEl ? [optionsEl] : [], ctx.version);
   } catch (err) {
     if (err instanceof OptionsError) return failed(ItemOperationsStatus.ProtocolError);
     throw err;
   }
-  const item = serverId !== undefined ? itemByServerId(ctx, serverId, op.textOf('AirSync:CollectionId')) : itemByServerId(ctx, longId, undefined);
-  if (!item) return failed(ItemOperationsStatus.ObjectNotFound);
-
-  const { store: mailbox } = ctx.deps;
-  const context = itemContext(mailbox, ctx.account, item);
-  const properties = emailProperties(item, () => mailbox.getBody(ctx.account.id, item.id), options, ctx.version, context);
+  const rendered = renderStoredItem(ctx.deps, ctx.account, ctx.version, item, options);
+  if (!rendered) return failed(ItemOperationsStatus.ObjectNotFound);
   return el('ItemOperations:Fetch', [
     el('ItemOperations:Status', ItemOperationsStatus.Success),
     ...echo,
-    el('AirSync:Class', 'Email'),
-    el('ItemOperations:Properties', properties),
+    el('AirSync:Class', rendered.itemClass.name),
+    el('ItemOperations:Properties', rendered.properties),
   ]);
 }
 

@@ -1,13 +1,13 @@
 // MS-ASCMD 2.2.1.12 MoveItems: move mail between folders; Status 2.2.3.177.9 per Move.
-// SYNC.md: a move is a tombstone in the source and a new item (new ServerId, DstMsgId) in
+// docs/sync.md §1: a move is a tombstone in the source and a new item (new ServerId, DstMsgId) in
 // the destination, made with this device as origin, so the mover's next Sync of either
-// folder does not echo it (CLIENTS.md: Windows Mail and Outlook show duplicates otherwise)
+// folder does not echo it (docs/clients.md rule 22: Windows Mail and Outlook show duplicates otherwise)
 // while its other devices get the Delete and the Add; an add into a monitored folder wakes
 // their Pings through the store's change feed.
 
 import { StoreError } from '../../store/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import { parseFolderId, parseServerId } from '../model/ids.js';
+import { parseFolderId, parseServerId, serverIdOf } from '../model/ids.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 const MoveStatus = {
@@ -59,10 +59,13 @@ function moveOne(ctx: CommandContext, move: WbxmlElement): WbxmlElement {
   const destination = dstFolderId === null ? null : store.getFolder(ctx.account.id, dstFolderId);
   if (!destination) return respond(MoveStatus.InvalidDestination);
   if (destination.id === source.id) return respond(MoveStatus.SameFolder);
+  // Items move between folders of their own class only (a contact cannot become mail).
+  const itemClass = ctx.deps.classes.forFolderType(source.type);
+  if (itemClass !== ctx.deps.classes.forFolderType(destination.type)) return respond(MoveStatus.InvalidDestination);
 
   try {
     const moved = store.moveItem(ctx.account.id, item.id, destination.id, ctx.device.id);
-    return moved ? respond(MoveStatus.Success, moved.serverId) : respond(MoveStatus.InvalidSource);
+    return moved ? respond(MoveStatus.Success, serverIdOf(moved.folderId, moved.id)) : respond(MoveStatus.InvalidSource);
   } catch (err) {
     if (err instanceof StoreError && err.code === 'no-such-item') return respond(MoveStatus.InvalidSource);
     if (err instanceof StoreError && err.code === 'no-such-folder') return respond(MoveStatus.InvalidDestination);

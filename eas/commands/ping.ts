@@ -1,6 +1,6 @@
 // MS-ASCMD 2.2.1.13 Ping: monitor folders and answer when an item is added (3.1.5.8),
 // HeartbeatInterval 2.2.3.88.1, Status 2.2.3.177.11, MaxFolders 2.2.3.102.
-// Parameter rules and the missed-change check: shared/design/PUSH.md rules 1–2. A valid Ping
+// Parameter rules and the missed-change check: docs/push.md rules 1–2. A valid Ping
 // is returned as a long poll: the HTTP layer parks it and writes the answer when it comes
 // (eas/http/long-poll.ts), so a parked Ping keeps nothing of this request but its socket.
 
@@ -58,7 +58,7 @@ async function handlePing(ctx: CommandContext): Promise<CommandResult> {
 
   try {
     // A folder that is gone, was never ours, or not even a folder id: the client's hierarchy
-    // is stale and it must FolderSync (SYNC.md "FolderSync").
+    // is stale and it must FolderSync (docs/sync.md §5).
     const known: number[] = [];
     for (const id of folderIds) {
       if (id === null || !store.getFolder(ctx.account.id, id)) return answer(PingStatus.FolderSyncRequired);

@@ -1,11 +1,12 @@
 // MS-ASCMD 2.2.1.14 Provision, specified by MS-ASPROV (3.2.5.1 the two-phase policy exchange,
 // 3.2.5.1.2.2 remote wipe). Policies are permissive: this server manages mail, not phones.
-// Clients are quirky here (CLIENTS.md): children come in any order (iOS 5 sends Status before
+// Clients are quirky (docs/clients.md rules 10–11): children come in any order (iOS 5 sends Status before
 // PolicyType), PolicyType must precede Data in the answer (Android), PolicyKey is never 0
 // (old iOS), and the acknowledgement answer carries the final key.
 
 import { randomInt } from 'node:crypto';
 import type { Device } from '../../store/types.js';
+import { atLeast } from '../protocol.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 import { deviceInformationOf } from './settings.js';
@@ -102,7 +103,7 @@ function policyAnswer(policyType: string, status: number, key?: number, data?: W
 /** The wipe directive the device is due, if any (AccountOnlyRemoteWipe exists from 16.1 only). */
 function wipeDirective(ctx: CommandContext): WbxmlElement | undefined {
   if (ctx.device.wipe === 'requested') return el('Provision:RemoteWipe');
-  if (ctx.device.wipe === 'account-only-requested' && ctx.version === '16.1') {
+  if (ctx.device.wipe === 'account-only-requested' && atLeast(ctx.version, '16.1')) {
     return el('Provision:AccountOnlyRemoteWipe');
   }
   return undefined;

@@ -6,12 +6,11 @@
 // SmartReply/SmartForward read it with parseServerId.
 
 import type { Account } from '../../store/types.js';
-import { emailProperties } from '../model/email.js';
-import { itemContext } from '../model/item-context.js';
+import { renderStoredItem } from '../classes/render-item.js';
 import { serverIdOf } from '../model/ids.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import { searchMailbox } from './search-mailbox.js';
-import { parseSearchRequest, SearchRequestError, type SearchRequest } from './search-request.js';
+import { searchMailbox } from '../search/mailbox.js';
+import { parseSearchRequest, SearchRequestError, type SearchRequest } from '../search/request.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.13 */
@@ -78,17 +77,18 @@ function mailboxAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
   const { store } = ctx.deps;
   const accountId = ctx.account.id;
   const found = searchMailbox(store, accountId, req.mailbox!, { start: req.rangeStart, end: req.rangeEnd }, req.deepTraversal);
-  const results = found.items.map((item) =>
-    el('Search:Result', [
-      el('AirSync:Class', 'Email'),
-      el('Search:LongId', serverIdOf(item.folderId, item.id)),
-      el('AirSync:CollectionId', String(item.folderId)),
-      el(
-        'Search:Properties',
-        emailProperties(item, () => store.getBody(accountId, item.id), req.options, ctx.version, itemContext(store, ctx.account, item)),
-      ),
-    ]),
-  );
+  const results = found.items.flatMap((item) => {
+    const rendered = renderStoredItem(ctx.deps, ctx.account, ctx.version, item, req.options);
+    if (!rendered) return [];
+    return [
+      el('Search:Result', [
+        el('AirSync:Class', rendered.itemClass.name),
+        el('Search:LongId', serverIdOf(item.folderId, item.id)),
+        el('AirSync:CollectionId', String(item.folderId)),
+        el('Search:Properties', rendered.properties),
+      ]),
+    ];
+  });
   return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));
 }
 

@@ -3,9 +3,11 @@
 // (2.2.3.177.15) in request order; the top-level Status is 1 unless the request is not a
 // Settings request at all.
 
+import { htmlToText } from '../../store/html-text.js';
 import type { Account } from '../../store/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec, ProtocolVersion } from './types.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 
 /** MS-ASCMD 2.2.3.177.15 Status (Settings). */
 const SettingsStatus = { Success: 1, ProtocolError: 2, AccessDenied: 3, InvalidArguments: 5 } as const;
@@ -61,15 +63,6 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, '<br>');
 }
 
-function htmlToText(s: string): string {
-  return s
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 function readOof(raw: Record<string, unknown> | null): OofSettings {
   const o = (raw ?? {}) as Partial<OofSettings>;
   return {
@@ -112,32 +105,32 @@ function isoDate(raw: string | undefined): string | null {
 }
 
 function oofSet(ctx: CommandContext, set: WbxmlElement): WbxmlElement {
-  const fail = (n: number) => el('Settings:Oof', [status(n)]);
+  const oofStatus = (n: number) => el('Settings:Oof', [status(n)]);
   const current = readOof(ctx.deps.store.getOof(ctx.account.id));
   const next: OofSettings = { ...current, messages: [...current.messages] };
 
   const state = set.intOf('OofState');
   if (state !== undefined) {
-    if (state !== 0 && state !== 1 && state !== 2) return fail(SettingsStatus.InvalidArguments);
+    if (state !== 0 && state !== 1 && state !== 2) return oofStatus(SettingsStatus.InvalidArguments);
     next.state = state;
   }
   if (set.has('StartTime') || set.has('EndTime')) {
     const start = isoDate(set.textOf('StartTime'));
     const end = isoDate(set.textOf('EndTime'));
-    if (!start || !end) return fail(SettingsStatus.InvalidArguments);
-    if (Date.parse(start) >= Date.parse(end)) return fail(SettingsStatus.InvalidArguments);
+    if (!start || !end) return oofStatus(SettingsStatus.InvalidArguments);
+    if (Date.parse(start) >= Date.parse(end)) return oofStatus(SettingsStatus.InvalidArguments);
     next.startTime = start;
     next.endTime = end;
   }
-  if (next.state === 2 && (!next.startTime || !next.endTime)) return fail(SettingsStatus.ProtocolError);
+  if (next.state === 2 && (!next.startTime || !next.endTime)) return oofStatus(SettingsStatus.ProtocolError);
 
   for (const m of set.all('Settings:OofMessage')) {
     const appliesTo = APPLIES_TO.find((a) => m.has(`Settings:AppliesTo${a}`));
-    if (!appliesTo) return fail(SettingsStatus.ProtocolError);
+    if (!appliesTo) return oofStatus(SettingsStatus.ProtocolError);
     const enabled = m.intOf('Enabled');
-    if (enabled !== undefined && enabled !== 0 && enabled !== 1) return fail(SettingsStatus.InvalidArguments);
+    if (enabled !== undefined && enabled !== 0 && enabled !== 1) return oofStatus(SettingsStatus.InvalidArguments);
     const bodyType = m.has('BodyType') ? bodyTypeOf(m.textOf('BodyType')) : 'Text';
-    if (!bodyType) return fail(SettingsStatus.InvalidArguments);
+    if (!bodyType) return oofStatus(SettingsStatus.InvalidArguments);
     const previous = next.messages.find((x) => x.appliesTo === appliesTo);
     const message: OofMessage = {
       appliesTo,
@@ -180,7 +173,7 @@ function userInformation(account: Account, version: ProtocolVersion, part: Wbxml
   if (!part.has('Settings:Get')) return el('Settings:UserInformation', [status(SettingsStatus.ProtocolError)]);
   // 12.1/14.0: EmailAddresses/SmtpAddress; 14.1+: Accounts/Account with PrimarySmtpAddress.
   const get =
-    Number(version) >= 14.1
+    atLeast(version, '14.1')
       ? el('Settings:Get', [
           el('Settings:Accounts', [
             el('Settings:Account', [
@@ -197,7 +190,7 @@ function userInformation(account: Account, version: ProtocolVersion, part: Wbxml
 }
 
 function rightsManagement(version: ProtocolVersion, part: WbxmlElement): WbxmlElement {
-  if (Number(version) < 14.1 || !part.has('Settings:Get')) {
+  if (!atLeast(version, '14.1') || !part.has('Settings:Get')) {
     return el('Settings:RightsManagementInformation', [status(SettingsStatus.ProtocolError)]);
   }
   // No IRM here: an empty template list.

@@ -2,7 +2,7 @@
 // 2.2.3.198 Wait / 2.2.3.88.2 HeartbeatInterval). The parts live in eas/sync/: request.ts
 // parses, collection.ts resolves keys and computes, apply.ts applies client commands,
 // render.ts writes the answer. This file puts them in order and handles the long poll
-// (PUSH.md rule 7). Model: shared/design/SYNC.md.
+// (docs/push.md rule 7). Model: docs/sync.md.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseSyncRequest, SyncRequestError, type SyncRequest } from '../sync/request.js';
@@ -22,9 +22,6 @@ export function createSyncCommand(cache: SyncRequestCache = new SyncRequestCache
     wbxmlBody: true,
   };
 }
-
-/** The command table's entry; its cache is keyed by store, so one instance serves every app. */
-export const sync: CommandSpec = createSyncCommand();
 
 function statusOnly(status: number, extra: WbxmlElement[] = []): CommandResult {
   return { kind: 'wbxml', body: el('AirSync:Sync', [el('AirSync:Status', status), ...extra]) };
@@ -58,7 +55,7 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
   let outcomes = await computeAll(ctx, request);
   if (outcomes.some((o) => !o.quiet) || wait.kind !== 'park') return answer(ctx, outcomes);
 
-  // Nothing to say yet: park until an add lands in one of the collections (PUSH.md rule 7).
+  // Nothing to say yet: park until an add lands in one of the collections (docs/push.md rule 7).
   advanceQuiet(ctx, outcomes);
   const watched = outcomes.flatMap((o) => (o.watch ? [o.watch.folderId] : []));
   if (watched.length === 0) return { kind: 'empty' };
@@ -99,6 +96,7 @@ async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Prom
           outcomes: [],
           options: null,
           folder: null,
+          itemClass: null,
         },
         save: null,
         quiet: false,
@@ -112,7 +110,7 @@ async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Prom
 
 /**
  * 2.2.1.21.2: when nothing changed anywhere the answer is an empty 200 and no key moves;
- * never `<Sync><Collections/></Sync>` (CLIENTS.md: iOS crashes on it).
+ * never `<Sync><Collections/></Sync>` (docs/clients.md rule 17: iOS crashes on it).
  */
 function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): CommandResult {
   if (outcomes.every((o) => o.quiet)) {

@@ -2,12 +2,11 @@
 // Protocol failures are a Status inside a 200 body; HTTP failures are thrown EasHttpError
 // (eas/http/errors.ts) and rendered by one middleware.
 
-import type { Account, Device, Store, ParsedMessage } from '../../store/types.js';
+import type { Account, Device } from '../../store/types.js';
+import type { EasDeps } from '../deps.js';
+import type { ProtocolVersion } from '../protocol.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import type { HoldRequest, ParkOutcome, PushRegistry } from '../push/types.js';
-
-export type ProtocolVersion = '12.1' | '14.0' | '14.1' | '16.0' | '16.1';
-export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = ['12.1', '14.0', '14.1', '16.0', '16.1'];
+import type { HoldRequest, ParkOutcome } from '../push/types.js';
 
 /** Parsed MS-ASHTTP request line, from the plain or the base64-encoded query. */
 export interface EasQuery {
@@ -24,48 +23,6 @@ export interface EasQuery {
   /** Base64 form option bits: 0x01 SaveInSent, 0x02 AcceptMultiPart; plain-query equivalents. */
   saveInSent: boolean;
   acceptMultiPart: boolean;
-}
-
-export interface PushConfig {
-  heartbeatMin: number;
-  heartbeatMax: number;
-  maxPingFolders: number;
-  pushOn: 'adds' | 'all';
-  /** Parked requests per account before 503 + Retry-After. */
-  maxParkedPerAccount: number;
-}
-
-export interface EasConfig {
-  push: PushConfig;
-  /** Provision answers with enforcement (449 until provisioned) when true. */
-  enforceProvisioning: boolean;
-  maxRequestBytes: number;
-  /** Display name of the server in OPTIONS/Settings. */
-  serverName: string;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  debug(msg: string, fields?: Record<string, unknown>): void;
-}
-
-/** Sends a message out of the server (SendMail to non-local recipients); absent = no smarthost. */
-export type Relay = (envelope: { from: string; to: string[] }, raw: Buffer) => Promise<void>;
-
-/** What commands get from the composition root. */
-export interface EasDeps {
-  store: Store;
-  config: EasConfig;
-  log: Logger;
-  /** MIME parser (plugin/parse.ts), passed in so eas/ does not import plugin/. */
-  parse: (raw: Buffer) => Promise<ParsedMessage>;
-  /** Local delivery through the same path as SMTP (so the recipients' phones are pushed). */
-  deliverLocal: (envelope: { from: string; to: string[] }, raw: Buffer) => Promise<void>;
-  relay: Relay | null;
-  /** Long-poll registry (Ping, Sync Wait): see eas/push/. */
-  push: PushRegistry;
 }
 
 export interface CommandContext {

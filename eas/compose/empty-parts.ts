@@ -1,4 +1,4 @@
-// iOS 16.x sends attachment entries with no content (CLIENTS.md "Sending"): recipients would
+// iOS 16.x sends attachment entries with no content (docs/clients.md rule 30): recipients would
 // get 0-byte files. Such parts of a top-level multipart are dropped; everything else in the
 // message is left byte for byte as the client wrote it.
 

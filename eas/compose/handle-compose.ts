@@ -6,10 +6,11 @@
 
 import { EasHttpError } from '../http/errors.js';
 import type { CommandContext, CommandResult } from '../commands/types.js';
+import { atLeast } from '../protocol.js';
 import { el } from '../wbxml/tree.js';
 import { parseComposeRequest, type ComposeKind, type ComposeRequest } from './compose-request.js';
 import { parseMessage, serializeMessage, withDefaultHeader } from './mime-message.js';
-import { loadOriginal, threadHeaders } from './original.js';
+import { loadOriginal, threadHeaders } from './source-message.js';
 import { forwardWithOriginal, replyWithQuote } from './smart-body.js';
 import { ComposeFailure, ComposeStatus } from './status.js';
 import { submitMessage } from './submit.js';
@@ -59,7 +60,7 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
 }
 
 function failureResult(ctx: CommandContext, kind: ComposeKind, form: ComposeRequest['form'], failure: ComposeFailure): CommandResult {
-  const hasStatus = form === 'wbxml' || Number(ctx.version) >= 14;
+  const hasStatus = form === 'wbxml' || atLeast(ctx.version, '14.0');
   if (hasStatus) {
     return { kind: 'wbxml', body: el(`ComposeMail:${kind}`, [el('ComposeMail:Status', failure.status)]) };
   }

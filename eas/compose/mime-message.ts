@@ -3,6 +3,8 @@
 // anything else. Header bytes are kept as latin1 strings: a lossless round trip for 8-bit
 // (RFC 6532 UTF-8) headers; values are decoded as UTF-8 only when read.
 
+import { crlfBytes } from '../model/text.js';
+
 export interface HeaderField {
   /** Lower-case field name. */
   key: string;
@@ -17,26 +19,11 @@ export interface MimeMessage {
 }
 
 /**
- * Line ends to CRLF. Nine sends a mix of CRLF and bare LF; SMTP and the store want CRLF only.
- * A lone CR is left alone (it is rare and may be data).
+ * Splits a message into header fields and body, line ends made CRLF first (Nine sends a mix
+ * of CRLF and bare LF; SMTP and the store want CRLF only).
  */
-export function toCrlf(raw: Buffer): Buffer {
-  let bare = 0;
-  for (let i = 0; i < raw.length; i++) if (raw[i] === 0x0a && (i === 0 || raw[i - 1] !== 0x0d)) bare++;
-  if (bare === 0) return raw;
-  const out = Buffer.allocUnsafe(raw.length + bare);
-  let o = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const b = raw[i]!;
-    if (b === 0x0a && (i === 0 || raw[i - 1] !== 0x0d)) out[o++] = 0x0d;
-    out[o++] = b;
-  }
-  return out;
-}
-
-/** Splits a CRLF message into header fields and body. */
 export function parseMessage(raw: Buffer): MimeMessage {
-  const crlf = toCrlf(raw);
+  const crlf = crlfBytes(raw);
   let end = crlf.indexOf('\r\n\r\n');
   let bodyStart: number;
   if (crlf.subarray(0, 2).toString('latin1') === '\r\n') {

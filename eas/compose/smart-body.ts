@@ -12,7 +12,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailComposerAttachment } from 'nodemailer/lib/mail-composer';
 import { buildHeaderValue } from 'nodemailer/lib/mime-funcs';
 import type { ParsedMessage } from '../../store/types.js';
-import type { Original } from './original.js';
+import type { Original } from './source-message.js';
 import { parseMessage, withoutHeaders, type HeaderField, type MimeMessage } from './mime-message.js';
 
 /** Fields that describe the body, replaced when the body is rebuilt. */

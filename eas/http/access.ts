@@ -5,7 +5,10 @@
 // Policies are NOT enforced by default: Outlook never provisions and must still work.
 
 import type { Device } from '../../store/types.js';
-import type { CommandSpec, EasConfig, EasQuery, Logger, ProtocolVersion } from '../commands/types.js';
+import type { CommandSpec, EasQuery } from '../commands/types.js';
+import type { EasConfig } from '../deps.js';
+import type { Logger } from '../log.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 
 export const CommonStatus = {
   InvalidWBXML: 102,
@@ -20,7 +23,7 @@ export type Verdict = { ok: true } | { ok: false; status: number; reason: string
 export function wipeDue(device: Device, version: ProtocolVersion): boolean {
   if (device.wipe === 'requested') return true;
   // AccountOnlyRemoteWipe exists from 16.1 only; a full wipe is never sent in its place.
-  return device.wipe === 'account-only-requested' && version === '16.1';
+  return device.wipe === 'account-only-requested' && atLeast(version, '16.1');
 }
 
 export function checkAccess(

@@ -5,7 +5,7 @@
 // repeated failures from one source are throttled with 503 + Retry-After (login-throttle.ts).
 
 import type { Account, Store } from '../../store/types.js';
-import type { Logger } from '../commands/types.js';
+import type { Logger } from '../log.js';
 import { EasHttpError } from './errors.js';
 import { sourceKey, type LoginThrottle } from './login-throttle.js';
 import { createOneAtATime } from './one-at-a-time.js';

@@ -4,18 +4,19 @@
 // poll (Ping) is handed to long-poll.ts, which answers it outside Koa once the registry does.
 
 import type Koa from 'koa';
-import type { CommandAnswer, CommandContext, CommandResult, CommandSpec, EasDeps, EasQuery } from '../commands/types.js';
+import type { CommandAnswer, CommandContext, CommandResult, CommandSpec, EasQuery } from '../commands/types.js';
+import type { EasDeps } from '../deps.js';
 import { decode, WbxmlError } from '../wbxml/index.js';
 import { checkAccess, CommonStatus, type Verdict } from './access.js';
 import { authenticate, loginOf, type Authenticator } from './auth.js';
 import { readBody } from './body.js';
-import { statusBody } from './command-roots.js';
+import { statusBody } from './status-body.js';
 import { ClientGone } from './client-gone.js';
 import { EasHttpError } from './errors.js';
 import { holdLongPoll } from './long-poll.js';
 import { COMMAND_CODES, parseQuery } from './query.js';
 import { answerBytes, factsOf } from './respond.js';
-import { atLeast } from './version.js';
+import { atLeast } from '../protocol.js';
 
 /** Every Cmd MS-ASCMD defines: a known command we do not offer is 501, anything else 400. */
 const EAS_COMMANDS: ReadonlySet<string> = new Set([

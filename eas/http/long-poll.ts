@@ -1,4 +1,4 @@
-// A long poll (Ping) parked outside Koa, to keep a parked request small (PUSH.md "a few KB
+// A long poll (Ping) parked outside Koa, to keep a parked request small (docs/push.md "a few KB
 // per parked Ping"): once the registry holds it, the dispatcher returns with ctx.respond =
 // false, so the middleware chain, its async frames, the decoded body and the command context
 // are all released while the socket stays open. What is left per request is one HeldAnswer
@@ -7,7 +7,9 @@
 
 import type { ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { CommandAnswer, EasDeps, Logger, LongPollResult } from '../commands/types.js';
+import type { CommandAnswer, LongPollResult } from '../commands/types.js';
+import type { EasDeps } from '../deps.js';
+import type { Logger } from '../log.js';
 import type { ParkOutcome, ParkTicket } from '../push/types.js';
 import { isEasHttpError } from './errors.js';
 import { acceptsGzip, answerBytes, easAnswer, factsOf, logLine, WBXML_TYPE, type RequestFacts } from './respond.js';

@@ -7,7 +7,8 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type Koa from 'koa';
-import type { CommandAnswer, Logger } from '../commands/types.js';
+import type { CommandAnswer } from '../commands/types.js';
+import type { Logger } from '../log.js';
 import { encode } from '../wbxml/index.js';
 import { isEasHttpError } from './errors.js';
 

@@ -3,7 +3,7 @@
 // offer, so the client re-reads OPTIONS and picks again (a guessed downgrade would make it
 // parse answers in a format it did not ask for).
 
-import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../commands/types.js';
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from '../protocol.js';
 import { EasHttpError } from './errors.js';
 
 /** The comma list OPTIONS advertises, ascending (Android takes the last one it knows). */
@@ -32,7 +32,3 @@ export function versionFromByte(b: number): string {
   return `${Math.floor(b / 10)}.${b % 10}`;
 }
 
-/** True when `v` is at least `min` ("14.1" >= "14.0"). */
-export function atLeast(v: ProtocolVersion, min: ProtocolVersion): boolean {
-  return Number(v) >= Number(min);
-}

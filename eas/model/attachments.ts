@@ -1,5 +1,5 @@
 // MS-ASAIRS 2.2.2.8 Attachments / 2.2.2.7 Attachment: every attachment with what Android needs
-// to show it (DisplayName, EstimatedDataSize, FileReference; CLIENTS.md "Mail items").
+// to show it (DisplayName, EstimatedDataSize, FileReference; docs/clients.md rule 25).
 
 import type { AttachmentMeta } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';

@@ -1,16 +1,16 @@
 // MS-ASAIRS 2.2.2.9 Body and 2.2.2.10 BodyPart: the body of a mail item per the client's
 // BodyPreference / BodyPartPreference, MIMESupport and MIMETruncation (MS-ASCMD 2.2.3.100/101).
 
+import { htmlToText } from '../../store/html-text.js';
 import type { MessageBody } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import type { ProtocolVersion } from '../commands/types.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 import type { BodyPreference, ItemOptions } from './options.js';
 import {
   crlfBytes,
   declareUtf8,
   firstChars,
-  htmlToPlain,
   isWbxmlSafeUtf8,
   normalizeText,
   plainToHtml,
@@ -28,14 +28,11 @@ interface Representation {
   content: string | Buffer;
 }
 
-function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
-  return Number(version) >= Number(min);
-}
 
 function plainOf(body: MessageBody | null): string {
   if (!body) return '';
   if (body.text !== null) return normalizeText(body.text);
-  return body.html !== null ? normalizeText(htmlToPlain(body.html)) : '';
+  return body.html !== null ? normalizeText(htmlToText(body.html)) : '';
 }
 
 function htmlOf(body: MessageBody): string {
@@ -49,7 +46,7 @@ export function nativeBodyType(body: MessageBody | null): 1 | 2 {
 
 /**
  * The representation a preference type gets. HTML asked but only text exists: Type 1
- * (CLIENTS.md). RTF (3) we cannot produce: plain text instead.
+ * (docs/clients.md rule 24). RTF (3) we cannot produce: plain text instead.
  */
 function representation(type: BodyPreference['type'], body: MessageBody | null): Representation {
   if (type === 4) return { type: 4, content: body ? crlfBytes(body.raw) : Buffer.alloc(0) };

@@ -4,7 +4,7 @@
 // In-Reply-To, else the message's own Message-ID).
 
 import { createHash } from 'node:crypto';
-import type { Item } from '../../store/types.js';
+import type { MailItem } from '../../store/types.js';
 
 function bareId(id: string | null | undefined): string | null {
   if (!id) return null;
@@ -13,7 +13,7 @@ function bareId(id: string | null | undefined): string | null {
 }
 
 /** The id every message of the thread shares. */
-export function threadRoot(item: Item): string {
+export function threadRoot(item: MailItem): string {
   const s = item.summary;
   return (
     bareId(s.references[0]) ??
@@ -25,7 +25,7 @@ export function threadRoot(item: Item): string {
 }
 
 /** 16 bytes, like Exchange's conversation GUIDs. */
-export function conversationId(item: Item): Uint8Array {
+export function conversationId(item: MailItem): Uint8Array {
   return new Uint8Array(createHash('sha256').update(threadRoot(item)).digest().subarray(0, 16));
 }
 
@@ -34,7 +34,7 @@ export function conversationId(item: Item): Uint8Array {
  * the message time as a FILETIME, big-endian (MS-OXOMSG 2.2.1.3). Replies have no response
  * levels here: we do not know the thread's first time, and clients only sort by it.
  */
-export function conversationIndex(item: Item): Uint8Array {
+export function conversationIndex(item: MailItem): Uint8Array {
   const ms = Date.parse(item.summary.date);
   const when = Number.isNaN(ms) ? Date.parse(item.receivedAt) : ms;
   const filetime = (BigInt(Number.isNaN(when) ? 0 : when) + 11_644_473_600_000n) * 10_000n;

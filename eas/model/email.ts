@@ -3,10 +3,10 @@
 // Sync Change back. Per-version rules: Categories, ConversationId/Index, ReceivedAsBcc and
 // Preview are 14.0+, BodyPart 14.1+, IsDraft 16.0+; everything else here exists from 12.0 on.
 
-import type { Flag, Item, MessageBody } from '../../store/types.js';
+import type { Flag, MailItem, MessageBody } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import type { ProtocolVersion } from '../commands/types.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 import type { ItemOptions } from './options.js';
 import { addressList, displayAddress, displayTo } from './addresses.js';
 import { attachmentsElement } from './attachments.js';
@@ -19,9 +19,6 @@ import { isDraft, receivedAsBcc, type ItemContext } from './item-context.js';
 const CPID_UTF8 = 65001;
 const CONTENT_CLASS = 'urn:content-classes:message';
 
-function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
-  return Number(version) >= Number(min);
-}
 
 /**
  * MS-ASEMAIL 2.2.2.24: when the message "was received by the current recipient", i.e. when it
@@ -29,7 +26,7 @@ function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
  * phone sorts its list by this). The header only stands in when the arrival time is unreadable.
  * Always YYYY-MM-DDTHH:MM:SS.sssZ (iOS shows the sync time for anything else).
  */
-export function dateReceived(item: Item): string {
+export function dateReceived(item: MailItem): string {
   for (const v of [item.receivedAt, item.summary.date]) {
     const ms = Date.parse(v);
     if (!Number.isNaN(ms)) return new Date(ms).toISOString();
@@ -43,7 +40,7 @@ function line(s: string): string {
 }
 
 /** MS-ASEMAIL 2.2.2.50 MessageClass: S/MIME items are IPM.Note.SMIME[.MultipartSigned]. */
-export function messageClass(item: Item): string {
+export function messageClass(item: MailItem): string {
   const types = item.attachments.map((a) => a.contentType.toLowerCase());
   if (types.some((t) => /^application\/(x-)?pkcs7-mime\b/.test(t))) return 'IPM.Note.SMIME';
   if (types.some((t) => /^application\/(x-)?pkcs7-signature\b/.test(t))) return 'IPM.Note.SMIME.MultipartSigned';
@@ -63,7 +60,7 @@ function categoriesElement(categories: string[]): WbxmlElement {
  * forget it: without it IsDraft and ReceivedAsBcc would silently be wrong.
  */
 export function emailProperties(
-  item: Item,
+  item: MailItem,
   loadBody: () => MessageBody | null,
   options: ItemOptions,
   version: ProtocolVersion,
@@ -108,7 +105,7 @@ export function emailProperties(
  * What a Sync server Change carries for mail: the flags a user changes on another device.
  * Flag and Categories are always present so that clearing them reaches the phone.
  */
-export function emailChangeProperties(item: Item, version: ProtocolVersion): WbxmlElement[] {
+export function emailChangeProperties(item: MailItem, version: ProtocolVersion): WbxmlElement[] {
   const out: WbxmlElement[] = [el('Email:Read', item.read ? '1' : '0'), flagElement(item.flag)];
   if (atLeast(version, '14.0')) out.push(categoriesElement(item.categories));
   return out;

@@ -6,7 +6,7 @@
 // (Email2:Sender, 14.0+, is not sent: the store keeps no Sender header, see MessageSummary.)
 
 import { lookupAddress } from '../../store/addresses.js';
-import type { Account, Address, Item, Store } from '../../store/types.js';
+import type { Account, Address, MailItem, Store } from '../../store/types.js';
 import { FolderType } from '../../store/types.js';
 
 export interface ItemContext {
@@ -17,7 +17,7 @@ export interface ItemContext {
 }
 
 /** The context of an item whose folder the caller has not loaded (ItemOperations, Search). */
-export function itemContext(store: Store, account: Account, item: Item): ItemContext {
+export function itemContext(store: Store, account: Account, item: MailItem): ItemContext {
   const folder = store.getFolder(account.id, item.folderId);
   return { folderType: folder?.type ?? FolderType.Unknown, accountAddress: account.address };
 }
@@ -35,7 +35,7 @@ const OUTGOING = new Set<number>([FolderType.Drafts, FolderType.SentItems, Folde
  * "Alice+News@Example.com" was addressed to alice@example.com). The owner's own messages
  * (From them, e.g. a sent copy filed in another folder) are not "received as Bcc".
  */
-export function receivedAsBcc(item: Item, ctx: ItemContext): boolean {
+export function receivedAsBcc(item: MailItem, ctx: ItemContext): boolean {
   if (OUTGOING.has(ctx.folderType)) return false;
   const me = lookupAddress(ctx.accountAddress);
   const isMe = (a: Address) => a.address !== '' && lookupAddress(a.address) === me;

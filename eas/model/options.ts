@@ -3,7 +3,7 @@
 // 2.2.3.185 Truncation / 2.2.3.68 FilterType: what the client asked us to send of each item.
 
 import type { WbxmlElement } from '../wbxml/tree.js';
-import type { ProtocolVersion } from '../commands/types.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 
 export interface BodyPreference {
   type: 1 | 2 | 3 | 4;
@@ -63,9 +63,6 @@ export function defaultItemOptions(): ItemOptions {
   };
 }
 
-function atLeast(version: ProtocolVersion, min: ProtocolVersion): boolean {
-  return Number(version) >= Number(min);
-}
 
 /** Integer child in [min, max], or undefined when absent; OptionsError otherwise. */
 function intIn(parent: WbxmlElement, selector: string, min: number, max: number): number | undefined {
@@ -92,19 +89,20 @@ function parsePreference(pref: WbxmlElement, version: ProtocolVersion, previewAl
   };
 }
 
-/** Picks the block for mail: Class Email, else the first without a Class, else none. */
-function mailBlock(options: WbxmlElement[]): WbxmlElement | undefined {
+/** Picks the block for the class: its Class, else the first without a Class, else none. */
+function classBlock(options: WbxmlElement[], className: string): WbxmlElement | undefined {
   const classOf = (o: WbxmlElement): string | undefined => o.textOf('AirSync:Class')?.trim();
-  return options.find((o) => classOf(o) === 'Email') ?? options.find((o) => !classOf(o));
+  return options.find((o) => classOf(o) === className) ?? options.find((o) => !classOf(o));
 }
 
-export function parseItemOptions(options: WbxmlElement[], version: ProtocolVersion): ItemOptions {
+/** The Options of one class (the item class of the collection, `className`: "Email", "Calendar"…). */
+export function parseItemOptions(options: WbxmlElement[], version: ProtocolVersion, className = 'Email'): ItemOptions {
   const result = defaultItemOptions();
   for (const o of options) {
     const cls = o.textOf('AirSync:Class')?.trim();
     if (cls && !result.classes.includes(cls)) result.classes.push(cls);
   }
-  const block = mailBlock(options);
+  const block = classBlock(options, className);
   if (!block) return result;
 
   result.filterType = intIn(block, 'AirSync:FilterType', 0, 8) ?? 0;

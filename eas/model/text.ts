@@ -1,4 +1,4 @@
-// Text as EAS clients want it: UTF-8, CRLF line ends, no NULs (CLIENTS.md "Mail items"),
+// Text as EAS clients want it: UTF-8, CRLF line ends, no NULs (docs/clients.md rule 26),
 // and truncation by bytes (MS-ASAIRS TruncationSize counts bytes) that never splits a character.
 
 /** CRLF line ends everywhere, NULs removed (WBXML strings cannot carry them). */
@@ -35,29 +35,6 @@ export function firstChars(text: string, max: number): string {
   return chars.length <= max ? text : chars.slice(0, max).join('');
 }
 
-/** Minimal HTML → plain text, for a stored message whose text part is missing. */
-export function htmlToPlain(html: string): string {
-  return html
-    .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<br\s*\/?>|<\/(p|div|tr|li|h[1-6])\s*>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>')
-    .replace(/&quot;/gi, '"')
-    .replace(/&#39;|&apos;/gi, "'")
-    .replace(/&#(\d{1,7});/g, (_, n: string) => safeCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]{1,6});/gi, (_, n: string) => safeCodePoint(parseInt(n, 16)))
-    .replace(/&amp;/gi, '&')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-function safeCodePoint(n: number): string {
-  return n > 0 && n <= 0x10ffff && (n < 0xd800 || n > 0xdfff) ? String.fromCodePoint(n) : '\uFFFD';
-}
-
 /** Plain text as HTML, for a BodyPart (HTML only) of a text-only message. */
 export function plainToHtml(text: string): string {
   const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -65,8 +42,9 @@ export function plainToHtml(text: string): string {
 }
 
 /**
- * Raw MIME with bare LF turned into CRLF (Outlook and iOS expect RFC 5322 line ends; some
- * senders, e.g. Nine, mix them). Other bytes are kept as received.
+ * Raw MIME with bare LF turned into CRLF (Outlook and iOS expect RFC 5322 line ends, as do
+ * SMTP and the store; some senders, e.g. Nine, mix them). Other bytes, a lone CR included,
+ * are kept as received.
  */
 export function crlfBytes(raw: Buffer): Buffer {
   let bare = 0;

@@ -4,7 +4,7 @@
 // the woken responses were handed to the socket: recording never delays a wake.
 
 import type { PushHistoryOp, Store } from '../../store/types.js';
-import type { Logger } from '../commands/types.js';
+import type { Logger } from '../log.js';
 import type { HoldRequest, ParkOutcome } from './types.js';
 
 export type PushHistoryStore = Pick<Store, 'writePushHistory' | 'resumePushHistory'>;

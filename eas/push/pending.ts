@@ -1,4 +1,4 @@
-// "Which monitored folders have changes pending for this device?" (SYNC.md "Ping falls out
+// "Which monitored folders have changes pending for this device?" (docs/sync.md §4 "Ping falls out
 // of the same query"; MS-ASCMD 3.1.5.8: the server compares with the last SyncKey it returned).
 // Used by Ping before parking, on each wake and at expiry; Sync with Wait can use it too.
 
@@ -11,7 +11,7 @@ import type { Cursor, Store } from '../../store/types.js';
  * A folder with a sync state is compared with the cursor of the last SyncKey returned to this
  * device, read again on each call (the device may Sync on another connection while parked).
  * A folder the device never synced is compared with the head at the time of the Ping, adds
- * only: it is never reported on its own (iOS Pings such folders and would loop, PUSH.md rule
+ * only: it is never reported on its own (iOS Pings such folders and would loop, docs/push.md rule
  * 2), but an add into it while the Ping is parked still wakes it.
  */
 export function pendingFolders(

@@ -1,12 +1,14 @@
-// The long-poll registry (PUSH.md rules 2–8), shared by Ping and Sync with Wait.
+// The long-poll registry (docs/push.md rules 2–8), shared by Ping and Sync with Wait.
 // A parked request is woken by the store's change feed (published after COMMIT), answered
 // at its heartbeat, superseded by a newer request of the same device, dropped when its
-// client goes away, and answered on shutdown. No polling anywhere: the feed is the only clock
-// besides the heartbeat timer.
+// client goes away, and answered on shutdown. No parked request polls the store: the feed is
+// the only clock besides the heartbeat timer (other processes' commits reach the feed too:
+// docs/push.md rule 10).
 
 import { performance } from 'node:perf_hooks';
 import { isAddKind, type ChangeFeed, type ChangeKind } from '../../store/types.js';
-import type { Logger, PushConfig } from '../commands/types.js';
+import type { Logger } from '../log.js';
+import type { PushConfig } from '../deps.js';
 import { EasHttpError } from '../http/errors.js';
 import { PushHistory, type PushHistoryStore } from './history.js';
 import type { HoldRequest, ParkOutcome, ParkOutcomeReason, ParkRequest, ParkTicket, PushRegistry } from './types.js';
@@ -83,12 +85,12 @@ class Registry implements PushRegistry, WaiterOwner {
     }
 
     // A newer request of the device ends the older at once, even when this one is
-    // answered at once below (PUSH.md rule 3).
+    // answered at once below (docs/push.md rule 3).
     const previous = this.byDevice.get(req.device.id);
     if (previous) this.finish(previous, 'superseded', [], req.kind);
 
     // Missed changes, then registration, in this one synchronous turn: a commit either lands
-    // before the check (and is seen by it) or publishes after the subscription (PUSH.md rule 2).
+    // before the check (and is seen by it) or publishes after the subscription (docs/push.md rule 2).
     const missed = this.check(req);
     if (missed.length > 0) {
       const reason = this.config.pushOn === 'adds' ? 'add' : 'change';
@@ -149,7 +151,7 @@ class Registry implements PushRegistry, WaiterOwner {
   private onChange(w: Waiter, _folderId: number, kind: ChangeKind): void {
     if (w.done) return;
     const add = isAddKind(kind);
-    // Under --push-on adds, other changes wait for the heartbeat (PUSH.md rule 5).
+    // Under --push-on adds, other changes wait for the heartbeat (docs/push.md rule 5).
     if (!add && this.config.pushOn === 'adds') return;
     if (w.wokenAt === null) w.wokenAt = performance.now();
     if (add) w.sawAdd = true;
@@ -180,7 +182,7 @@ class Registry implements PushRegistry, WaiterOwner {
       if (folders.length > 0) {
         this.finish(w, w.sawAdd ? 'add' : 'change', folders);
       } else {
-        // This device's own change, or one it has already synced (PUSH.md rule 6).
+        // This device's own change, or one it has already synced (docs/push.md rule 6).
         w.wokenAt = null;
         w.sawAdd = false;
       }

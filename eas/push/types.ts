@@ -1,4 +1,4 @@
-// The long-poll registry's contract (PUSH.md): used by Ping and by Sync with Wait.
+// The long-poll registry's contract (docs/push.md): used by Ping and by Sync with Wait.
 // One parked request per (account, device); a newer one supersedes the older.
 
 import type { Account, Device } from '../../store/types.js';
@@ -27,7 +27,7 @@ export interface HoldRequest {
   folderIds: number[];
   heartbeatSeconds: number;
   /**
-   * Folders with changes pending for this device (SYNC.md "Ping falls out of the same query").
+   * Folders with changes pending for this device (docs/sync.md §4).
    * Called synchronously: before parking (missed changes), on each wake, and at expiry.
    */
   pending: (addsOnly: boolean) => number[];

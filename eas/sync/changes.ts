@@ -1,9 +1,8 @@
-// SYNC.md "A device's position is a cursor": the server changes for one collection since the
+// docs/sync.md §2: the server changes for one collection since the
 // cursor of the key the client sent, at most one window of them. The store orders them,
 // skips this device's own changes and says where the device stands afterwards.
 
 import type { ChangesPage, Cursor, Store, WindowStart } from '../../store/types.js';
-import { filterSince } from '../model/options.js';
 
 export interface ChangesRequest {
   store: Store;
@@ -15,11 +14,11 @@ export interface ChangesRequest {
   ownAfter: number | null;
   /** The FilterType window the device holds (SyncState.window). */
   window: WindowStart | null;
-  filterType: number;
+  /** The FilterType window's start for the folder's class (ItemClass.windowSince); null = all. */
+  since: string | null;
   /** Changes allowed in this answer (collection WindowSize within the request's overall one). */
   limit: number;
   getChanges: boolean;
-  now: Date;
 }
 
 export function computeChanges(req: ChangesRequest): ChangesPage {
@@ -30,7 +29,7 @@ export function computeChanges(req: ChangesRequest): ChangesPage {
     folderId: req.folderId,
     deviceRowId: req.deviceRowId,
     cursor: req.cursor,
-    since: filterSince(req.filterType, req.now),
+    since: req.since,
     ownAfter: req.ownAfter,
     window: req.window,
   };

@@ -1,4 +1,4 @@
-// MS-ASCMD 2.2.1.21 Sync, one collection: resolve the SyncKey (SYNC.md: N, N-1 or invalid),
+// MS-ASCMD 2.2.1.21 Sync, one collection: resolve the SyncKey (docs/sync.md §3: N, N-1 or invalid),
 // settle the Options (sticky; a changed FilterType starts over), apply or replay the client's
 // commands, compute the server changes, and describe the state to save. Saving is left to
 // the caller: a request whose every collection is quiet answers an empty 200 and must not
@@ -6,7 +6,9 @@
 
 import type { Cursor, Folder, SyncState } from '../../store/types.js';
 import type { CommandContext } from '../commands/types.js';
-import { OptionsError, parseItemOptions, type ItemOptions } from '../model/options.js';
+import type { ItemClass } from '../classes/types.js';
+import { OptionsError, type ItemOptions } from '../model/options.js';
+import { atLeast } from '../protocol.js';
 import type { SyncCollectionRequest } from './request.js';
 import { applyClientCommands } from './apply.js';
 import { computeChanges } from './changes.js';
@@ -45,33 +47,37 @@ export async function syncCollection(
   now: Date,
 ): Promise<CollectionOutcome> {
   const { store } = ctx.deps;
-  const fail = (status: number, syncKey = req.syncKey, folder: Folder | null = null): CollectionOutcome => ({
-    result: base(req, syncKey, status, folder),
+  const failed = (status: number, syncKey = req.syncKey, folder: Folder | null = null): CollectionOutcome => ({
+    result: emptyResult(req, syncKey, status, folder, null),
     save: null,
     quiet: false,
     advance: null,
     watch: null,
   });
 
-  if (req.error !== null) return fail(req.error);
+  if (req.error !== null) return failed(req.error);
   const folder = req.folderId === null ? null : store.getFolder(ctx.account.id, req.folderId);
-  // CLIENTS.md: an unknown folder is Status 12 (FolderSync), never 8 (iPhone loops on 8).
-  if (!folder) return fail(SyncStatus.HierarchyChanged);
+  // docs/clients.md rule 19: an unknown folder is Status 12 (FolderSync), never 8 (iPhone loops on 8).
+  if (!folder) return failed(SyncStatus.HierarchyChanged);
+  const itemClass = ctx.deps.classes.forFolderType(folder.type);
+  // A class the client's version does not have (Notes below 14.0, MS-ASNOTE): the collection
+  // cannot be synchronised at that version.
+  if (!atLeast(ctx.version, itemClass.minVersion)) return failed(SyncStatus.ProtocolError, req.syncKey, folder);
 
   const key = resolveSyncKey(store, ctx.device.id, folder.id, req.syncKey);
-  if (key.kind === 'invalid') return fail(SyncStatus.InvalidSyncKey, '0', folder);
+  if (key.kind === 'invalid') return failed(SyncStatus.InvalidSyncKey, '0', folder);
 
   let sent: ItemOptions | null = null;
   try {
-    if (req.options.length > 0) sent = parseItemOptions(req.options, ctx.version);
+    if (req.options.length > 0) sent = itemClass.parseOptions(req.options, ctx.version);
   } catch (err) {
-    if (err instanceof OptionsError) return fail(SyncStatus.ProtocolError, req.syncKey, folder);
+    if (err instanceof OptionsError) return failed(SyncStatus.ProtocolError, req.syncKey, folder);
     throw err;
   }
   const record = key.kind === 'initial' ? null : key.record;
   // Sticky options (2.2.3.125.6): what this request sent, else what the state holds.
   const recorded = sent ?? record?.options ?? null;
-  const options = recorded ?? parseItemOptions([], ctx.version);
+  const options = recorded ?? itemClass.parseOptions([], ctx.version);
 
   if (key.kind === 'initial') {
     store.resetSyncState(ctx.device.id, folder.id);
@@ -81,7 +87,7 @@ export async function syncCollection(
       syncKey: key.nextKey,
       cursor: INITIAL_CURSOR,
       filterType: options.filterType,
-      replay: encodeRecord({ v: 1, options: recorded, outcomes: [] }),
+      replay: encodeRecord({ v: 1, options: recorded, outcomes: [], supported: req.supported }),
       // The relationship begins here: the device's own writes after this head are what it
       // need not be sent; everything before it, its own moves and drafts included, it gets.
       ownAfter: store.headModseq(ctx.account.id),
@@ -90,7 +96,7 @@ export async function syncCollection(
     // Saved at once: a key-0 answer is never empty, so this state is always handed out.
     store.saveSyncState(save);
     return {
-      result: { ...base(req, String(key.nextKey), SyncStatus.Success, folder), options },
+      result: { ...emptyResult(req, String(key.nextKey), SyncStatus.Success, folder, itemClass), options },
       save: null,
       quiet: false,
       advance: null,
@@ -98,15 +104,24 @@ export async function syncCollection(
     };
   }
 
-  // SYNC.md: FilterType is part of the state; a different window means starting over.
+  // docs/sync.md §6: FilterType is part of the state; a different window means starting over.
   if (sent && record?.options && sent.filterType !== record.options.filterType) {
-    return fail(SyncStatus.InvalidSyncKey, '0', folder);
+    return failed(SyncStatus.InvalidSyncKey, '0', folder);
   }
 
   const outcomes: Outcome[] =
     key.kind === 'current'
       ? await applyClientCommands(
-          { deps: ctx.deps, account: ctx.account, device: ctx.device, folder, version: ctx.version, deletesAsMoves: req.deletesAsMoves },
+          {
+            deps: ctx.deps,
+            account: ctx.account,
+            device: ctx.device,
+            folder,
+            itemClass,
+            version: ctx.version,
+            deletesAsMoves: req.deletesAsMoves,
+            supported: record?.supported ?? null,
+          },
           req.commands,
         )
       : key.answered.outcomes;
@@ -121,10 +136,9 @@ export async function syncCollection(
     cursor: key.state.cursor,
     ownAfter: key.state.ownAfter ?? null,
     window: key.state.window ?? null,
-    filterType: options.filterType,
+    since: itemClass.windowSince(options.filterType, now),
     limit,
     getChanges,
-    now,
   });
   if (budget.remaining !== null) budget.remaining = Math.max(0, budget.remaining - page.changes.length);
 
@@ -135,13 +149,13 @@ export async function syncCollection(
     syncKey: key.nextKey,
     cursor: page.next,
     filterType: options.filterType,
-    replay: encodeRecord({ v: 1, options: recorded, outcomes }),
+    replay: encodeRecord({ v: 1, options: recorded, outcomes, supported: record?.supported ?? null }),
     ownAfter: key.state.ownAfter ?? null,
     window: page.window ?? null,
   };
   return {
     result: {
-      ...base(req, String(key.nextKey), SyncStatus.Success, folder),
+      ...emptyResult(req, String(key.nextKey), SyncStatus.Success, folder, itemClass),
       moreAvailable: page.more,
       changes: page.changes,
       outcomes,
@@ -163,7 +177,13 @@ function sameCursor(a: Cursor, b: Cursor): boolean {
   return a.modseq === b.modseq && a.itemId === b.itemId;
 }
 
-function base(req: SyncCollectionRequest, syncKey: string, status: number, folder: Folder | null): CollectionResult {
+function emptyResult(
+  req: SyncCollectionRequest,
+  syncKey: string,
+  status: number,
+  folder: Folder | null,
+  itemClass: ItemClass | null,
+): CollectionResult {
   return {
     syncKey,
     collectionId: req.collectionId,
@@ -174,5 +194,6 @@ function base(req: SyncCollectionRequest, syncKey: string, status: number, folde
     outcomes: [],
     options: null,
     folder,
+    itemClass,
   };
 }

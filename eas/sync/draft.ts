@@ -93,7 +93,7 @@ export async function draftMime(appData: WbxmlElement, account: Account, now: Da
       contentType: a.textOf('AirSyncBase:ContentType')?.trim() || undefined,
       cid: a.textOf('AirSyncBase:ContentId')?.trim() || undefined,
     }))
-    // iOS 16 may send attachment entries with no content (CLIENTS.md "Sending"): skip them.
+    // iOS 16 may send attachment entries with no content (docs/clients.md rule 30): skip them.
     .filter((a): a is ComposerAttachment => a.content !== null && a.content.length > 0);
 
   const content =

@@ -1,15 +1,16 @@
 // MS-ASCMD 2.2.1.21 Sync response: one Collection element from a computed result.
 // Order inside Collection: (Class at 12.1) SyncKey, CollectionId, Status, MoreAvailable,
-// Commands, Responses — CLIENTS.md: MoreAvailable sits between Status and Commands, and an
+// Commands, Responses — docs/clients.md rule 18: MoreAvailable sits between Status and Commands, and an
 // empty <Responses/> or <Commands/> is never sent.
 
-import { FolderType, type Account, type Folder, type Item, type ItemChange, type Store } from '../../store/types.js';
-import type { Logger, ProtocolVersion } from '../commands/types.js';
+import type { Account, Folder, Item, ItemChange, Store } from '../../store/types.js';
+import type { ItemClass, RenderItemContext } from '../classes/types.js';
+import type { Logger } from '../log.js';
+import type { ProtocolVersion } from '../protocol.js';
+import { atLeast } from '../protocol.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import { emailChangeProperties, emailProperties } from '../model/email.js';
-import { itemContext, type ItemContext } from '../model/item-context.js';
 import type { ItemOptions } from '../model/options.js';
-import { parseServerId } from '../model/ids.js';
+import { parseServerId, serverIdOf } from '../model/ids.js';
 import type { Outcome } from './state.js';
 import { SyncStatus } from './status.js';
 
@@ -25,6 +26,8 @@ export interface CollectionResult {
   outcomes: Outcome[];
   options: ItemOptions | null;
   folder: Folder | null;
+  /** The folder's item class (null with no folder). */
+  itemClass: ItemClass | null;
 }
 
 export interface RenderContext {
@@ -38,7 +41,7 @@ export function renderCollection(result: CollectionResult, ctx: RenderContext): 
   const commands = result.status === SyncStatus.Success ? renderCommands(result, ctx) : [];
   const responses = result.status === SyncStatus.Success ? renderResponses(result, ctx) : [];
   return el('AirSync:Collection', [
-    result.className !== null && Number(ctx.version) < 14 && el('AirSync:Class', result.className),
+    result.className !== null && !atLeast(ctx.version, '14.0') && el('AirSync:Class', result.className),
     el('AirSync:SyncKey', result.syncKey),
     el('AirSync:CollectionId', result.collectionId),
     el('AirSync:Status', result.status),
@@ -52,58 +55,46 @@ function renderCommands(result: CollectionResult, ctx: RenderContext): WbxmlElem
   const out: WbxmlElement[] = [];
   for (const change of result.changes) {
     try {
-      out.push(renderChange(change, result.options, result.folder, ctx));
+      out.push(renderChange(change, result, ctx));
     } catch (err) {
       // One item that cannot be rendered must not fail the folder (and loop the phone);
       // it is logged and skipped, like Z-Push's loop detection ends up doing.
-      const serverId = 'item' in change ? change.item.serverId : change.serverId;
+      const serverId = 'item' in change ? serverIdOf(change.item.folderId, change.item.id) : serverIdOf(change.folderId, change.itemId);
       ctx.log.error('sync: cannot render item', { serverId, error: String(err) });
     }
   }
   return out;
 }
 
-function renderChange(change: ItemChange, options: ItemOptions | null, folder: Folder | null, ctx: RenderContext): WbxmlElement {
+function itemContext(result: CollectionResult, ctx: RenderContext, options: ItemOptions | null): { cls: ItemClass; render: RenderItemContext } {
+  if (!result.itemClass || !result.folder || !options) throw new Error('item rendered without its folder, class or options');
+  return {
+    cls: result.itemClass,
+    render: { store: ctx.store, account: ctx.account, folder: result.folder, version: ctx.version, options, log: ctx.log },
+  };
+}
+
+function renderChange(change: ItemChange, result: CollectionResult, ctx: RenderContext): WbxmlElement {
   switch (change.kind) {
     case 'add': {
-      const item = change.item;
-      const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
+      const { cls, render } = itemContext(result, ctx, result.options);
       return el('AirSync:Add', [
-        el('AirSync:ServerId', item.serverId),
-        el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version, contextOf(item, folder, ctx))),
+        el('AirSync:ServerId', serverIdOf(change.item.folderId, change.item.id)),
+        el('AirSync:ApplicationData', cls.render(change.item, render)),
       ]);
     }
-    case 'change':
-      // A draft's content can change (an edit on another device): send the whole item, as
-      // a Change may carry any property; elsewhere only Read/Flag/Categories ever change.
-      if (folder?.type === FolderType.Drafts) {
-        const item = change.item;
-        const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
-        return el('AirSync:Change', [
-          el('AirSync:ServerId', item.serverId),
-          el('AirSync:ApplicationData', emailProperties(item, loadBody, requireOptions(options), ctx.version, contextOf(item, folder, ctx))),
-        ]);
-      }
+    case 'change': {
+      const { cls, render } = itemContext(result, ctx, result.options);
       return el('AirSync:Change', [
-        el('AirSync:ServerId', change.item.serverId),
-        el('AirSync:ApplicationData', emailChangeProperties(change.item, ctx.version)),
+        el('AirSync:ServerId', serverIdOf(change.item.folderId, change.item.id)),
+        el('AirSync:ApplicationData', cls.renderChange(change.item, render)),
       ]);
+    }
     case 'delete':
-      return el('AirSync:Delete', [el('AirSync:ServerId', change.serverId)]);
+      return el('AirSync:Delete', [el('AirSync:ServerId', serverIdOf(change.folderId, change.itemId))]);
     case 'soft-delete':
-      return el('AirSync:SoftDelete', [el('AirSync:ServerId', change.serverId)]);
+      return el('AirSync:SoftDelete', [el('AirSync:ServerId', serverIdOf(change.folderId, change.itemId))]);
   }
-}
-
-/** The collection's folder is the item's; it is only looked up when the result carries none. */
-function contextOf(item: Item, folder: Folder | null, ctx: RenderContext): ItemContext {
-  if (folder && folder.id === item.folderId) return { folderType: folder.type, accountAddress: ctx.account.address };
-  return itemContext(ctx.store, ctx.account, item);
-}
-
-function requireOptions(options: ItemOptions | null): ItemOptions {
-  if (!options) throw new Error('item rendered without options');
-  return options;
 }
 
 /**
@@ -127,7 +118,14 @@ function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlEle
       case 'delete':
         if (o.status !== SyncStatus.Success) {
           const tag = o.op === 'change' ? 'AirSync:Change' : 'AirSync:Delete';
-          out.push(el(tag, [el('AirSync:ServerId', o.serverId), el('AirSync:Status', o.status)]));
+          out.push(
+            el(tag, [
+              el('AirSync:ServerId', o.serverId),
+              // MS-ASCMD 2.2.3.88.1: a failed command on one occurrence names it (16.x).
+              o.instanceId ? el('AirSyncBase:InstanceId', o.instanceId) : false,
+              el('AirSync:Status', o.status),
+            ]),
+          );
         }
         break;
       case 'fetch':
@@ -141,26 +139,29 @@ function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlEle
 /** 2.2.3.67.2: the whole item, untruncated (Fetch exists to get what a window truncated). */
 function renderFetch(serverId: string, result: CollectionResult, ctx: RenderContext): WbxmlElement {
   const ids = parseServerId(serverId);
-  const item = ids && result.folder && ids.folderId === result.folder.id ? ctx.store.getItem(ctx.account.id, ids.itemId) : null;
+  const item: Item | null = ids && result.folder && ids.folderId === result.folder.id ? ctx.store.getItem(ctx.account.id, ids.itemId) : null;
   const notFound = () =>
     el('AirSync:Fetch', [el('AirSync:ServerId', serverId), el('AirSync:Status', SyncStatus.ObjectNotFound)]);
   if (!item || item.folderId !== result.folder?.id || item.deletedModseq !== null) return notFound();
-  const options = requireOptions(result.options);
-  const untruncated: ItemOptions = {
-    ...options,
-    bodyPreferences: options.bodyPreferences.map((p) => ({ ...p, truncationSize: null, allOrNone: false })),
-    truncation: null,
-    mimeTruncation: null,
-  };
   try {
-    const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
+    const { cls, render } = itemContext(result, ctx, result.options && untruncated(result.options));
     return el('AirSync:Fetch', [
       el('AirSync:ServerId', serverId),
       el('AirSync:Status', SyncStatus.Success),
-      el('AirSync:ApplicationData', emailProperties(item, loadBody, untruncated, ctx.version, contextOf(item, result.folder, ctx))),
+      el('AirSync:ApplicationData', cls.render(item, render)),
     ]);
   } catch (err) {
     ctx.log.error('sync: cannot render fetched item', { serverId, error: String(err) });
     return el('AirSync:Fetch', [el('AirSync:ServerId', serverId), el('AirSync:Status', SyncStatus.ServerError)]);
   }
+}
+
+/** The same preferences with every truncation lifted. */
+export function untruncated(options: ItemOptions): ItemOptions {
+  return {
+    ...options,
+    bodyPreferences: options.bodyPreferences.map((p) => ({ ...p, truncationSize: null, allOrNone: false })),
+    truncation: null,
+    mimeTruncation: null,
+  };
 }

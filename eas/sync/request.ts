@@ -7,14 +7,15 @@ import type { WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
 import { SyncStatus } from './status.js';
 
-/** CLIENTS.md "Sync": 0 or more than 512 means 512; missing means 100. */
+/** docs/clients.md rule 20: 0 or more than 512 means 512; missing means 100. */
 export const MAX_WINDOW_SIZE = 512;
 export const DEFAULT_WINDOW_SIZE = 100;
 
 export type ClientCommand =
   | { kind: 'add'; clientId: string; className: string | null; appData: WbxmlElement | null }
-  | { kind: 'change'; serverId: string; appData: WbxmlElement | null }
-  | { kind: 'delete'; serverId: string }
+  /** instanceId: MS-ASAIRS 2.2.2.25 (16.x), one occurrence of a recurring item; null for the item. */
+  | { kind: 'change'; serverId: string; instanceId: string | null; appData: WbxmlElement | null }
+  | { kind: 'delete'; serverId: string; instanceId: string | null }
   | { kind: 'fetch'; serverId: string };
 
 export interface SyncCollectionRequest {
@@ -27,10 +28,12 @@ export interface SyncCollectionRequest {
   className: string | null;
   /** Null when absent: then it is false at SyncKey 0 and true otherwise (2.2.3.84). */
   getChanges: boolean | null;
-  /** Normalised per CLIENTS.md. */
+  /** Normalised per docs/clients.md rule 20. */
   windowSize: number;
   /** Default true: deletes move to Deleted Items (2.2.3.43). */
   deletesAsMoves: boolean;
+  /** MS-ASCMD 2.2.3.168 Supported (SyncKey 0 only): the qualified tags listed; null when absent. */
+  supported: string[] | null;
   /** The Options blocks as sent (0..2); empty means "the sticky options of the state". */
   options: WbxmlElement[];
   commands: ClientCommand[];
@@ -133,28 +136,29 @@ function parseCollection(c: WbxmlElement): SyncCollectionRequest {
     getChanges: null,
     windowSize: DEFAULT_WINDOW_SIZE,
     deletesAsMoves: true,
+    supported: c.child('AirSync:Supported')?.children.map((e) => e.tag) ?? null,
     options: c.all('AirSync:Options'),
     commands: [],
     error: null,
   };
-  const fail = (): SyncCollectionRequest => ({ ...out, commands: [], error: SyncStatus.ProtocolError });
+  const protocolError = (): SyncCollectionRequest => ({ ...out, commands: [], error: SyncStatus.ProtocolError });
 
   const getChanges = booleanOf(c, 'AirSync:GetChanges');
   const deletesAsMoves = booleanOf(c, 'AirSync:DeletesAsMoves');
-  if (getChanges === 'invalid' || deletesAsMoves === 'invalid') return fail();
+  if (getChanges === 'invalid' || deletesAsMoves === 'invalid') return protocolError();
   out.getChanges = getChanges;
   out.deletesAsMoves = deletesAsMoves ?? true;
 
   const window = c.intOf('AirSync:WindowSize');
-  if (window !== undefined && (Number.isNaN(window) || window < 0)) return fail();
+  if (window !== undefined && (Number.isNaN(window) || window < 0)) return protocolError();
   out.windowSize = normalizeWindowSize(window);
-  if (out.options.length > 2) return fail();
+  if (out.options.length > 2) return protocolError();
 
   const commandsEl = c.child('AirSync:Commands');
   if (commandsEl) {
     for (const cmd of commandsEl.children) {
       const parsed = parseCommand(cmd);
-      if (!parsed) return fail();
+      if (!parsed) return protocolError();
       out.commands.push(parsed);
     }
   }
@@ -165,6 +169,7 @@ function parseCommand(cmd: WbxmlElement): ClientCommand | null {
   if (cmd.ns !== 'AirSync') return null;
   const appData = cmd.child('AirSync:ApplicationData') ?? null;
   const serverId = cmd.textOf('AirSync:ServerId')?.trim();
+  const instanceId = cmd.textOf('AirSyncBase:InstanceId')?.trim() || null;
   switch (cmd.name) {
     case 'Add': {
       const clientId = cmd.textOf('AirSync:ClientId')?.trim();
@@ -173,9 +178,9 @@ function parseCommand(cmd: WbxmlElement): ClientCommand | null {
     }
     // An empty <ServerId/> (BlackBerry) is kept: it answers Status 8 like any unknown id.
     case 'Change':
-      return serverId !== undefined ? { kind: 'change', serverId, appData } : null;
+      return serverId !== undefined ? { kind: 'change', serverId, instanceId, appData } : null;
     case 'Delete':
-      return serverId !== undefined ? { kind: 'delete', serverId } : null;
+      return serverId !== undefined ? { kind: 'delete', serverId, instanceId } : null;
     case 'Fetch':
       return serverId !== undefined ? { kind: 'fetch', serverId } : null;
     default:

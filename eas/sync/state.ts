@@ -1,4 +1,4 @@
-// SYNC.md "Retries, the classic trap": which state a SyncKey names, and what a state records.
+// docs/sync.md §3 (retries): which state a SyncKey names, and what a state records.
 // A state row is N (latest) or N-1 (kept for a retry). Its `replay` column holds this
 // module's record: the client-command outcomes of the request that produced the key (so a
 // retry answers them again without applying anything twice) and the sticky Options in force
@@ -10,8 +10,8 @@ import type { ItemOptions } from '../model/options.js';
 /** What happened to one client command; rendered into <Responses> now and on every retry. */
 export type Outcome =
   | { op: 'add'; clientId: string; serverId: string | null; status: number }
-  | { op: 'change'; serverId: string; status: number }
-  | { op: 'delete'; serverId: string; status: number }
+  | { op: 'change'; serverId: string; status: number; instanceId?: string | null }
+  | { op: 'delete'; serverId: string; status: number; instanceId?: string | null }
   /** Fetch changes nothing: it is answered again from the store on a retry. */
   | { op: 'fetch'; serverId: string };
 
@@ -20,6 +20,11 @@ export interface StateRecord {
   /** Null until the client has sent Options for this collection. */
   options: ItemOptions | null;
   outcomes: Outcome[];
+  /**
+   * MS-ASCMD 2.2.3.168 Supported, as sent at SyncKey 0 (qualified tags): carried by every later
+   * key of the relationship; absent/null when the client sent none.
+   */
+  supported?: string[] | null;
 }
 
 export const EMPTY_RECORD: StateRecord = { v: 1, options: null, outcomes: [] };
@@ -38,6 +43,7 @@ export function decodeRecord(replay: string | null): StateRecord {
       v: 1,
       options: parsed.options ?? null,
       outcomes: Array.isArray(parsed.outcomes) ? parsed.outcomes : [],
+      supported: Array.isArray(parsed.supported) ? parsed.supported : null,
     };
   } catch {
     return EMPTY_RECORD;

@@ -13,7 +13,7 @@ export const SyncStatus = {
   Conflict: 7,
   /** The ServerId in a client Change/Delete/Fetch does not exist (any more). */
   ObjectNotFound: 8,
-  /** The collection is unknown: the client runs FolderSync (CLIENTS.md: never 8 here). */
+  /** The collection is unknown: the client runs FolderSync (docs/clients.md rule 19: never 8 here). */
   HierarchyChanged: 12,
   /** An empty or Partial request arrived and nothing is cached to complete it. */
   IncompleteRequest: 13,

@@ -1,8 +1,8 @@
 // MS-ASCMD 2.2.3.198 Wait (minutes) and 2.2.3.88.2 HeartbeatInterval (seconds) of a Sync:
-// PUSH.md rule 7. The bounds are the server's Ping bounds (--heartbeat-min/-max), so a
+// docs/push.md rule 7. The bounds are the server's Ping bounds (--heartbeat-min/-max), so a
 // Sync-with-Wait and a Ping of the same device park under the same limits.
 
-import type { PushConfig } from '../commands/types.js';
+import type { PushConfig } from '../deps.js';
 import { SyncStatus } from './status.js';
 
 export type WaitDecision =

@@ -4,7 +4,7 @@
 // id, any charset we can map, a string table (STR_T), SWITCH_PAGE, END, STR_I, OPAQUE, ENTITY and
 // tags with or without content; attribute lists are parsed and dropped (EAS defines none). Literal
 // tags, extensions and processing instructions are refused. Lenient where phones are sloppy
-// (CLIENTS.md): empty tags, control characters, NUL code points. Every failure, including hostile
+// (docs/clients.md rule 5): empty tags, control characters, NUL code points. Every failure, including hostile
 // input, is a WbxmlError; loops always advance and every length is checked before it is used, and
 // string-table references are budgeted so a small body cannot expand into gigabytes.
 
@@ -174,7 +174,7 @@ class Decoder {
           const el = this.open(stack, at);
           const cp = this.mbUint32();
           if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.fail('bad-entity', `ENTITY ${cp} is not a Unicode scalar value`, at);
-          // NUL never reaches a command (CLIENTS.md: strip NUL from strings).
+          // NUL never reaches a command (docs/clients.md rule 5: strip NUL from strings).
           if (cp !== 0) appendText(el, String.fromCodePoint(cp));
           continue;
         }

@@ -1,7 +1,7 @@
 // MS-ASWBXML 2.1.2 encoding: WbxmlElement tree → WBXML 1.3 bytes.
 //
 // Emits only what MS-ASWBXML uses and what every client reads: the header 03 01 6A 00 (WBXML 1.3,
-// unknown public id, UTF-8, empty string table; CLIENTS.md), SWITCH_PAGE only when the page
+// unknown public id, UTF-8, empty string table; docs/clients.md rule 5), SWITCH_PAGE only when the page
 // changes, STR_I for text (NUL stripped: it would end the string early) and OPAQUE for binary
 // content. This runs for every Sync response, so it writes straight into one growing Buffer and
 // resolves each element with two Map lookups (one when the namespace repeats).

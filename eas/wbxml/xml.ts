@@ -67,7 +67,7 @@ function prefixOf(ns: string): string {
 }
 
 /**
- * Escapes markup characters. Control characters (phones send them, CLIENTS.md) cannot appear in
+ * Escapes markup characters. Control characters (phones send them, docs/clients.md rule 5) cannot appear in
  * XML 1.0 at all, so they are shown as character references rather than dropped or passed raw.
  */
 function escape(s: string): string {

@@ -105,6 +105,7 @@ function inboxCounts(dataDir: string): Map<string, number>[] {
       if (!inbox) throw new Error(`no Inbox for ${address}`);
       const counts = new Map<string, number>();
       for (const item of store.listItems(account.id, inbox.id)) {
+        if (item.kind !== 'mail') throw new Error(`item ${item.id} in the Inbox is not mail`);
         const subject = item.summary.subject;
         counts.set(subject, (counts.get(subject) ?? 0) + 1);
       }

@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS } from '../../eas/commands/index.js';
+import { createCommands } from '../../eas/commands/index.js';
 import { decode } from '../../eas/wbxml/index.js';
 
 /** mulberry32: small, fast, good enough to pick mutations, and replayable from a seed. */
@@ -27,6 +27,7 @@ export interface Seed {
 /** Every request WBXML under test/fixtures, with its command read from the root element. */
 export function loadSeeds(root: string): Seed[] {
   const seeds: Seed[] = [];
+  const commandNames = new Set(Object.keys(createCommands()));
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
@@ -35,7 +36,7 @@ export function loadSeeds(root: string): Seed[] {
         const body = readFileSync(path);
         try {
           const cmd = decode(body).name.replace(/^.*:/, '');
-          if (COMMANDS[cmd]) seeds.push({ cmd, body });
+          if (commandNames.has(cmd)) seeds.push({ cmd, body });
         } catch {
           // not a decodable request: not a useful seed
         }
@@ -142,7 +143,7 @@ export interface CaseFactoryOptions {
 
 export function createCaseFactory(r: Rng, o: CaseFactoryOptions): () => FuzzCase {
   const auth = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString('base64')}`;
-  const commands = Object.keys(COMMANDS);
+  const commands = Object.keys(createCommands());
   const devices = Array.from({ length: 6 }, (_, i) => `FUZZDEV${i}`);
 
   const http = (): HttpCase => {

@@ -2,7 +2,7 @@
 // and a failing run is logged and retried, never fatal.
 import test from 'ava';
 import { scheduleMaintenance } from '../../bin/maintenance.js';
-import type { Logger } from '../../eas/commands/types.js';
+import type { Logger } from '../../eas/log.js';
 import type { Store } from '../../store/types.js';
 
 test('runs store.maintenance() again and again; a failing run is logged and the next one still comes', async (t) => {

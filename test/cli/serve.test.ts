@@ -10,6 +10,7 @@ import { openStore } from '../../store/index.js';
 import { FolderType } from '../../store/types.js';
 import { sendMail } from '../helpers/swaks.js';
 import { runCli, startServe } from './run.js';
+import { mail } from '../helpers/items.js';
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-cli-'));
@@ -23,7 +24,7 @@ function inboxSubjects(dataDir: string, address: string): string[] {
     const account = store.findAccount(address);
     if (!account) return [];
     const inbox = store.folderByType(account.id, FolderType.Inbox)!;
-    return store.listItems(account.id, inbox.id).map((item) => item.summary.subject);
+    return store.listItems(account.id, inbox.id).map((item) => mail(item).summary.subject);
   } finally {
     store.close();
   }

@@ -17,6 +17,7 @@ import { el } from '../../eas/wbxml/tree.js';
 import { runCli, startServe } from '../cli/run.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { until } from '../push/helpers.js';
+import { mail } from '../helpers/items.js';
 
 const USER = 'kim@example.com';
 const PW = 'shutdown-pw';
@@ -104,7 +105,7 @@ test('SIGTERM under load: parked Ping answered, the message in DATA gets its 250
   db.close();
   const store = openStore(databasePath(dir));
   const account = store.findAccount(USER)!;
-  const subjects = store.listItems(account.id, store.folderByType(account.id, FolderType.Inbox)!.id).map((i) => i.summary.subject);
+  const subjects = store.listItems(account.id, store.folderByType(account.id, FolderType.Inbox)!.id).map((i) => mail(i).summary.subject);
   store.close();
   const counts = new Map<string, number>();
   for (const s of subjects) counts.set(s, (counts.get(s) ?? 0) + 1);

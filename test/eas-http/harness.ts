@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { createEasApp } from '../../eas/app.js';
-import type { CommandSpec, EasConfig, EasDeps, Logger } from '../../eas/commands/types.js';
+import type { CommandSpec } from '../../eas/commands/types.js';
+import type { EasConfig, EasDeps } from '../../eas/deps.js';
+import type { Logger } from '../../eas/log.js';
 import { createEasHttpServer, type EasHttpServerOptions } from '../../eas/http/server.js';
 import { openStore, type Store } from '../../store/index.js';
 import { noPush } from '../helpers/command-context.js';
 import { createEasClient, type EasClient, type EasClientOptions } from '../helpers/eas-client.js';
+import { createItemClasses } from '../../eas/classes/index.js';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error' | 'debug';
@@ -61,6 +64,7 @@ export async function startEas(
     deliverLocal: () => Promise.reject(new Error('deliverLocal not available in this harness')),
     relay: null,
     push: noPush,
+    classes: createItemClasses(),
   };
   const app = createEasApp(deps, opts.commands ? { commands: opts.commands } : {});
   const server = createEasHttpServer(app, opts.server ?? {});

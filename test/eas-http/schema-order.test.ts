@@ -8,9 +8,9 @@ import { resolveRecipients } from '../../eas/commands/resolve-recipients.js';
 import { search } from '../../eas/commands/search.js';
 import { settings } from '../../eas/commands/settings.js';
 import type { CommandResult } from '../../eas/commands/types.js';
-import { statusBody } from '../../eas/http/command-roots.js';
+import { statusBody } from '../../eas/http/status-body.js';
 import { frameworkErrorResponse, providerErrorResponse, settingsResponse } from '../../eas/autodiscover/response.js';
-import { COMMANDS } from '../../eas/commands/index.js';
+import { createCommands } from '../../eas/commands/index.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { createHarness } from '../eas-send/context.js';
 import { startEas } from './harness.js';
@@ -160,7 +160,7 @@ test('ResolveRecipients: Response{To, Status, RecipientCount, Recipient}; Recipi
 });
 
 test('refusal bodies: Status is the first child of every offered command, MeetingResponse nests it in Result', (t) => {
-  for (const cmd of Object.keys(COMMANDS)) {
+  for (const cmd of Object.keys(createCommands())) {
     const b = statusBody(cmd, 142);
     if (cmd === 'GetAttachment') {
       t.is(b, null, 'GetAttachment has no WBXML response');

@@ -1,6 +1,8 @@
 // A CommandContext built by hand around a real store, for calling the ItemOperations handler
 // directly. The request goes through the real WBXML codec, as it would on the wire.
-import type { CommandContext, CommandResult, EasDeps, ProtocolVersion } from '../../eas/commands/types.js';
+import type { CommandContext, CommandResult } from '../../eas/commands/types.js';
+import type { EasDeps } from '../../eas/deps.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';

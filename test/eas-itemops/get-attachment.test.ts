@@ -8,6 +8,7 @@ import { createEasHttpServer } from '../../eas/http/server.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { tempMailbox, type Mailbox } from '../eas-model/helpers.js';
 import { depsFor } from './context.js';
+import { mail } from '../helpers/items.js';
 
 const expectedBytes = JSON.parse(
   readFileSync(new URL('../fixtures/eas-model/attachment-bytes.json', import.meta.url), 'utf8'),
@@ -26,7 +27,7 @@ const client = (port: number, version: string, user = 'alice@example.com') =>
 
 test('12.1 and 14.1: the attachment comes back byte-exact with its own content type', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   const port = await serve(t, box);
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   for (const version of ['12.1', '14.1']) {
@@ -39,7 +40,7 @@ test('12.1 and 14.1: the attachment comes back byte-exact with its own content t
 
 test('a missing name, an unknown one and another account\'s answer alike; 16.1 is told to use ItemOperations', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   box.store.createAccount('mallory@example.com', 'secret-pw');
   const port = await serve(t, box);
   const ref = item.attachments[0]!.fileReference;

@@ -2,12 +2,13 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { itemOperations } from '../../eas/commands/item-operations.js';
-import { parseMultipart } from '../../eas/model/multipart.js';
+import { parseMultipart } from '../../eas/model/multipart-response.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { FolderType } from '../../store/types.js';
 import { fixture, tempMailbox } from '../eas-model/helpers.js';
 import { contextFor, wbxmlOf } from './context.js';
+import { mail, sid } from '../helpers/items.js';
 
 const expectedBytes = JSON.parse(readFileSync(new URL('../fixtures/eas-model/attachment-bytes.json', import.meta.url), 'utf8')) as Record<string, string>;
 
@@ -38,7 +39,7 @@ const fetchOf = (root: WbxmlElement) => {
 
 test('an attachment is fetched byte-exact as base64 Data with its ContentType, without Range or Total', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   for (const att of item.attachments) {
     const name = att.fileName.endsWith('.bin') ? 'blob' : att.fileName;
     if (!(name in expectedBytes)) continue;
@@ -57,7 +58,7 @@ test('an attachment is fetched byte-exact as base64 Data with its ContentType, w
 
 test('Range: only the asked bytes, with Range and Total; a range past the end is Status 8', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   const all = Buffer.from(expectedBytes['report.pdf']!, 'base64');
   const root = wbxmlOf(
@@ -81,7 +82,7 @@ test('Range: only the asked bytes, with Range and Total; a range past the end is
 
 test('multipart: the WBXML is part 0 and the attachment bytes travel raw in the part its Part names', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   const result = await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(pdf.fileReference), { acceptMultiPart: true }));
   if (result.kind !== 'bytes') return t.fail(`expected bytes, got ${result.kind}`);
@@ -99,10 +100,10 @@ test('a mail item by CollectionId+ServerId: Class Email and the body type asked 
   const box = tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
   const html = [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 2)]), el('ItemOperations:Schema', [el('Email:Subject')])];
-  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), item.serverId, html)))));
+  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), html)))));
   t.is(f.textOf('Status'), '1');
   t.is(f.textOf('AirSync:CollectionId'), String(item.folderId));
-  t.is(f.textOf('AirSync:ServerId'), item.serverId);
+  t.is(f.textOf('AirSync:ServerId'), sid(item));
   t.is(f.textOf('AirSync:Class'), 'Email');
   const props = f.child('Properties')!;
   t.is(props.textOf('Email:Subject'), 'Alternative');
@@ -112,7 +113,7 @@ test('a mail item by CollectionId+ServerId: Class Email and the body type asked 
   t.is(props.textOf('Email2:ReceivedAsBcc'), undefined, 'alice is in To');
 
   const mime = [el('AirSync:MIMESupport', 2), el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 4)])];
-  const m = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), item.serverId, mime)))));
+  const m = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), mime)))));
   t.is(m.path('Properties', 'Body')?.textOf('Type'), '4');
   t.regex(m.path('Properties', 'Body')?.textOf('Data') ?? '', /^[\s\S]*Content-Type: multipart\/alternative/);
 });
@@ -122,7 +123,7 @@ test('a mail item body in a multipart answer: Body carries Part, the part the te
   const item = await box.deliverFixture('plain.eml');
   const opts = [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 1)])];
   const result = await itemOperations.handler(
-    contextFor(box.store, box.account, fetchItem(String(item.folderId), item.serverId, opts), { acceptMultiPart: true }),
+    contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), opts), { acceptMultiPart: true }),
   );
   if (result.kind !== 'bytes') return t.fail('expected a multipart answer');
   const parts = parseMultipart(result.body);
@@ -140,7 +141,7 @@ test("not found and another account's ids answer alike: 6 for items, 15 for File
   const raw = fixture('attachments.eml');
   const mine = await box.deliverFixture('plain.eml');
   const [theirs] = box.store.deliver([{ accountId: bob.id, raw }], await (await import('../../plugin/parse.js')).parseMessage(raw));
-  const bobItem = box.store.getItem(bob.id, theirs!.itemId)!;
+  const bobItem = mail(box.store.getItem(bob.id, theirs!.itemId));
   const bobRef = bobItem.attachments[0]!.fileReference;
 
   const answer = async (req: WbxmlElement) => fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req))));
@@ -152,12 +153,12 @@ test("not found and another account's ids answer alike: 6 for items, 15 for File
   t.deepEqual(shape(otherRef), shape(missingRef));
   t.is((await answer(fetchByReference('../../etc/passwd'))).textOf('Status'), '15');
 
-  const otherItem = await answer(fetchItem(String(bobItem.folderId), bobItem.serverId));
+  const otherItem = await answer(fetchItem(String(bobItem.folderId), sid(bobItem)));
   const missingItem = await answer(fetchItem(String(mine.folderId), `${mine.folderId}:987654`));
   t.is(otherItem.textOf('Status'), '6');
   t.deepEqual(shape(otherItem), shape(missingItem));
   // A ServerId whose folder disagrees with the CollectionId is not guessed at.
-  t.is((await answer(fetchItem(String(mine.folderId + 1), mine.serverId))).textOf('Status'), '6');
+  t.is((await answer(fetchItem(String(mine.folderId + 1), sid(mine)))).textOf('Status'), '6');
   t.is((await answer(fetchItem(String(mine.folderId), 'garbage'))).textOf('Status'), '6');
   // Bob's attachment is untouched and still his.
   t.truthy(box.store.getAttachment(bob.id, bobRef));
@@ -184,7 +185,7 @@ test('malformed requests: Status 2 (and 9 for a store other than Mailbox)', asyn
   t.is(noId.textOf('Status'), '1');
   t.is(fetchOf(noId).textOf('Status'), '2');
 
-  const badPref = await run(fetchItem(String(item.folderId), item.serverId, [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 9)])]));
+  const badPref = await run(fetchItem(String(item.folderId), sid(item), [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 9)])]));
   t.is(fetchOf(badPref).textOf('Status'), '2');
 
   const docLib = await run(
@@ -239,7 +240,7 @@ test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-A
   const other = await box.deliverFixture('reply.eml');
   const trash = box.store.folderByType(box.account.id, FolderType.DeletedItems)!;
   const fetchOne = (i: typeof item) =>
-    el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('AirSync:CollectionId', String(i.folderId)), el('AirSync:ServerId', i.serverId)]);
+    el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('AirSync:CollectionId', String(i.folderId)), el('AirSync:ServerId', sid(i))]);
   // Request order mixes the kinds; the response schema is an xs:sequence of Move*, EmptyFolderContents*, Fetch*.
   const req = el('ItemOperations:ItemOperations', [
     fetchOne(item),
@@ -255,7 +256,7 @@ test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-A
   t.deepEqual(response.child('EmptyFolderContents')?.children.map((c) => c.tag), ['ItemOperations:Status', 'AirSync:CollectionId']);
   // Fetches keep the request's order among themselves.
   const fetches = response.all('Fetch');
-  t.deepEqual(fetches.map((f) => f.textOf('AirSync:ServerId')), [item.serverId, other.serverId]);
+  t.deepEqual(fetches.map((f) => f.textOf('AirSync:ServerId')), [sid(item), sid(other)]);
   // MS-ASCMD 6.24 Fetch: Status, CollectionId, ServerId, LongId, Class, LinkId, FileReference, Properties.
   t.deepEqual(fetches[0]!.children.map((c) => c.tag), [
     'ItemOperations:Status',
@@ -271,9 +272,9 @@ test('a mail item by Search LongId (our LongId is the ServerId); a LongId of not
   const item = await box.deliverFixture('plain.eml');
   const byLong = (longId: string) =>
     el('ItemOperations:ItemOperations', [el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('Search:LongId', longId)])]);
-  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, byLong(item.serverId)))));
+  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, byLong(sid(item))))));
   t.is(f.textOf('Status'), '1');
-  t.is(f.textOf('Search:LongId'), item.serverId);
+  t.is(f.textOf('Search:LongId'), sid(item));
   t.is(f.path('Properties')?.textOf('Email:Subject'), 'Plain hello');
   const missing = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, byLong(`${item.folderId}:999999`)))));
   t.is(missing.textOf('Status'), '6');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createEasApp } from '../../eas/app.js';
 import { itemOperations } from '../../eas/commands/item-operations.js';
 import { createEasHttpServer } from '../../eas/http/server.js';
-import { parseMultipart } from '../../eas/model/multipart.js';
+import { parseMultipart } from '../../eas/model/multipart-response.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
@@ -14,6 +14,7 @@ import { FolderType } from '../../store/types.js';
 import { createEasClient, type EasClient } from '../helpers/eas-client.js';
 import { fixture, tempMailbox, type Mailbox } from '../eas-model/helpers.js';
 import { depsFor } from './context.js';
+import { mail, sid } from '../helpers/items.js';
 
 const expectedBytes = JSON.parse(readFileSync(new URL('../fixtures/eas-model/attachment-bytes.json', import.meta.url), 'utf8')) as Record<string, string>;
 
@@ -50,7 +51,7 @@ const fetchOf = (root: WbxmlElement | null) => {
 
 test('HTTP: every attachment arrives byte-exact inline (base64 Data)', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   const eas = client(await serve(t, box));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   const blob = item.attachments.find((a) => a.contentType === 'application/octet-stream')!;
@@ -66,7 +67,7 @@ test('HTTP: every attachment arrives byte-exact inline (base64 Data)', async (t)
 
 test('HTTP: multipart asked by the MS-ASAcceptMultiPart header and by the base64 query bit', async (t) => {
   const box = tempMailbox(t);
-  const item = await box.deliverFixture('attachments.eml');
+  const item = mail(await box.deliverFixture('attachments.eml'));
   const port = await serve(t, box);
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   const expected = Buffer.from(expectedBytes['report.pdf']!, 'base64');
@@ -102,7 +103,7 @@ test('HTTP: body types by BodyPreference (HTML, plain, MIME)', async (t) => {
         el('ItemOperations:Fetch', [
           el('ItemOperations:Store', 'Mailbox'),
           el('AirSync:CollectionId', String(item.folderId)),
-          el('AirSync:ServerId', item.serverId),
+          el('AirSync:ServerId', sid(item)),
           el('ItemOperations:Options', options),
         ]),
       ]),
@@ -123,7 +124,7 @@ test("HTTP: another account's FileReference answers byte for byte like one that 
   const bob = box.store.createAccount('bob@example.com', 'bob-secret');
   const raw = fixture('attachments.eml');
   const [delivered] = box.store.deliver([{ accountId: bob.id, raw }], await parseMessage(raw));
-  const bobRef = box.store.getItem(bob.id, delivered!.itemId)!.attachments[0]!.fileReference;
+  const bobRef = mail(box.store.getItem(bob.id, delivered!.itemId)).attachments[0]!.fileReference;
   // A reference of the same shape that names nothing, so even the echo is the same length.
   // (The fixture has four attachments, so index 9 names nothing.)
   const missing = bobRef.replace(/_\d+$/, '_9');

@@ -4,9 +4,10 @@ import { parseItemOptions, type ItemOptions } from '../../eas/model/options.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
-import type { ProtocolVersion } from '../../eas/commands/types.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import { FolderType, type Item } from '../../store/types.js';
 import { find, fixture, tempMailbox, textAt, type Mailbox } from './helpers.js';
+import { mail } from '../helpers/items.js';
 
 type Pref = { type: number; size?: number; allOrNone?: boolean; preview?: number };
 
@@ -32,7 +33,7 @@ function options(prefs: Pref[], extra: WbxmlElement[] = [], version: ProtocolVer
 /** Maps the item, and round-trips it through the real WBXML codec (every tag must exist). */
 function props(box: Mailbox, item: Item, opts: ItemOptions, version: ProtocolVersion = '16.1'): WbxmlElement[] {
   const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
-  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, version, context);
+  const children = emailProperties(mail(item), () => box.store.getBody(box.account.id, item.id), opts, version, context);
   const decoded = decode(encode(el('AirSync:ApplicationData', children)));
   return decoded.children;
 }
@@ -280,7 +281,7 @@ test('emailChangeProperties: Read, Flag (empty when cleared), Categories from 14
     null,
   )!;
   const round = (children: WbxmlElement[]) => decode(encode(el('AirSync:ApplicationData', children))).children;
-  const c = round(emailChangeProperties(flagged, '16.1'));
+  const c = round(emailChangeProperties(mail(flagged), '16.1'));
   t.deepEqual(c.map((e) => e.tag), ['Email:Read', 'Email:Flag', 'Email:Categories']);
   t.is(textAt(c, 'Email:Read'), '1');
   const flag = find(c, 'Email:Flag')!;
@@ -290,7 +291,7 @@ test('emailChangeProperties: Read, Flag (empty when cleared), Categories from 14
   t.is(flag.textOf('Tasks:StartDate'), '2024-05-01T00:00:00.000Z');
 
   const cleared = box.store.updateItem(box.account.id, item.id, { flag: null }, null)!;
-  const old = round(emailChangeProperties(cleared, '12.1'));
+  const old = round(emailChangeProperties(mail(cleared), '12.1'));
   t.deepEqual(old.map((e) => e.tag), ['Email:Read', 'Email:Flag']);
   t.is(find(old, 'Email:Flag')?.children.length, 0);
 });

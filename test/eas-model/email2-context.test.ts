@@ -8,14 +8,15 @@ import { parseItemOptions } from '../../eas/model/options.js';
 import { decode } from '../../eas/wbxml/decode.js';
 import { encode } from '../../eas/wbxml/encode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
-import type { ProtocolVersion } from '../../eas/commands/types.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { FolderType, type Item } from '../../store/types.js';
 import { tempMailbox, textAt, type Mailbox } from './helpers.js';
+import { mail as mailItem } from '../helpers/items.js';
 
 function props(box: Mailbox, item: Item, version: ProtocolVersion): WbxmlElement[] {
   const opts = parseItemOptions([el('AirSync:Options', [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 1)])])], version);
-  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, version, itemContext(box.store, box.account, item));
+  const children = emailProperties(mailItem(item), () => box.store.getBody(box.account.id, item.id), opts, version, itemContext(box.store, box.account, mailItem(item)));
   return decode(encode(el('AirSync:ApplicationData', children))).children;
 }
 

@@ -12,6 +12,7 @@ import { encode } from '../../eas/wbxml/encode.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { FolderType, type Item } from '../../store/types.js';
 import { find, tempMailbox, type Mailbox } from './helpers.js';
+import { mail } from '../helpers/items.js';
 
 const BODY_ORDER = ['Type', 'EstimatedDataSize', 'Truncated', 'Data', 'Part', 'Preview'];
 const BODYPART_ORDER = ['Status', 'Type', 'EstimatedDataSize', 'Truncated', 'Data', 'Preview'];
@@ -31,7 +32,7 @@ const pref = (tag: 'BodyPreference' | 'BodyPartPreference', type: number, size?:
 /** The item as ApplicationData after a trip through the real WBXML codec. */
 function appData(box: Mailbox, item: Item, opts: ItemOptions): WbxmlElement[] {
   const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
-  const children = emailProperties(item, () => box.store.getBody(box.account.id, item.id), opts, '16.1', context);
+  const children = emailProperties(mail(item), () => box.store.getBody(box.account.id, item.id), opts, '16.1', context);
   return decode(encode(el('AirSync:ApplicationData', children))).children;
 }
 

@@ -7,6 +7,7 @@ import { conversationId } from '../../eas/model/conversation.js';
 import { FolderType, type Account } from '../../store/types.js';
 import type { CommandResult } from '../../eas/commands/types.js';
 import { createHarness, type Harness } from '../eas-send/context.js';
+import { mail, sid } from '../helpers/items.js';
 
 function message(subject: string, body: string, to = 'bob@example.test', date = 'Tue, 02 Jan 2024 10:00:00 +0000'): Buffer {
   return Buffer.from([`From: Carol <carol@example.test>`, `To: ${to}`, `Subject: ${subject}`, `Date: ${date}`, '', body, ''].join('\r\n'));
@@ -63,8 +64,8 @@ test('finds a message by a body word, with LongId, CollectionId and Properties',
   const inbox = h.store.folderByType(bob.id, FolderType.Inbox)!;
   t.is(result.textOf('AirSync:Class'), 'Email');
   t.is(result.textOf('AirSync:CollectionId'), String(inbox.id));
-  const item = h.store.listItems(bob.id, inbox.id).find((i) => i.summary.subject === 'Holiday photos')!;
-  t.is(result.textOf('Search:LongId'), item.serverId);
+  const item = mail(h.store.listItems(bob.id, inbox.id).find((i) => mail(i).summary.subject === 'Holiday photos'));
+  t.is(result.textOf('Search:LongId'), sid(item));
   t.regex(result.child('Properties')!.path('AirSyncBase:Body', 'AirSyncBase:Data')?.text ?? '', /beach are attached/);
   t.is(result.child('Properties')!.textOf('Email2:IsDraft'), '0');
 });
@@ -164,7 +165,7 @@ test('ConversationId finds the messages of one thread without FreeText', async (
   await deliver(thread('Trip', ['Message-ID: <trip-1@example.test>']));
   await deliver(thread('Re: Trip', ['Message-ID: <trip-2@example.test>', 'In-Reply-To: <trip-1@example.test>', 'References: <trip-1@example.test>']));
   const inbox = h.store.folderByType(bob.id, FolderType.Inbox)!;
-  const first = h.store.listItems(bob.id, inbox.id).find((i) => i.summary.subject === 'Trip')!;
+  const first = mail(h.store.listItems(bob.id, inbox.id).find((i) => mail(i).summary.subject === 'Trip'));
   const request = el('Search:Search', [
     el('Search:Store', [
       el('Search:Name', 'Mailbox'),

@@ -10,6 +10,7 @@ import { FolderType, type Account } from '../../store/types.js';
 import type { CommandResult } from '../../eas/commands/types.js';
 import { createHarness, smarthostRelay, type Harness } from './context.js';
 import { startSmarthost } from './smarthost.js';
+import { mail } from '../helpers/items.js';
 
 function mime(lines: string[]): Buffer {
   return Buffer.from(lines.join('\r\n'), 'utf8');
@@ -32,7 +33,7 @@ function statusOf(result: CommandResult): number | null {
 
 function folderItems(h: Harness, a: Account, type: number) {
   const folder = h.store.folderByType(a.id, type)!;
-  return h.store.listItems(a.id, folder.id).map((item) => ({ item, raw: h.store.getBody(a.id, item.id)!.raw.toString('utf8') }));
+  return h.store.listItems(a.id, folder.id).map((item) => ({ item: mail(item), raw: h.store.getBody(a.id, item.id)!.raw.toString('utf8') }));
 }
 
 const inbox = (h: Harness, a: Account) => folderItems(h, a, FolderType.Inbox);

@@ -9,7 +9,9 @@ import { createSmarthostRelay } from '../../bin/relay.js';
 import { openStore } from '../../store/index.js';
 import type { Account, Store } from '../../store/types.js';
 import { createDeliverLocal, createLocalDelivery, parseMessage } from '../../plugin/index.js';
-import type { CommandContext, CommandResult, EasDeps, ProtocolVersion, Relay } from '../../eas/commands/types.js';
+import type { CommandContext, CommandResult } from '../../eas/commands/types.js';
+import type { EasDeps, Relay } from '../../eas/deps.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
 import { commandContext, quietLog, testDeps } from '../helpers/command-context.js';
 

@@ -8,6 +8,7 @@ import { FolderType } from '../../store/types.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startSmarthost } from './smarthost.js';
+import { mail } from '../helpers/items.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -27,7 +28,7 @@ function client(server: TestServer, user: string, version = '16.1') {
 function folderSubjects(server: TestServer, address: string, type: number): string[] {
   const account = server.store.findAccount(address)!;
   const folder = server.store.folderByType(account.id, type)!;
-  return server.store.listItems(account.id, folder.id).map((i) => i.summary.subject);
+  return server.store.listItems(account.id, folder.id).map((i) => mail(i).summary.subject);
 }
 
 function sendMailBody(mime: string) {
@@ -142,7 +143,7 @@ test('Search by subject over HTTP, then SmartReply to the found LongId', async (
   t.is(reply.raw.length, 0);
   const aliceAccount = server.store.findAccount('alice@example.test')!;
   const inbox = server.store.folderByType(aliceAccount.id, FolderType.Inbox)!;
-  const got = server.store.listItems(aliceAccount.id, inbox.id)[0]!;
+  const got = mail(server.store.listItems(aliceAccount.id, inbox.id)[0]);
   t.is(got.summary.inReplyTo, '<budget-1@example.test>');
   const text = server.store.getBody(aliceAccount.id, got.id)!.text ?? '';
   t.regex(text, /Looks fine\.[\s\S]*> Numbers inside\./);

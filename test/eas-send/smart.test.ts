@@ -8,6 +8,7 @@ import { parseMessage } from '../../plugin/index.js';
 import { FolderType, type Account } from '../../store/types.js';
 import type { CommandResult } from '../../eas/commands/types.js';
 import { createHarness, type Harness } from './context.js';
+import { mail, sid } from '../helpers/items.js';
 
 const ORIGINAL = [
   'From: Carol <carol@example.test>',
@@ -31,7 +32,7 @@ async function setup(t: { teardown(fn: () => void): void }) {
   const dave = h.account('dave@example.test');
   await h.deps.deliverLocal({ from: 'carol@example.test', to: ['bob@example.test'] }, Buffer.from(ORIGINAL));
   const inboxId = h.store.folderByType(bob.id, FolderType.Inbox)!.id;
-  const original = h.store.listItems(bob.id, inboxId)[0]!;
+  const original = mail(h.store.listItems(bob.id, inboxId)[0]);
   return { h, bob, carol, dave, inboxId, original };
 }
 
@@ -50,13 +51,13 @@ const statusOf = (r: CommandResult) => (r.kind === 'wbxml' ? r.body.intOf('Statu
 function lastInbox(h: Harness, a: Account) {
   const folder = h.store.folderByType(a.id, FolderType.Inbox)!;
   const item = h.store.listItems(a.id, folder.id)[0];
-  return item ? { item, raw: h.store.getBody(a.id, item.id)!.raw } : null;
+  return item ? { item: mail(item), raw: h.store.getBody(a.id, item.id)!.raw } : null;
 }
 
 test('SmartReply quotes the original below the reply and threads it', async (t) => {
   const { h, bob, carol, inboxId, original } = await setup(t);
   const reply = ['From: bob@example.test', 'To: carol@example.test', 'Subject: Re: Quarterly numbers', '', 'Great news!'].join('\r\n');
-  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', original.serverId)];
+  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartReply.handler, bob, { request: request('SmartReply', source, reply) });
   t.is(result.kind, 'empty');
   const got = lastInbox(h, carol)!;
@@ -98,7 +99,7 @@ test('SmartReply with an HTML reply quotes the original inside a blockquote and 
     '',
   ].join('\r\n');
   const result = await h.run(smartReply.handler, bob, {
-    request: request('SmartReply', [el('ComposeMail:LongId', original.serverId)], reply),
+    request: request('SmartReply', [el('ComposeMail:LongId', sid(original))], reply),
   });
   t.is(result.kind, 'empty');
   const parsed = await parseMessage(lastInbox(h, carol)!.raw);
@@ -110,7 +111,7 @@ test('SmartReply with an HTML reply quotes the original inside a blockquote and 
 test('SmartReply with ReplaceMime sends the client MIME as is, with the thread headers added', async (t) => {
   const { h, bob, carol, inboxId, original } = await setup(t);
   const reply = ['From: bob@example.test', 'To: carol@example.test', 'Subject: Re: Quarterly numbers', '', 'Full text I wrote myself.', '> quoted by me', ''].join('\r\n');
-  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', original.serverId)];
+  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartReply.handler, bob, { request: request('SmartReply', source, reply, true) });
   t.is(result.kind, 'empty');
   const got = lastInbox(h, carol)!;
@@ -124,7 +125,7 @@ test('SmartReply with ReplaceMime sends the client MIME as is, with the thread h
 test('SmartForward attaches the original as message/rfc822 after the client text', async (t) => {
   const { h, bob, dave, inboxId, original } = await setup(t);
   const fwd = ['From: bob@example.test', 'To: dave@example.test', 'Subject: Fwd: Quarterly numbers', 'Content-Type: text/plain; charset=utf-8', '', 'FYI, see below.'].join('\r\n');
-  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', original.serverId)];
+  const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartForward.handler, bob, { request: request('SmartForward', source, fwd) });
   t.is(result.kind, 'empty');
   const got = lastInbox(h, dave)!;
@@ -144,7 +145,7 @@ test('SmartForward with ReplaceMime sends the client MIME as is', async (t) => {
   const { h, bob, dave, original } = await setup(t);
   const fwd = ['From: bob@example.test', 'To: dave@example.test', 'Subject: Fwd: Quarterly numbers', '', 'My own forward.', ''].join('\r\n');
   const result = await h.run(smartForward.handler, bob, {
-    request: request('SmartForward', [el('ComposeMail:LongId', original.serverId)], fwd, true),
+    request: request('SmartForward', [el('ComposeMail:LongId', sid(original))], fwd, true),
   });
   t.is(result.kind, 'empty');
   const got = lastInbox(h, dave)!;
@@ -158,7 +159,7 @@ test('a missing original, a bad id or another account\'s item: Status 150 and no
   const reply = ['From: dave@example.test', 'To: carol@example.test', 'Subject: Re', '', 'x'].join('\r\n');
   // Dave tries to reply to Bob's message by its id: it is not his.
   const foreign = await h.run(smartReply.handler, dave, {
-    request: request('SmartReply', [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', original.serverId)], reply),
+    request: request('SmartReply', [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))], reply),
   });
   t.is(statusOf(foreign), 150);
   const missing = await h.run(smartReply.handler, bob, {
@@ -170,7 +171,7 @@ test('a missing original, a bad id or another account\'s item: Status 150 and no
   const noSource = await h.run(smartForward.handler, bob, { request: request('SmartForward', null, reply) });
   t.is(statusOf(noSource), 150);
   const wrongFolder = await h.run(smartReply.handler, bob, {
-    request: request('SmartReply', [el('ComposeMail:FolderId', String(inboxId + 1)), el('ComposeMail:ItemId', original.serverId)], reply),
+    request: request('SmartReply', [el('ComposeMail:FolderId', String(inboxId + 1)), el('ComposeMail:ItemId', sid(original))], reply),
   });
   t.is(statusOf(wrongFolder), 150);
   t.is(lastInbox(h, carol), null);
@@ -183,7 +184,7 @@ test('SmartReply below 14.0: ItemId and CollectionId in the query, the reply as 
     raw: Buffer.from(reply),
     version: '12.1',
     saveInSent: true,
-    params: { ItemId: original.serverId, CollectionId: String(inboxId) },
+    params: { ItemId: sid(original), CollectionId: String(inboxId) },
     cmd: 'SmartReply',
   });
   t.is(result.kind, 'empty');

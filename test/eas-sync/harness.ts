@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandResult, CommandSpec, EasDeps, ProtocolVersion, PushConfig } from '../../eas/commands/types.js';
+import type { CommandResult, CommandSpec } from '../../eas/commands/types.js';
+import type { EasDeps, PushConfig } from '../../eas/deps.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';

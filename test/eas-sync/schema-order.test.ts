@@ -1,7 +1,7 @@
 // Child ORDER of the Sync, GetItemEstimate and MoveItems answers, pinned to the spec: strict
 // clients validate it, while our own decoder would accept any order.
 //   MS-ASCMD 2.2.3.29.2 Collection (Sync response): Class, SyncKey, CollectionId, Status,
-//     MoreAvailable, Commands, Responses (CLIENTS.md: MoreAvailable before Commands)
+//     MoreAvailable, Commands, Responses (docs/clients.md rule 18: MoreAvailable before Commands)
 //   MS-ASCMD 6.46 SyncResponse.xsd: Add{ServerId, ApplicationData}, Delete{ServerId},
 //     Responses Add{ClientId, ServerId?, Status}, Change{ServerId, Status},
 //     Fetch{ServerId, Status, ApplicationData}
@@ -9,12 +9,15 @@
 //   MS-ASCMD 6.28 MoveItemsResponse.xsd: Response{SrcMsgId, Status, DstMsgId}
 
 import test from 'ava';
-import { sync } from '../../eas/commands/sync.js';
+import { createSyncCommand } from '../../eas/commands/sync.js';
 import { getItemEstimate } from '../../eas/commands/get-item-estimate.js';
 import { moveItems } from '../../eas/commands/move-items.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { bodyOf, createWorld, type World } from './harness.js';
 import { bodyPreference, cmd, estimateRequest, moveRequest, onlyCollection, options, syncRequest } from './wire.js';
+
+/** This file's Sync command, with its own request cache (the table builds one per app). */
+const sync = createSyncCommand();
 
 const names = (e: WbxmlElement | undefined) => (e?.children ?? []).map((c) => c.name);
 

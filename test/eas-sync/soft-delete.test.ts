@@ -4,10 +4,14 @@
 
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { sync } from '../../eas/commands/sync.js';
+import { createSyncCommand } from '../../eas/commands/sync.js';
 import { bodyOf, createWorld, type World } from './harness.js';
 import { bodyPreference, onlyCollection, options, syncRequest } from './wire.js';
 import type { Device } from '../../store/types.js';
+import { mail } from '../helpers/items.js';
+
+/** This file's Sync command, with its own request cache (the table builds one per app). */
+const sync = createSyncCommand();
 
 const HOUR = 3_600_000;
 
@@ -24,7 +28,7 @@ function clock(t: { teardown(fn: () => void): void }, w: World) {
   return {
     /** The subject's mail arrived this long ago. */
     receivedAgo(subject: string, ms: number) {
-      const item = w.store.listItems(w.alice.id, Number(w.inbox)).find((i) => i.summary.subject === subject)!;
+      const item = w.store.listItems(w.alice.id, Number(w.inbox)).find((i) => mail(i).summary.subject === subject)!;
       setItem.run(new Date(Date.now() - ms).toISOString(), item.id);
     },
     /** As if `ms` had passed: everything stored happened that much earlier. */

@@ -1,8 +1,8 @@
-// Sync with Wait / HeartbeatInterval (PUSH.md rule 7), GetItemEstimate (MS-ASCMD 2.2.1.9) and
+// Sync with Wait / HeartbeatInterval (docs/push.md rule 7), GetItemEstimate (MS-ASCMD 2.2.1.9) and
 // MoveItems (2.2.1.12) over a real store, parser and push registry (no HTTP).
 
 import test from 'ava';
-import { sync } from '../../eas/commands/sync.js';
+import { createSyncCommand } from '../../eas/commands/sync.js';
 import { getItemEstimate } from '../../eas/commands/get-item-estimate.js';
 import { moveItems } from '../../eas/commands/move-items.js';
 import { el } from '../../eas/wbxml/tree.js';
@@ -10,6 +10,9 @@ import { FolderType } from '../../store/index.js';
 import { bodyOf, createWorld, type World } from './harness.js';
 import { bodyPreference, cmd, estimateRequest, estimatesOf, moveRequest, movesOf, onlyCollection, options, syncRequest } from './wire.js';
 import type { Device } from '../../store/types.js';
+
+/** This file's Sync command, with its own request cache (the table builds one per app). */
+const sync = createSyncCommand();
 
 async function primed(w: World, device: Device, collectionId = w.inbox) {
   const first = onlyCollection(bodyOf(await w.run(sync, device, syncRequest([{ syncKey: '0', collectionId }]))));

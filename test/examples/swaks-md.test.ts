@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { startTestServer } from '../helpers/server.js';
+import { mail } from '../helpers/items.js';
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'swaks.md');
 
@@ -44,7 +45,7 @@ test('each swaks one-liner delivers: SMTP, LMTP, attachment, several recipients,
 
   const inboxOf = (accountId: number) => {
     const inbox = server.store.folderByType(accountId, 2);
-    return server.store.listItems(accountId, inbox!.id, 100);
+    return server.store.listItems(accountId, inbox!.id, 100).map((i) => mail(i));
   };
   const items = inboxOf(alice.id);
   const bySubject = new Map(items.map((i) => [i.summary.subject, i]));

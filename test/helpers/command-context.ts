@@ -2,18 +2,15 @@
 // handler directly (no HTTP): what the composition root and eas/http/dispatch.ts would pass.
 // Defaults are the real MIME parser, a silent log and no push; a test passes what it exercises.
 
-import type {
-  CommandContext,
-  EasConfig,
-  EasDeps,
-  Logger,
-  ProtocolVersion,
-  PushConfig,
-} from '../../eas/commands/types.js';
+import type { CommandContext } from '../../eas/commands/types.js';
+import type { EasConfig, EasDeps, PushConfig } from '../../eas/deps.js';
+import type { Logger } from '../../eas/log.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
 import type { PushRegistry } from '../../eas/push/types.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
 import type { Account, Device, Store } from '../../store/types.js';
+import { createItemClasses } from '../../eas/classes/index.js';
 
 export const quietLog: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -42,6 +39,7 @@ export function testDeps(store: Store, over: TestDepsOptions = {}): EasDeps {
     deliverLocal: async () => {},
     relay: null,
     push: noPush,
+    classes: createItemClasses(),
     ...rest,
   };
 }

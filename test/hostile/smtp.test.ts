@@ -6,6 +6,7 @@ import { FolderType } from '../../store/types.js';
 import { dataPayload, openSession, transaction, type RawSmtp } from '../../scripts/lib/raw-smtp.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { captureLogger } from '../eas-http/harness.js';
+import { mail } from '../helpers/items.js';
 
 const TO = 'ivy@example.com';
 
@@ -28,7 +29,7 @@ function inbox(s: TestServer): Array<{ subject: string; raw: Buffer }> {
   const account = s.store.findAccount(TO)!;
   const folder = s.store.folderByType(account.id, FolderType.Inbox)!;
   return s.store.listItems(account.id, folder.id).map((item) => ({
-    subject: item.summary.subject,
+    subject: mail(item).summary.subject,
     raw: s.store.getBody(account.id, item.id)!.raw,
   }));
 }

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { createParsePool, parseMessage } from '../../plugin/index.js';
 import { sendMail } from '../helpers/swaks.js';
 import { fixture, memoryLogger, startDelivery } from './setup.js';
+import { mail } from '../helpers/items.js';
 
 const RECEIVED = new Date('2025-03-10T00:00:00Z');
 const MAIL = readdirSync(new URL('../fixtures/mail/', import.meta.url)).filter((f) => f.endsWith('.eml'));
@@ -92,10 +93,10 @@ test('SMTP delivery through the pool stores the same summary, bodies and attachm
   const [item] = f.inbox(bob);
   const body = f.store.getBody(bob.id, item!.id)!;
   const expected = await parseMessage(body.raw);
-  t.like(item!.summary, { subject: expected.summary.subject, hasAttachments: true, preview: expected.summary.preview });
+  t.like(mail(item).summary, { subject: expected.summary.subject, hasAttachments: true, preview: expected.summary.preview });
   t.is(body.html, expected.html);
   t.is(body.text, expected.text);
-  const stored = item!.attachments.map((a) => f.store.getAttachment(bob.id, a.fileReference)!);
+  const stored = mail(item).attachments.map((a) => f.store.getAttachment(bob.id, a.fileReference)!);
   t.deepEqual(
     stored.map((a) => [a.fileName, a.contentType, a.content]),
     expected.attachments.map((a) => [a.fileName, a.contentType, a.content]),

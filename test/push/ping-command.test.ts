@@ -1,4 +1,4 @@
-// The Ping command over a real store and registry, without HTTP: PUSH.md rule 1 (parameters,
+// The Ping command over a real store and registry, without HTTP: docs/push.md rule 1 (parameters,
 // cache) and rule 2 (missed changes, never-synced folders). The HTTP path is in ping-e2e.test.ts.
 
 import test from 'ava';
@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ping } from '../../eas/commands/ping.js';
-import type { CommandAnswer, CommandResult, EasDeps, PushConfig } from '../../eas/commands/types.js';
+import type { CommandAnswer, CommandResult } from '../../eas/commands/types.js';
+import type { EasDeps, PushConfig } from '../../eas/deps.js';
 import type { ParkOutcome, PushRegistry } from '../../eas/push/types.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';

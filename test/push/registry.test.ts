@@ -1,10 +1,11 @@
 // The long-poll registry on its own (no HTTP): ordering, wake rules, supersede, disconnect,
-// cap, shutdown, and that nothing is left behind (PUSH.md rules 2–8).
+// cap, shutdown, and that nothing is left behind (docs/push.md rules 2–8).
 
 import test from 'ava';
 import { createChangeFeed, type PublishingFeed } from '../../store/change-feed.js';
 import type { Account, ChangeKind, Device } from '../../store/types.js';
-import type { Logger, PushConfig } from '../../eas/commands/types.js';
+import type { Logger } from '../../eas/log.js';
+import type { PushConfig } from '../../eas/deps.js';
 import { EasHttpError } from '../../eas/http/errors.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
 import type { ParkOutcome, ParkRequest, PushRegistry } from '../../eas/push/types.js';

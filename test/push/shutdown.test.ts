@@ -1,4 +1,4 @@
-// PUSH.md rule 8: on SIGTERM every parked request is answered (Status 1) before the process
+// docs/push.md rule 8: on SIGTERM every parked request is answered (Status 1) before the process
 // exits. The CLI runs as a child process, as a service manager runs it.
 
 import test from 'ava';

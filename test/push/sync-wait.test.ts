@@ -1,4 +1,4 @@
-// Sync with Wait / HeartbeatInterval (MS-ASCMD 2.2.1.21, 2.2.3.198, 2.2.3.88.2; PUSH.md rule 7):
+// Sync with Wait / HeartbeatInterval (MS-ASCMD 2.2.1.21, 2.2.3.198, 2.2.3.88.2; docs/push.md rule 7):
 // the same parking as Ping, through the Sync command.
 
 import test from 'ava';

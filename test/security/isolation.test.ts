@@ -11,6 +11,7 @@ import { FolderType, type Store } from '../../store/types.js';
 import { createEasClient, type EasClient, type EasResponse } from '../helpers/eas-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { syncRequest, cmd, moveRequest, estimateRequest } from '../eas-sync/wire.js';
+import { mail } from '../helpers/items.js';
 
 const PW = 'isolation-pw';
 const SECRET = 'BOBSECRETWORD';
@@ -37,7 +38,7 @@ function message(to: string, subject: string, text: string): Buffer {
 function snapshot(store: Store, address: string): string {
   const account = store.findAccount(address)!;
   const folders = store.listFolders(account.id).map((f) => ({ id: f.id, name: f.name, parent: f.parentId, type: f.type }));
-  const items = folders.flatMap((f) => store.listItems(account.id, f.id).map((i) => ({ id: i.id, folder: f.id, read: i.read, flag: i.flag, subject: i.summary.subject })));
+  const items = folders.flatMap((f) => store.listItems(account.id, f.id).map((i) => ({ id: i.id, folder: f.id, read: i.read, flag: i.flag, subject: mail(i).summary.subject })));
   return JSON.stringify({ folders, items });
 }
 
@@ -61,9 +62,9 @@ async function world(t: ExecutionContext): Promise<World> {
       folder: String(bFolder.id),
       item: String(bItem!.id),
       serverId: `${bInbox.id}:${bItem!.id}`,
-      fileReference: bItem!.attachments[0]!.fileReference,
+      fileReference: mail(bItem).attachments[0]!.fileReference,
     },
-    alice: { inbox: String(aInbox.id), item: String(aItem!.id), serverId: `${aInbox.id}:${aItem!.id}`, fileReference: aItem!.attachments[0]!.fileReference },
+    alice: { inbox: String(aInbox.id), item: String(aItem!.id), serverId: `${aInbox.id}:${aItem!.id}`, fileReference: mail(aItem).attachments[0]!.fileReference },
     fresh: (version = '16.1') => createEasClient({ port: s.httpPort, user: 'alice@example.com', password: PW, deviceId: `ISO${++n}`, version }),
   };
 }
@@ -228,7 +229,7 @@ test('every command that takes an id treats another account\'s id as one that do
   const alice = w.s.store.findAccount('alice@example.com')!;
   for (const f of w.s.store.listFolders(alice.id)) {
     for (const item of w.s.store.listItems(alice.id, f.id)) {
-      t.false(w.s.store.getBody(alice.id, item.id)!.raw.includes(Buffer.from(SECRET)), `alice's ${item.summary.subject} holds nothing of bob's`);
+      t.false(w.s.store.getBody(alice.id, item.id)!.raw.includes(Buffer.from(SECRET)), `alice's ${mail(item).summary.subject} holds nothing of bob's`);
     }
   }
 });

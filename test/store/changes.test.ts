@@ -1,6 +1,8 @@
 import test from 'ava';
 import { HEAD_ITEM, type ChangesPage, type Cursor, type ItemChange, type Store } from '../../store/index.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
+import { serverIdOf } from '../../eas/model/ids.js';
+import { mail, sid } from '../helpers/items.js';
 
 function setup(t: Parameters<typeof tempStore>[0]) {
   const { store } = tempStore(t);
@@ -81,7 +83,7 @@ test('add, change and delete are classified against the cursor', (t) => {
   const change = p.changes[1];
   t.true(change?.kind === 'change' && change.item.read);
   const del = p.changes[2];
-  t.true(del?.kind === 'delete' && del.serverId === `${inbox}:${y}`);
+  t.true(del?.kind === 'delete' && serverIdOf(del.folderId, del.itemId) === `${inbox}:${y}`);
   t.is(store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor: base, since: null }), 3);
 });
 
@@ -133,8 +135,8 @@ test('moves: tombstone in the source, a new item in the destination', (t) => {
   const moved = store.moveItem(accountId, x!, archive, d1)!;
   t.not(moved.id, x);
   t.is(moved.folderId, archive);
-  t.is(moved.serverId, `${archive}:${moved.id}`);
-  t.is(moved.messageId, store.getItem(accountId, moved.id)!.messageId);
+  t.is(sid(moved), `${archive}:${moved.id}`);
+  t.is(mail(moved).messageId, mail(store.getItem(accountId, moved.id)).messageId);
   t.true(moved.read);
   t.deepEqual(moved.categories, ['Blue']);
   t.deepEqual(moved.flag, { status: 2 });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { StoreError, type ChangeKind } from '../../store/index.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
+import { mail, sid } from '../helpers/items.js';
 
 test('deliver stores the raw bytes exactly and the summary', (t) => {
   const { store } = tempStore(t);
@@ -11,8 +12,8 @@ test('deliver stores the raw bytes exactly and the summary', (t) => {
   const inbox = store.folderByType(a.id, 2)!;
   t.deepEqual(d, { accountId: a.id, folderId: inbox.id, itemId: d!.itemId });
 
-  const item = store.getItem(a.id, d!.itemId)!;
-  t.is(item.serverId, `${inbox.id}:${d!.itemId}`);
+  const item = mail(store.getItem(a.id, d!.itemId));
+  t.is(sid(item), `${inbox.id}:${d!.itemId}`);
   t.is(item.summary.subject, 'Hello');
   t.is(item.summary.importance, 2);
   t.deepEqual(item.summary.from, [{ name: 'Bob Sender', address: 'bob@example.net' }]);
@@ -139,7 +140,7 @@ test('another account\'s ids behave as not found', (t) => {
   const msg = parsed({ hasAttachments: true });
   msg.attachments = [{ fileName: 'a.txt', contentType: 'text/plain', contentId: null, inline: false, content: Buffer.from('xyz') }];
   const [d] = store.deliver([{ accountId: a.id, raw: rawOf() }], msg);
-  const item = store.getItem(a.id, d!.itemId)!;
+  const item = mail(store.getItem(a.id, d!.itemId));
   const ref = item.attachments[0]!.fileReference;
   const inboxA = store.folderByType(a.id, 2)!.id;
 
@@ -167,8 +168,8 @@ test('attachments are stored as rows with URL-safe unique file references', (t) 
     { fileName: 'logo.png', contentType: 'image/png', contentId: 'logo@x', inline: true, content: Buffer.from([1, 2, 3]) },
   ];
   const [d1, d2] = store.deliver([{ accountId: a.id, raw: rawOf() }, { accountId: a.id, raw: rawOf() }], msg);
-  const i1 = store.getItem(a.id, d1!.itemId)!;
-  const i2 = store.getItem(a.id, d2!.itemId)!;
+  const i1 = mail(store.getItem(a.id, d1!.itemId));
+  const i2 = mail(store.getItem(a.id, d2!.itemId));
   t.deepEqual(
     i1.attachments.map((x) => [x.index, x.fileName, x.contentType, x.contentId, x.inline, x.size]),
     [

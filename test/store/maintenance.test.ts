@@ -44,7 +44,7 @@ test('a device that has not synced keeps its deletes; once every device passed t
   t.like(store.maintenance(), { tombstones: 0, messages: 0 });
   const d2Cursor = store.latestSyncState(d2, inbox)!.cursor;
   const pending = store.changes({ accountId, folderId: inbox, deviceRowId: d2, cursor: d2Cursor, limit: 100, since: null });
-  t.deepEqual(pending.changes, [{ kind: 'delete', itemId: x, serverId: `${inbox}:${x}` }]);
+  t.deepEqual(pending.changes, [{ kind: 'delete', itemId: x, folderId: inbox }]);
 
   syncToHead(store, accountId, inbox, d2);
   // Its previous key (N-1) may still be retried and would need the delete.

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../../store/migrations.js';
 import { openStore } from '../../store/index.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
+import { mail } from '../helpers/items.js';
 
 test('opening sets user_version to the latest migration, WAL and foreign keys on', (t) => {
   const { store, file } = tempStore(t);
@@ -23,7 +24,7 @@ test('reopening after close keeps everything and applies nothing twice', (t) => 
   const again = openStore(file, { durability: 'full' });
   t.teardown(() => again.close());
   t.is(again.verifyPassword('alice@example.com', 'pw')?.id, a.id);
-  t.is(again.getItem(a.id, d!.itemId)?.summary.subject, 'Kept');
+  t.is(mail(again.getItem(a.id, d!.itemId)).summary.subject, 'Kept');
   t.true(again.getBody(a.id, d!.itemId)!.raw.equals(rawOf('Kept')));
   t.is(again.headModseq(a.id), head);
   t.is(again.search({ accountId: a.id, text: 'kept', rangeStart: 0, rangeEnd: 9 }).total, 1);

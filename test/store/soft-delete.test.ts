@@ -1,4 +1,4 @@
-// FilterType windows (SYNC.md): items that age out of the window a device holds are sent
+// FilterType windows (docs/sync.md §6): items that age out of the window a device holds are sent
 // once as soft-deletes (MS-ASCMD 2.2.3.162), never again, and never for items it was not sent.
 import test from 'ava';
 import Database from 'better-sqlite3';

@@ -3,18 +3,18 @@
 // conditions filter its answer. Every lookup is scoped to the account, so another account's
 // folders and messages can neither match nor be named.
 
-import type { Item, Store } from '../../store/types.js';
+import { isMailItem, type MailItem, type Store } from '../../store/types.js';
 import { conversationId } from '../model/conversation.js';
 import { dateReceived } from '../model/email.js';
 import { parseFolderId } from '../model/ids.js';
-import { SearchRequestError, type MailboxQuery } from './search-request.js';
+import { SearchRequestError, type MailboxQuery } from './request.js';
 
 /** When conditions other than FreeText and one folder apply, at most this many candidates are read. */
 const FILTER_CANDIDATES = 5000;
 
 export interface MailboxMatch {
   total: number;
-  items: Item[];
+  items: MailItem[];
 }
 
 /** The folders searched: the named ones (and their subfolders with DeepTraversal), or all. */
@@ -44,7 +44,7 @@ function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boo
 }
 
 /** The time email:DateReceived shows (eas/model/email.ts), so GreaterThan/LessThan match it. */
-function receivedMs(item: Item): number {
+function receivedMs(item: MailItem): number {
   return Date.parse(dateReceived(item));
 }
 
@@ -67,12 +67,12 @@ export function searchMailbox(
     return { total: r.total, items: r.items };
   }
 
-  let candidates: Item[];
+  let candidates: MailItem[];
   if (text) {
     candidates = store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 }).items;
   } else if (q.conversationId !== null || q.after !== null || q.before !== null) {
     const folders = scope ? [...scope] : store.listFolders(accountId).map((f) => f.id);
-    candidates = folders.flatMap((f) => store.listItems(accountId, f, FILTER_CANDIDATES));
+    candidates = folders.flatMap((f) => store.listItems(accountId, f, FILTER_CANDIDATES).filter(isMailItem));
     candidates.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : b.id - a.id));
   } else {
     throw new SearchRequestError('a Mailbox query needs FreeText, ConversationId or a date condition');

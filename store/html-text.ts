@@ -1,5 +1,8 @@
-// HTML to plain text for bodies that have no text/plain part, and for the preview a phone
-// shows in the message list: the words only, no markup, no link targets, no images.
+// HTML to plain text, the one implementation: the text body of mail that has no text/plain
+// part and the preview a phone shows in the message list (plugin/parse.ts, at delivery), the
+// full-text index of HTML-only mail (store/messages.ts), the plain body of a stored message
+// without a text part and an HTML Oof reply asked for as Text (eas/). The words only: no
+// markup, no link targets, no images.
 
 const NAMED_ENTITIES: Record<string, string> = {
   amp: '&',

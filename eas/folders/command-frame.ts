@@ -2,14 +2,14 @@
 // FolderDelete, 2.2.1.5 FolderSync, 2.2.1.7 FolderUpdate): a FolderHierarchy top element with
 // a SyncKey in; a Status, and on success the next SyncKey, out. Beyond the Status values all
 // four share (FolderStatus), each command has its own, so each passes the number it means.
-// What the SyncKey means lives in folder-state.ts; this file only reads and writes the wire.
+// What the SyncKey means lives in hierarchy-state.ts; this file only reads and writes the wire.
 
 import type { Folder, StoreErrorCode, SyncState } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
 import { parseFolderId } from '../model/ids.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult } from './types.js';
-import { hierarchyState, parseSyncKey } from './folder-state.js';
+import type { CommandContext, CommandResult } from '../commands/types.js';
+import { hierarchyState, parseSyncKey } from './hierarchy-state.js';
 
 export type FolderCommand = 'FolderCreate' | 'FolderDelete' | 'FolderSync' | 'FolderUpdate';
 
@@ -59,7 +59,7 @@ export function requestedState(ctx: CommandContext, keyText: string): SyncState 
   return key === null ? null : hierarchyState(ctx.deps.store, ctx.device.id, key);
 }
 
-/** DisplayName as it is stored: NULs stripped (CLIENTS.md), trimmed; '' or undefined is malformed. */
+/** DisplayName as stored: NULs stripped (docs/clients.md rule 5), trimmed; '' or undefined is malformed. */
 export function displayNameOf(req: WbxmlElement): string | undefined {
   return req.textOf('FolderHierarchy:DisplayName')?.replace(/\0/g, '').trim();
 }

@@ -3,7 +3,7 @@
 // ConversationId, GreaterThan/LessThan on email:DateReceived) and Options (2.2.3.125.5:
 // Range, DeepTraversal, RebuildResults, BodyPreference, MIMESupport, Picture).
 
-import type { ProtocolVersion } from './types.js';
+import type { ProtocolVersion } from '../protocol.js';
 import { OptionsError, parseItemOptions, type ItemOptions } from '../model/options.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 

@@ -2,14 +2,14 @@
 // account only, so another account's id behaves exactly like one that does not exist.
 // A Search LongId is the item's ServerId ("<folderId>:<itemId>"), see eas/commands/search.ts.
 
-import type { Item, MessageBody } from '../../store/types.js';
+import type { MailItem, MessageBody } from '../../store/types.js';
 import type { CommandContext } from '../commands/types.js';
 import { parseFolderId, parseServerId } from '../model/ids.js';
 import type { SourceRef } from './compose-request.js';
 import { ComposeFailure, ComposeStatus } from './status.js';
 
 export interface Original {
-  item: Item;
+  item: MailItem;
   body: MessageBody;
 }
 
@@ -23,7 +23,8 @@ export function loadOriginal(ctx: CommandContext, source: SourceRef | null): Ori
   }
   const { store } = ctx.deps;
   const item = store.getItem(ctx.account.id, id.itemId);
-  if (!item || item.folderId !== id.folderId || item.deletedModseq !== null) {
+  // Only a mail message can be replied to or forwarded; a contact's id is "not found".
+  if (!item || item.kind !== 'mail' || item.folderId !== id.folderId || item.deletedModseq !== null) {
     throw notFound(`no item ${id.folderId}:${id.itemId}`);
   }
   const body = store.getBody(ctx.account.id, item.id);
@@ -32,7 +33,7 @@ export function loadOriginal(ctx: CommandContext, source: SourceRef | null): Ori
 }
 
 /** In-Reply-To and References for an answer to (or a forward of) `original` (RFC 5322 3.6.4). */
-export function threadHeaders(original: Item): { inReplyTo: string; references: string } | null {
+export function threadHeaders(original: MailItem): { inReplyTo: string; references: string } | null {
   const id = original.summary.messageId?.trim();
   if (!id) return null;
   const msgId = id.startsWith('<') ? id : `<${id}>`;
