@@ -31,6 +31,7 @@ const BENCHMARKS: Readonly<Record<string, Bench>> = {
   wbxml: () => import('./wbxml.js'),
   delivery: () => import('./delivery.js'),
   'initial-sync': () => import('./initial-sync.js'),
+  pim: () => import('./pim.js'),
   push: pushInItsOwnProcess,
 };
 

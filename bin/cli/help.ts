@@ -4,6 +4,8 @@ import { formatOptions, type OptionSpec } from './options.js';
 import { SERVE_OPTIONS } from './serve-options.js';
 import { USER_OPTIONS, USER_USAGE } from './user.js';
 import { DEVICE_USAGE } from './device.js';
+import { CALENDAR_USAGE } from './calendar.js';
+import { CONTACTS_USAGE } from './contacts.js';
 
 const ENV_NOTE = 'Every option can also be set as EAS_PUSH_<OPTION> (e.g. EAS_PUSH_HTTP=127.0.0.1:9000); flags win.';
 
@@ -17,6 +19,7 @@ Usage:
   eas-push ${USER_USAGE.remove}
   eas-push ${USER_USAGE.passwd}
 ${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
+${[...Object.values(CALENDAR_USAGE), ...Object.values(CONTACTS_USAGE)].map((u) => `  eas-push ${u}`).join('\n')}
   eas-push --version
   eas-push COMMAND --help             options of a command
 

@@ -7,6 +7,8 @@ import { CliError, usageError } from './errors.js';
 import { mainHelp, serveHelp, userHelp } from './help.js';
 import { user } from './user.js';
 import { device, deviceHelp } from './device.js';
+import { calendar, calendarHelp } from './calendar.js';
+import { contacts, contactsHelp } from './contacts.js';
 
 // Imported, not read at run time: the single-file binary has no package.json beside it.
 export function version(): string {
@@ -50,6 +52,15 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         return sub === undefined ? 2 : 0;
       }
       return device(sub, args, io);
+    }
+    case 'calendar':
+    case 'contacts': {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub.startsWith('-')) {
+        io.stdout(command === 'calendar' ? calendarHelp(undefined) : contactsHelp(undefined));
+        return sub === undefined ? 2 : 0;
+      }
+      return command === 'calendar' ? calendar(sub, args, io) : contacts(sub, args, io);
     }
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);

@@ -1,0 +1,106 @@
+// What the import/export tests share: a data directory with alice's account, the item classes
+// (the Calendar and Contacts classes, whatever the server's registry holds yet), the commands
+// run in-process with a captured terminal, the fixtures, and a device's Change of a stored item.
+
+import type { ExecutionContext } from 'ava';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { calendar } from '../../bin/cli/calendar.js';
+import { contacts } from '../../bin/cli/contacts.js';
+import type { Io } from '../../bin/cli/common.js';
+import { createCalendarClass } from '../../eas/classes/calendar.js';
+import { createContactsClass } from '../../eas/classes/contacts.js';
+import { createEmailClass } from '../../eas/classes/email.js';
+import { createClassRegistry } from '../../eas/classes/registry.js';
+import type { ClassRegistry } from '../../eas/classes/types.js';
+import type { ProtocolVersion } from '../../eas/protocol.js';
+import type { WbxmlElement } from '../../eas/wbxml/tree.js';
+import { openStore } from '../../store/index.js';
+import type { Account, DocItem, Store } from '../../store/types.js';
+import { quietLog, testDeps } from '../helpers/command-context.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export function fixturePath(relative: string): string {
+  return join(FIXTURES, relative);
+}
+
+export function fixture(relative: string): string {
+  return readFileSync(fixturePath(relative), 'utf8');
+}
+
+export function pimClasses(): ClassRegistry {
+  return createClassRegistry([createEmailClass(), createCalendarClass(), createContactsClass()]);
+}
+
+export interface Box {
+  dir: string;
+  address: string;
+  /** A fresh store on the data directory (the commands open their own); closed at teardown. */
+  store(): Store;
+  account(store: Store): Account;
+  classes: ClassRegistry;
+}
+
+export function box(t: ExecutionContext): Box {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-pim-'));
+  const opened: Store[] = [];
+  t.teardown(() => {
+    for (const s of opened) s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const first = openStore(join(dir, 'eas-push.sqlite'));
+  first.createAccount('alice@example.com', 'secret');
+  first.close();
+  return {
+    dir,
+    address: 'alice@example.com',
+    store: () => {
+      const s = openStore(join(dir, 'eas-push.sqlite'));
+      opened.push(s);
+      return s;
+    },
+    account: (s) => s.findAccount('alice@example.com')!,
+    classes: pimClasses(),
+  };
+}
+
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function run(b: Box, command: 'calendar' | 'contacts', args: string[]): Promise<Ran> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    env: {},
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readStdin: async () => '',
+    stopSignal: () => new Promise(() => {}),
+  };
+  const [sub, ...rest] = args;
+  const fn = command === 'calendar' ? calendar : contacts;
+  const code = await fn(sub!, [...rest, '--data-dir', b.dir], io, b.classes);
+  return { code, stdout, stderr };
+}
+
+export function docsOf(store: Store, account: Account, folderType: number): DocItem[] {
+  const folder = store.folderByType(account.id, folderType)!;
+  return store
+    .listItems(account.id, folder.id)
+    .filter((i): i is DocItem => i.kind === 'doc')
+    .sort((a, b) => a.id - b.id);
+}
+
+/** A phone's Sync Change of the item (through the class, as Sync applies it). */
+export async function deviceChange(store: Store, account: Account, classes: ClassRegistry, item: DocItem, appData: WbxmlElement, version: ProtocolVersion): Promise<number> {
+  const folder = store.getFolder(account.id, item.folderId)!;
+  const device = store.touchDevice(account.id, 'PHONE', { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
+  const itemClass = classes.forFolderType(folder.type)!;
+  return itemClass.change({ deps: testDeps(store, { classes, log: quietLog }), account, device, folder, version, supported: null }, item, appData);
+}
