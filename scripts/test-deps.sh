@@ -11,7 +11,7 @@ set -euo pipefail
 deps=(
   'swaks     swaks'           # the SMTP client the delivery, push and e2e tests send mail with
   'wbxml2xml libwbxml2-utils' # an independent WBXML codec every answer is checked against
-  'sqlite3   sqlite3'         # the SQLite shell
+  'sqlite3   sqlite3'         # the SQLite shell, to look into a test's data dir (no test runs it today)
   'openssl   openssl'         # test certificates (STARTTLS, HTTPS, nginx -t)
   'nginx     nginx-light'     # only `nginx -t` on examples/nginx: the daemon is never started
 )

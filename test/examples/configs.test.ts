@@ -103,7 +103,7 @@ test('nginx: forwards the EAS endpoint and Autodiscover, any case, to where the 
   t.is(/proxy_pass http:\/\/([^;]+);/.exec(conf)?.[1], unit().env.EAS_PUSH_HTTP);
 });
 
-test('nginx -t accepts the file (Debian nginx-light, installed by .ci/run)', (t) => {
+test('nginx -t accepts the file (Debian nginx-light, installed by scripts/test-deps.sh)', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-nginx-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=mail.example.com', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
