@@ -164,8 +164,11 @@ function zoneYear(iana: string, year: number): ZoneYear {
   return result;
 }
 
-/** A transition as a SYSTEMTIME rule: the wall clock before it, as "n-th (5 = last) weekday". */
-function ruleFor(at: number, before: number): SystemTime {
+/**
+ * A transition as a yearly SYSTEMTIME rule: the wall clock just before it (`at` in UTC ms,
+ * `before` the offset in minutes then), as "n-th (5 = last) weekday of the month".
+ */
+export function ruleFor(at: number, before: number): SystemTime {
   const w = new Date(at + before * MINUTE);
   const year = w.getUTCFullYear();
   const month = w.getUTCMonth() + 1;

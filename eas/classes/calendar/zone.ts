@@ -6,6 +6,7 @@
 import { findNode, PRIVATE_NS, textOfNode, type PropNode } from '../doc/nodes.js';
 import { decodeTimeZoneBlob, easLocalToUtc, easOffsetAt, ianaFromTimeZone, ianaOffsetMinutes, TimeZoneError, type EasTimeZone } from './timezone.js';
 import { DAY_MS, MINUTE_MS, parseEasTime } from './time.js';
+import type { WallClock } from '../doc/wall-clock.js';
 
 export const TIMEZONE_TAG = 'Calendar:Timezone';
 /**
@@ -19,14 +20,7 @@ export type EventZone = { kind: 'iana'; iana: string } | { kind: 'blob'; tz: Eas
 
 export const UTC_ZONE: EventZone = { kind: 'utc' };
 
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+export type { WallClock };
 
 /** The blob of a Timezone node, or null when absent or empty. Throws TimeZoneError when malformed. */
 export function blobOf(props: readonly PropNode[]): EasTimeZone | null {

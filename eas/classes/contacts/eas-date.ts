@@ -3,16 +3,12 @@
 // reader also takes the forms seen in the wild: no milliseconds, no "Z" (read as UTC, which is
 // what the spec says the value is), and a bare date ("2009-11-12").
 
+import type { WallClock } from '../doc/wall-clock.js';
+
 const EXTENDED = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z)?$/;
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+interface Parts extends WallClock {
   ms: number;
   /** Minutes east of UTC ("+02:00" → 120); 0 for "Z" or none; null for an unreadable zone. */
   offset: number | null;

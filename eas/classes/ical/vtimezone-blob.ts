@@ -4,7 +4,8 @@
 // the blob's two yearly rules, as eas/classes/calendar/timezone.ts does for IANA zones.
 
 import type ICAL from 'ical.js';
-import type { EasTimeZone, SystemTime } from '../calendar/timezone.js';
+import { ruleFor, type EasTimeZone, type SystemTime } from '../calendar/timezone.js';
+import type { WallClock } from '../doc/wall-clock.js';
 
 const MINUTE = 60_000;
 const NO_DATE: SystemTime = { year: 0, month: 0, dayOfWeek: 0, day: 0, hour: 0, minute: 0, second: 0, milliseconds: 0 };
@@ -15,35 +16,9 @@ interface Transition {
   to: number;
 }
 
-interface IcalChange {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+interface IcalChange extends WallClock {
   utcOffset: number;
   prevUtcOffset: number;
-}
-
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
-
-/** A transition as a yearly SYSTEMTIME rule: the wall clock before it, as "n-th (5 = last) weekday of the month". */
-function ruleFor(at: number, before: number): SystemTime {
-  const w = new Date(at + before * MINUTE);
-  const year = w.getUTCFullYear();
-  const month = w.getUTCMonth() + 1;
-  const day = w.getUTCDate();
-  return {
-    year: 0,
-    month,
-    dayOfWeek: w.getUTCDay(),
-    day: day + 7 > daysInMonth(year, month) ? 5 : Math.ceil(day / 7),
-    hour: w.getUTCHours(),
-    minute: w.getUTCMinutes(),
-    second: w.getUTCSeconds(),
-    milliseconds: 0,
-  };
 }
 
 /** The zone's offset changes (minutes east of UTC), oldest first; renamings without an offset change left out. */

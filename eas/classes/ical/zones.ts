@@ -9,15 +9,10 @@ import { findIana } from 'windows-iana';
 import { easLocalToUtc, easOffsetAt, ianaOffsetMinutes, timeZoneFromIana, type EasTimeZone } from '../calendar/timezone.js';
 import { EntryError } from './parse-entry.js';
 import { blobFromVtimezone } from './vtimezone-blob.js';
+import type { WallClock } from '../doc/wall-clock.js';
 
-export interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+/** A wall-clock time (eas/classes/doc/wall-clock.ts). */
+export type Wall = WallClock;
 
 export interface Zone {
   /** The TZID as the file names it; null for UTC. */
