@@ -75,3 +75,17 @@ export async function syncFolderFromZero(
   }
   return { seconds: (performance.now() - t0) / 1000, requests, items, wbxmlBytes, waitingMs, slowestMs };
 }
+
+/** The table cells after the first column: items, requests, seconds, waiting s, items/s, slowest ms, WBXML MB, server CPU s. */
+export function folderSyncCells(res: FolderSyncResult, serverCpuMs: number): string[] {
+  return [
+    String(res.items),
+    String(res.requests),
+    res.seconds.toFixed(2),
+    (res.waitingMs / 1000).toFixed(2),
+    (res.items / res.seconds).toFixed(0),
+    res.slowestMs.toFixed(0),
+    (res.wbxmlBytes / 1e6).toFixed(1),
+    (serverCpuMs / 1000).toFixed(2),
+  ];
+}

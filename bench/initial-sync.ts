@@ -22,7 +22,7 @@ import { openStore, type ParsedMessage } from '../store/index.js';
 import { cpuMs, machine, numberOptions, printTable } from './bench-util.js';
 import { BenchEasClient } from './eas-client.js';
 import { startServer } from './push-server.js';
-import { syncFolderFromZero, type FolderSyncResult } from './folder-sync.js';
+import { folderSyncCells, syncFolderFromZero, type FolderSyncResult } from './folder-sync.js';
 import { sampleMessage, sampleMessageId, sampleSubject } from './sample-mail.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,17 +92,7 @@ export async function run(argv: string[] = []): Promise<void> {
       try {
         await fillInbox(dir, opts.messages);
         const res = await measure(dir, windowSize, opts.messages);
-        rows.push([
-          String(res.windowSize),
-          String(res.items),
-          String(res.requests),
-          res.seconds.toFixed(2),
-          (res.waitingMs / 1000).toFixed(2),
-          (res.items / res.seconds).toFixed(0),
-          res.slowestMs.toFixed(0),
-          (res.wbxmlBytes / 1e6).toFixed(1),
-          (res.serverCpuMs / 1000).toFixed(2),
-        ]);
+        rows.push([String(res.windowSize), ...folderSyncCells(res, res.serverCpuMs)]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -19,7 +19,7 @@ import { el, type WbxmlElement } from '../eas/wbxml/tree.js';
 import { openStore, FolderType, type Account, type DocInput, type Store } from '../store/index.js';
 import { cpuMs, machine, numberOptions, printTable } from './bench-util.js';
 import { BenchEasClient } from './eas-client.js';
-import { syncFolderFromZero } from './folder-sync.js';
+import { folderSyncCells, syncFolderFromZero } from './folder-sync.js';
 import { startServer } from './push-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,17 +136,7 @@ export async function run(argv: string[] = []): Promise<void> {
           ]);
           const res = await syncFolderFromZero(phone, { folderType: c.folderType, windowSize: WINDOW_SIZE, options });
           if (res.items !== c.expected) throw new Error(`${c.name}: the phone got ${res.items} items, expected ${c.expected}`);
-          rows.push([
-            c.name,
-            String(res.items),
-            String(res.requests),
-            res.seconds.toFixed(2),
-            (res.waitingMs / 1000).toFixed(2),
-            (res.items / res.seconds).toFixed(0),
-            res.slowestMs.toFixed(0),
-            (res.wbxmlBytes / 1e6).toFixed(1),
-            ((cpuMs(server.pid) - cpu0) / 1000).toFixed(2),
-          ]);
+          rows.push([c.name, ...folderSyncCells(res, cpuMs(server.pid) - cpu0)]);
         } finally {
           phone.close();
           await server.stop();

@@ -80,6 +80,12 @@ export interface ItemClass {
    * such a command is refused (Status 6).
    */
   changeInstance?(ctx: ApplyItemContext, item: Item, instanceId: string, appData: WbxmlElement | null): Promise<number>;
+  /**
+   * After a client's Sync Delete removed a live item of this class for good (not moved to
+   * Deleted Items), as the device: `item` as it was before (a 16.x organiser's meeting sends its
+   * CANCEL). Its outcome never changes the Delete's Status.
+   */
+  deleted?(ctx: ApplyItemContext, item: Item): Promise<void>;
 
   /**
    * Document classes only: ApplicationData (as a client of `version` would send it) → the store's

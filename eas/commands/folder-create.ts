@@ -3,7 +3,7 @@
 
 import { FolderType } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { folderServerId, saveOwnChange } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
@@ -69,9 +69,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   }
 }
 
-export const folderCreate: CommandSpec = {
-  name: 'FolderCreate',
-  handler,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const folderCreate = commandSpec('FolderCreate', handler);

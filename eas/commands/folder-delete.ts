@@ -1,7 +1,7 @@
 // MS-ASCMD 2.2.1.4 FolderDelete: deletes a user folder with its subfolders and items.
 // Answers the new hierarchy SyncKey. Status values: 2.2.3.177.4.
 
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { saveOwnChange, subtreeIds } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
@@ -52,9 +52,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   return successAnswer('FolderDelete', saveOwnChange(store, state, { gone }));
 }
 
-export const folderDelete: CommandSpec = {
-  name: 'FolderDelete',
-  handler,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const folderDelete = commandSpec('FolderDelete', handler);

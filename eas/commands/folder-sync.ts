@@ -4,7 +4,7 @@
 // Status values: 2.2.3.177.5.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import {
   HIERARCHY_COLLECTION,
   folderElement,
@@ -67,9 +67,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   return answer(key + 1, delta);
 }
 
-export const folderSync: CommandSpec = {
-  name: 'FolderSync',
-  handler,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const folderSync = commandSpec('FolderSync', handler);

@@ -3,7 +3,7 @@
 // information folder 3).
 
 import { FolderType } from '../../store/types.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { saveOwnChange } from '../folders/hierarchy-state.js';
 import {
   FolderStatus,
@@ -69,9 +69,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   }
 }
 
-export const folderUpdate: CommandSpec = {
-  name: 'FolderUpdate',
-  handler,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const folderUpdate = commandSpec('FolderUpdate', handler);

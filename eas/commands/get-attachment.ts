@@ -7,14 +7,9 @@
 
 import { EasHttpError } from '../http/errors.js';
 import { atLeast } from '../protocol.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
-export const getAttachment: CommandSpec = {
-  name: 'GetAttachment',
-  handler: handleGetAttachment,
-  needsProvisioning: true,
-  wbxmlBody: false,
-};
+export const getAttachment = commandSpec('GetAttachment', handleGetAttachment, { wbxmlBody: false });
 
 async function handleGetAttachment(ctx: CommandContext): Promise<CommandResult> {
   if (atLeast(ctx.version, '16.0')) {

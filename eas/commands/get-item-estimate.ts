@@ -8,7 +8,7 @@ import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
 import { OptionsError } from '../model/options.js';
 import { resolveSyncKey } from '../sync/state.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 const EstimateStatus = {
   Success: 1,
@@ -21,12 +21,7 @@ const EstimateStatus = {
 /** MS-ASCMD 2.2.2 common status (14.0+) for a body that is not a GetItemEstimate request. */
 const INVALID_XML = 103;
 
-export const getItemEstimate: CommandSpec = {
-  name: 'GetItemEstimate',
-  handler: handleGetItemEstimate,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const getItemEstimate = commandSpec('GetItemEstimate', handleGetItemEstimate);
 
 async function handleGetItemEstimate(ctx: CommandContext): Promise<CommandResult> {
   const collections = ctx.request?.tag === 'GetItemEstimate:GetItemEstimate'

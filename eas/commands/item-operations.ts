@@ -15,7 +15,7 @@ import { renderStoredItem } from '../classes/render-item.js';
 import { parseFolderId, parseServerId } from '../model/ids.js';
 import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart-response.js';
 import { OptionsError } from '../model/options.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.8 */
 export const ItemOperationsStatus = {
@@ -32,12 +32,7 @@ export const ItemOperationsStatus = {
   ActionNotSupported: 156,
 } as const;
 
-export const itemOperations: CommandSpec = {
-  name: 'ItemOperations',
-  handler: handleItemOperations,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const itemOperations = commandSpec('ItemOperations', handleItemOperations);
 
 async function handleItemOperations(ctx: CommandContext): Promise<CommandResult> {
   const req = ctx.request;

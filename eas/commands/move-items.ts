@@ -8,7 +8,7 @@
 import { StoreError } from '../../store/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId, parseServerId, serverIdOf } from '../model/ids.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 const MoveStatus = {
   InvalidSource: 1,
@@ -19,12 +19,7 @@ const MoveStatus = {
   Failure: 5,
 } as const;
 
-export const moveItems: CommandSpec = {
-  name: 'MoveItems',
-  handler: handleMoveItems,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const moveItems = commandSpec('MoveItems', handleMoveItems);
 
 async function handleMoveItems(ctx: CommandContext): Promise<CommandResult> {
   const moves = ctx.request?.tag === 'Move:MoveItems' ? ctx.request.all('Move:Move') : [];

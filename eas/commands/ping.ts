@@ -8,7 +8,7 @@ import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
 import { pendingFolders } from '../push/pending.js';
 import type { ParkOutcome } from '../push/types.js';
-import type { CommandAnswer, CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandAnswer, type CommandContext, type CommandResult } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.11 */
 const PingStatus = {
@@ -26,12 +26,7 @@ type PingRequest =
   | { ok: false; status: typeof PingStatus.SyntaxError | typeof PingStatus.MissingParameters }
   | { ok: true; heartbeat: number | undefined; folders: (number | null)[] | undefined };
 
-export const ping: CommandSpec = {
-  name: 'Ping',
-  handler: handlePing,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const ping = commandSpec('Ping', handlePing);
 
 async function handlePing(ctx: CommandContext): Promise<CommandResult> {
   const { store, config, log } = ctx.deps;

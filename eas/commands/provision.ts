@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { Device } from '../../store/types.js';
 import { atLeast } from '../protocol.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { deviceInformationOf } from './settings.js';
 
 const EAS_POLICY_TYPE = 'MS-EAS-Provisioning-WBXML';
@@ -185,9 +185,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   return answer(ProvisionStatus.Success, infoAnswer, policyAnswer(policyType, PolicyStatus.Success, final));
 }
 
-export const provision: CommandSpec = {
-  name: 'Provision',
-  handler,
-  needsProvisioning: false,
-  wbxmlBody: true,
-};
+export const provision = commandSpec('Provision', handler, { needsProvisioning: false });

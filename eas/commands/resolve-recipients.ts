@@ -9,7 +9,7 @@
 
 import type { Account } from '../../store/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.12 */
 const Status = {
@@ -29,12 +29,7 @@ const SLOT_MS = 30 * 60_000;
 /** Exchange refuses longer availability windows; so do we (Status 5). */
 const MAX_AVAILABILITY_MS = 42 * 86_400_000;
 
-export const resolveRecipients: CommandSpec = {
-  name: 'ResolveRecipients',
-  handler: handleResolveRecipients,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const resolveRecipients = commandSpec('ResolveRecipients', handleResolveRecipients);
 
 interface ResolveOptions {
   certificateRetrieval: number;

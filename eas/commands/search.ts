@@ -11,7 +11,7 @@ import { serverIdOf } from '../model/ids.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { searchMailbox } from '../search/mailbox.js';
 import { parseSearchRequest, SearchRequestError, type SearchRequest } from '../search/request.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.13 */
 const SearchStatus = {
@@ -24,12 +24,7 @@ const SearchStatus = {
 /** MS-ASCMD 2.2.3.135.3 Picture Status: no photo for this contact. */
 const NO_PHOTO = 173;
 
-export const search: CommandSpec = {
-  name: 'Search',
-  handler: handleSearch,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const search = commandSpec('Search', handleSearch);
 
 function answer(storeStatus: number, results: WbxmlElement[] = [], total?: number, range?: string): CommandResult {
   return {

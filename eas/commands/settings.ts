@@ -6,7 +6,7 @@
 import { htmlToText } from '../../store/html-text.js';
 import type { Account } from '../../store/types.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { atLeast, type ProtocolVersion } from '../protocol.js';
 
 /** MS-ASCMD 2.2.3.177.15 Status (Settings). */
@@ -235,9 +235,4 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   return { kind: 'wbxml', body: el('Settings:Settings', [status(SettingsStatus.Success), ...parts]) };
 }
 
-export const settings: CommandSpec = {
-  name: 'Settings',
-  handler,
-  needsProvisioning: true,
-  wbxmlBody: true,
-};
+export const settings = commandSpec('Settings', handler);

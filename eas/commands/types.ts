@@ -71,3 +71,12 @@ export interface CommandSpec {
   /** False for commands that take no WBXML body (e.g. GetAttachment, SendMail < 14.0). */
   wbxmlBody: boolean;
 }
+
+/** A command table entry: needs a provisioned device and takes a WBXML body unless `options` say otherwise. */
+export function commandSpec(
+  name: string,
+  handler: CommandSpec['handler'],
+  options: Partial<Pick<CommandSpec, 'needsProvisioning' | 'wbxmlBody'>> = {},
+): CommandSpec {
+  return { name, handler, needsProvisioning: true, wbxmlBody: true, ...options };
+}

@@ -55,7 +55,7 @@ async function applyOne(ctx: ApplyContext, cmd: ClientCommand): Promise<Outcome>
           op: 'delete',
           serverId: cmd.serverId,
           instanceId: cmd.instanceId,
-          status: cmd.instanceId === null ? applyDelete(ctx, cmd.serverId) : await applyToInstance(ctx, cmd.serverId, cmd.instanceId, null),
+          status: cmd.instanceId === null ? await applyDelete(ctx, cmd.serverId) : await applyToInstance(ctx, cmd.serverId, cmd.instanceId, null),
         };
       case 'fetch':
         return { op: 'fetch', serverId: cmd.serverId };
@@ -105,7 +105,7 @@ async function applyToInstance(ctx: ApplyContext, serverId: string, instanceId: 
  * Deleted Items, is final. Only classes that live in Deleted Items (mail) are moved there: a
  * deleted contact or event is gone, as the client's own folder list cannot show it elsewhere.
  */
-function applyDelete(ctx: ApplyContext, serverId: string): number {
+async function applyDelete(ctx: ApplyContext, serverId: string): Promise<number> {
   const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
   if (!item) return SyncStatus.ObjectNotFound;
   const { store } = ctx.deps;
@@ -119,5 +119,13 @@ function applyDelete(ctx: ApplyContext, serverId: string): number {
     const moved = store.moveItem(ctx.account.id, item.id, trash.id, ctx.device.id, { moverKnows: false });
     return moved ? SyncStatus.Success : SyncStatus.ObjectNotFound;
   }
-  return store.deleteItem(ctx.account.id, item.id, ctx.device.id) ? SyncStatus.Success : SyncStatus.ObjectNotFound;
+  if (!store.deleteItem(ctx.account.id, item.id, ctx.device.id)) return SyncStatus.ObjectNotFound;
+  if (ctx.itemClass.deleted) {
+    try {
+      await ctx.itemClass.deleted(classContext(ctx), item);
+    } catch (err) {
+      ctx.deps.log.error('sync: after-delete hook failed', { class: ctx.itemClass.name, item: item.id, error: String(err) });
+    }
+  }
+  return SyncStatus.Success;
 }

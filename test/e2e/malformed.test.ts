@@ -135,6 +135,7 @@ function rootNs(cmd: string): string {
     Sync: 'AirSync', FolderSync: 'FolderHierarchy', FolderCreate: 'FolderHierarchy', FolderUpdate: 'FolderHierarchy', FolderDelete: 'FolderHierarchy',
     GetItemEstimate: 'GetItemEstimate', MoveItems: 'Move', Ping: 'Ping', ItemOperations: 'ItemOperations', Settings: 'Settings', Search: 'Search',
     ResolveRecipients: 'ResolveRecipients', SendMail: 'ComposeMail', SmartReply: 'ComposeMail', SmartForward: 'ComposeMail', Provision: 'Provision',
+    MeetingResponse: 'MeetingResponse',
   };
   const found = ns[cmd];
   if (!found) throw new Error(`rootNs: no code page for ${cmd}`);

@@ -162,6 +162,8 @@ test('ResolveRecipients: Response{To, Status, RecipientCount, Recipient}; Recipi
 test('refusal bodies: Status is the first child of every offered command, MeetingResponse nests it in Result', (t) => {
   for (const cmd of Object.keys(createCommands())) {
     const b = statusBody(cmd, 142);
+    // Checked on its own below: its Status sits inside Result.
+    if (cmd === 'MeetingResponse') continue;
     if (cmd === 'GetAttachment') {
       t.is(b, null, 'GetAttachment has no WBXML response');
       continue;
