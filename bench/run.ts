@@ -33,6 +33,7 @@ const BENCHMARKS: Readonly<Record<string, Bench>> = {
   'initial-sync': () => import('./initial-sync.js'),
   pim: () => import('./pim.js'),
   push: pushInItsOwnProcess,
+  invite: () => import('./invite.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

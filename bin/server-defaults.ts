@@ -58,6 +58,12 @@ export interface ServerOptions {
   log?: Logger;
   /** Item classes served besides the default ones (a test registers its own: docs/classes.md). */
   extraClasses?: readonly ItemClass[];
+  /**
+   * Meeting messages by mail (README "Meetings by mail"): 'sender-match' places an invitation in
+   * the calendar only when its ORGANIZER is the envelope sender or the From address; 'all' trusts
+   * every one; 'off' delivers them as plain mail. Default 'sender-match'.
+   */
+  calendarInvitations?: 'sender-match' | 'all' | 'off';
 }
 
 export interface RunningServer {
@@ -81,5 +87,6 @@ export const DEFAULTS = {
   maxParkedPerAccount: 50,
   maxMessageSize: 25 * 1024 * 1024,
   durability: 'normal',
+  calendarInvitations: 'sender-match',
 } as const;
 

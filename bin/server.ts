@@ -11,6 +11,7 @@ import type { EasConfig, EasDeps, PushConfig } from '../eas/deps.js';
 import { createLoginThrottle } from '../eas/http/login-throttle.js';
 import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
+import { createMeetingPlanner } from '../eas/imip/planner.js';
 import { createDeliverLocal, createDeliveryServer, createLocalDelivery, createParsePool, defaultParseWorkers, type DeliveryServer } from '../plugin/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Logger } from '../eas/log.js';
@@ -107,7 +108,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     });
     cleanups.push(() => parsePool.close());
     const parse = parsePool.parse;
-    const deliver = createLocalDelivery({ store, parse, log });
+    const classes = createItemClasses(options.extraClasses);
+    // Meeting messages: eas/imip plans what each recipient's copy carries (plugin/types.ts Schedule).
+    const schedule = createMeetingPlanner({ store, classes, log, policy: options.calendarInvitations ?? DEFAULTS.calendarInvitations });
+    const deliver = createLocalDelivery({ store, parse, log, schedule });
     let smarthost: SmarthostRelay | null = null;
     if (options.smarthost) {
       smarthost = createSmarthostRelay(options.smarthost);
@@ -124,7 +128,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       deliverLocal: createDeliverLocal(deliver),
       relay: smarthost ? smarthost.relay : null,
       push,
-      classes: createItemClasses(options.extraClasses),
+      classes,
     };
 
     const startDelivery = async (lmtp: boolean, at: ListenAddress): Promise<{ server: DeliveryServer; address: AddressInfo }> => {

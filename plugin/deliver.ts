@@ -1,13 +1,16 @@
 // Local delivery: the one path every message takes into the store, whether it came over
 // SMTP, LMTP or from a phone's SendMail to a local address (EasDeps.deliverLocal). Parse
 // once, add the MDA headers per recipient, and write all copies in ONE store transaction,
-// so either every recipient has the message or none has and the sender retries.
+// so either every recipient has the message or none has and the sender retries. A meeting
+// message (RFC 6047 iMIP) also carries, per recipient, what the `schedule` hook planned: the
+// meeting it is and the calendar event it places, written in that same transaction. Planning
+// never costs a message: when it fails, the message is delivered as plain mail.
 
-import type { DeliveredItem, Delivery, ParsedMessage, Store } from '../store/types.js';
+import type { Account, DeliveredItem, Delivery, ParsedMessage, Store } from '../store/types.js';
 import { SmtpReplyError, describeError, noSuchUser, temporaryFailure } from './errors.js';
 import { withMdaHeaders } from './mda-headers.js';
 import { localAccount } from './recipients.js';
-import type { DeliveryLogger, Envelope, Parse } from './types.js';
+import type { DeliveryLogger, Envelope, Parse, Schedule } from './types.js';
 
 export interface RecipientOutcome {
   address: string;
@@ -25,6 +28,8 @@ export interface LocalDeliveryDeps {
   store: Store;
   parse: Parse;
   log: DeliveryLogger;
+  /** Meeting messages: what each recipient's copy carries besides the message (plugin/types.ts). */
+  schedule?: Schedule;
 }
 
 export interface DeliveryMeta {
@@ -38,7 +43,10 @@ export interface DeliveryMeta {
 
 export type DeliverMessage = (envelope: Envelope, raw: Buffer, meta: DeliveryMeta) => Promise<DeliveryReport>;
 
-export function createLocalDelivery({ store, parse, log }: LocalDeliveryDeps): DeliverMessage {
+/** A copy without what a plan added: the message alone. */
+const plainCopy = ({ accountId, raw, folderId }: Delivery): Delivery => ({ accountId, raw, ...(folderId !== undefined ? { folderId } : {}) });
+
+export function createLocalDelivery({ store, parse, log, schedule }: LocalDeliveryDeps): DeliverMessage {
   return async (envelope, raw, meta) => {
     const started = performance.now();
     const context = { via: meta.via, session: meta.session, from: envelope.from, recipients: envelope.to, size: raw.length };
@@ -58,13 +66,13 @@ export function createLocalDelivery({ store, parse, log }: LocalDeliveryDeps): D
     // Two addresses of one mailbox (alice@, Alice+news@) get one copy.
     const deliveries: Delivery[] = [];
     const recipients: RecipientOutcome[] = [];
-    const seen = new Set<number>();
+    const accounts: Account[] = [];
     try {
       for (const address of envelope.to) {
         const account = localAccount(store, address);
         recipients.push({ address, delivered: account !== null });
-        if (!account || seen.has(account.id)) continue;
-        seen.add(account.id);
+        if (!account || accounts.some((a) => a.id === account.id)) continue;
+        accounts.push(account);
         deliveries.push({ accountId: account.id, raw: withMdaHeaders(raw, { returnPath: envelope.from, deliveredTo: address }) });
       }
     } catch (err) {
@@ -74,17 +82,44 @@ export function createLocalDelivery({ store, parse, log }: LocalDeliveryDeps): D
     if (missing && meta.requireAllLocal) throw noSuchUser(missing.address);
     if (deliveries.length === 0) return { recipients, items: [] };
 
+    // No await from here to the commit: the plan is made against the store the commit sees.
+    let planned = 0;
+    if (schedule && parsed.calendar) {
+      try {
+        const plans = schedule({ parsed, calendar: parsed.calendar, envelopeFrom: envelope.from, recipients: accounts });
+        for (const d of deliveries) {
+          const plan = plans.get(d.accountId);
+          if (!plan) continue;
+          if (plan.meeting !== undefined) d.meeting = plan.meeting;
+          if (plan.docs && plan.docs.length > 0) d.docs = plan.docs;
+          planned++;
+        }
+      } catch (err) {
+        log.warn('meeting: calendar part not used, delivered as plain mail', { ...context, method: parsed.calendar.method, error: describeError(err) });
+      }
+    }
+
     let items: DeliveredItem[];
     try {
       items = store.deliver(deliveries, parsed);
     } catch (err) {
-      throw failed('store', err);
+      if (planned === 0) throw failed('store', err);
+      // What the plan wrote may be what failed (a calendar folder removed meanwhile): the mail
+      // itself still goes in, alone. A store that cannot write at all fails here as well (451).
+      log.warn('meeting: calendar write failed, delivered as plain mail', { ...context, error: describeError(err) });
+      try {
+        items = store.deliver(deliveries.map(plainCopy), parsed);
+        planned = 0;
+      } catch (again) {
+        throw failed('store', again);
+      }
     }
     log.info('delivered', {
       ...context,
       recipients: recipients.filter((r) => r.delivered).map((r) => r.address),
       ms: Math.round((performance.now() - started) * 100) / 100,
       ...(parsed.malformed ? { malformed: true } : {}),
+      ...(planned > 0 ? { meetings: planned } : {}),
     });
     return { recipients, items };
   };

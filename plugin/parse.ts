@@ -60,6 +60,30 @@ function attachmentsOf(mail: ParsedMail): AttachmentInput[] {
   }));
 }
 
+/** A part's bytes as text in the charset its Content-Type names (UTF-8 when none, or unknown). */
+function decodeText(content: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder(charset?.trim() || 'utf-8').decode(content);
+  } catch {
+    return new TextDecoder('utf-8').decode(content);
+  }
+}
+
+/**
+ * RFC 6047 iMIP: the message's iCalendar object is its text/calendar part, inline (often the last
+ * part of a multipart/alternative) or attached; mailparser lists it among the attachments in MIME
+ * order, with its transfer encoding undone. The first one counts, with the METHOD its
+ * Content-Type names (RFC 6047 2.4: "method" is required there, and equals the object's METHOD).
+ */
+function calendarOf(mail: ParsedMail): ParsedMessage['calendar'] {
+  const part = mail.attachments.find((a) => a.contentType.toLowerCase() === 'text/calendar');
+  if (!part) return null;
+  const type = part.headers.get('content-type') as { params?: Record<string, string> } | string | undefined;
+  const params = typeof type === 'object' && type ? (type.params ?? {}) : {};
+  const method = params.method?.trim().toUpperCase() || null;
+  return { method, text: decodeText(part.content, params.charset) };
+}
+
 function fromMail(mail: ParsedMail, receivedAt: Date): ParsedMessage {
   const html = typeof mail.html === 'string' && mail.html ? mail.html : null;
   // With skipHtmlToText an HTML-only message has an empty text: derive it ourselves.
@@ -82,7 +106,7 @@ function fromMail(mail: ParsedMail, receivedAt: Date): ParsedMessage {
     hasAttachments: attachments.some((a) => !a.inline),
     preview: previewOf(text ?? ''),
   };
-  return { summary, text, html, attachments, malformed: false };
+  return { summary, text, html, attachments, malformed: false, calendar: calendarOf(mail) };
 }
 
 /** Best effort from the raw header block when the MIME parser gave up. */
@@ -115,6 +139,7 @@ function fallback(raw: Buffer, receivedAt: Date): ParsedMessage {
     html: null,
     attachments: [],
     malformed: true,
+    calendar: null,
   };
 }
 

@@ -1,7 +1,7 @@
 // What the delivery plugin needs from its host. plugin/ imports store/ only (docs/architecture.md),
 // so the logger shape is declared here; eas/'s Logger has the same shape.
 
-import type { ParsedMessage } from '../store/types.js';
+import type { Account, DocWrite, ParsedMessage } from '../store/types.js';
 
 export interface DeliveryLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -17,3 +17,33 @@ export interface Envelope {
   from: string;
   to: string[];
 }
+
+/**
+ * A message about a meeting (RFC 6047 iMIP: an invitation, a cancellation, a reply) and where it
+ * goes: what the delivery's `schedule` hook is given. Only messages with a calendar part
+ * (ParsedMessage.calendar) are planned.
+ */
+export interface ScheduleInput {
+  parsed: ParsedMessage;
+  /** The calendar part (ParsedMessage.calendar, never null here). */
+  calendar: { method: string | null; text: string };
+  /** MAIL FROM ("" for the null sender). */
+  envelopeFrom: string;
+  /** The local accounts the message is delivered to, one per mailbox. */
+  recipients: readonly Account[];
+}
+
+/** What one recipient's copy carries besides the message (see Delivery.meeting / Delivery.docs). */
+export interface SchedulePlan {
+  meeting?: unknown;
+  docs?: DocWrite[];
+}
+
+/**
+ * Plans the calendar side of a delivery, per account id (an account absent from the map gets
+ * plain mail). Runs synchronously right before the store's one transaction, so what it read of
+ * the store is what the commit sees. Throws when the calendar part cannot be used as a whole:
+ * the message is then delivered as ordinary mail. eas/imip implements it (plugin/ never imports
+ * eas/: the composition root passes it in).
+ */
+export type Schedule = (input: ScheduleInput) => ReadonlyMap<number, SchedulePlan>;

@@ -35,6 +35,13 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     parse: choice(['normal', 'full'] as const),
   },
   { name: 'parse-workers', kind: 'value', metavar: 'N', help: 'threads parsing MIME beside delivery; 0 = in the main thread (default: cores - 1, at most 4)', parse: countOrZero(16) },
+  {
+    name: 'calendar-invitations',
+    kind: 'value',
+    metavar: 'MODE',
+    help: 'mailed invitations enter the calendar: sender-match (default: sent by their organizer), all, off',
+    parse: choice(['sender-match', 'all', 'off'] as const),
+  },
   { name: 'smarthost', kind: 'value', metavar: 'URL', help: 'smtp(s)://[user:pass@]host:port for mail to other domains', parse: smarthostUrl },
   { name: 'log-level', kind: 'value', metavar: 'LEVEL', help: 'debug, info, warn, error or silent (default info)', parse: logLevel },
 ];
@@ -76,6 +83,7 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     ...(values.has('trust-proxy') ? { trustProxy: true } : {}),
     ...(values.has('public-url') ? { publicUrl: get<string>('public-url') } : {}),
     ...(values.has('parse-workers') ? { parseWorkers: get<number>('parse-workers') } : {}),
+    ...(values.has('calendar-invitations') ? { calendarInvitations: get<'sender-match' | 'all' | 'off'>('calendar-invitations') } : {}),
     logLevel: get<LogLevel>('log-level') ?? 'info',
   };
 }

@@ -33,6 +33,7 @@ import { encodeTimeZoneBlob, TimeZoneError, timeZoneFromIana } from './calendar/
 import { instanceChangeData, instanceDeleteData } from './calendar/instance.js';
 import { calendarWindowAt, calendarWindowSince } from './calendar/window.js';
 import { blobOf, blobZone, knownZone, TIMEZONE_TAG, type EventZone } from './calendar/zone.js';
+import { withOrganizerMail } from '../meetings/organizer.js';
 
 export interface CalendarClassOptions {
   /**
@@ -116,11 +117,15 @@ export function calendarSpec(options: CalendarClassOptions = {}): DocClassSpec {
   };
 }
 
+/**
+ * The Calendar class. At 16.x the server sends the organiser's meeting mail (REQUEST, CANCEL)
+ * after a device's Add, Change or Delete of a meeting the account organises: eas/meetings/organizer.ts.
+ */
 export function createCalendarClass(options: CalendarClassOptions = {}): ItemClass {
   const docClass = createDocClass(calendarSpec(options));
-  return {
+  return withOrganizerMail({
     ...docClass,
     changeInstance: (ctx, item, instanceId, appData) =>
       docClass.change(ctx, item, appData ? instanceChangeData(instanceId, appData) : instanceDeleteData(instanceId)),
-  };
+  });
 }

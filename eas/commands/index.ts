@@ -22,6 +22,7 @@ import { createSyncCommand } from './sync.js';
 import { getItemEstimate } from './get-item-estimate.js';
 import { moveItems } from './move-items.js';
 import { getAttachment } from './get-attachment.js';
+import { meetingResponse } from './meeting-response.js';
 
 /** A fresh command table; stateful commands get their own state. */
 export function createCommands(): Readonly<Record<string, CommandSpec>> {
@@ -43,5 +44,6 @@ export function createCommands(): Readonly<Record<string, CommandSpec>> {
     GetItemEstimate: getItemEstimate,
     MoveItems: moveItems,
     GetAttachment: getAttachment,
+    MeetingResponse: meetingResponse,
   };
 }

@@ -14,10 +14,14 @@ import { bodyElement, bodyPartElement, nativeBodyType } from './body.js';
 import { conversationId, conversationIndex } from './conversation.js';
 import { flagElement, parseFlag } from './flag.js';
 import { isDraft, receivedAsBcc, type ItemContext } from './item-context.js';
+import { readMeeting } from '../imip/meeting.js';
+import { meetingRequestElement } from '../imip/render.js';
 
 /** MS-ASEMAIL 2.2.2.39 InternetCPID: we always send UTF-8. */
 const CPID_UTF8 = 65001;
 const CONTENT_CLASS = 'urn:content-classes:message';
+/** The content class of a meeting message (a request, cancellation or response). */
+const MEETING_CONTENT_CLASS = 'urn:content-classes:calendarmessage';
 
 
 /**
@@ -39,8 +43,14 @@ function line(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-/** MS-ASEMAIL 2.2.2.50 MessageClass: S/MIME items are IPM.Note.SMIME[.MultipartSigned]. */
+/**
+ * MS-ASEMAIL 2.2.2.50 MessageClass: a meeting message's (IPM.Schedule.Meeting.Request, .Canceled,
+ * .Resp.Pos/Tent/Neg: what the delivery found it to be, eas/imip); S/MIME items are
+ * IPM.Note.SMIME[.MultipartSigned].
+ */
 export function messageClass(item: MailItem): string {
+  const meeting = readMeeting(item.meeting);
+  if (meeting) return meeting.messageClass;
   const types = item.attachments.map((a) => a.contentType.toLowerCase());
   if (types.some((t) => /^application\/(x-)?pkcs7-mime\b/.test(t))) return 'IPM.Note.SMIME';
   if (types.some((t) => /^application\/(x-)?pkcs7-signature\b/.test(t))) return 'IPM.Note.SMIME.MultipartSigned';
@@ -71,6 +81,9 @@ export function emailProperties(
   const attachmentTypes = item.attachments.map((a) => a.contentType);
   const v14 = atLeast(version, '14.0');
   const from = s.from[0];
+  // MS-ASEMAIL 2.2.2.48: a meeting request or cancellation carries the meeting, so the phone can
+  // show it and answer it (MeetingResponse); a response to the user's own meeting does not.
+  const meeting = readMeeting(item.meeting);
   const out: (WbxmlElement | undefined | false)[] = [
     el('Email:To', addressList(s.to)),
     s.cc.length > 0 && el('Email:Cc', addressList(s.cc)),
@@ -86,9 +99,10 @@ export function emailProperties(
     bodyElement(body, s.preview, attachmentTypes, options, version),
     ...(atLeast(version, '14.1') ? options.bodyPartPreferences.map((p) => bodyPartElement(body, s.preview, p)) : []),
     el('Email:MessageClass', messageClass(item)),
+    !!meeting?.request && meetingRequestElement(meeting.request, version),
     el('Email:InternetCPID', CPID_UTF8),
     flagElement(item.flag),
-    el('Email:ContentClass', CONTENT_CLASS),
+    el('Email:ContentClass', meeting ? MEETING_CONTENT_CLASS : CONTENT_CLASS),
     el('AirSyncBase:NativeBodyType', nativeBodyType(body)),
     v14 && el('Email2:ConversationId', conversationId(item)),
     v14 && el('Email2:ConversationIndex', conversationIndex(item)),

@@ -1,0 +1,286 @@
+// Benchmark (not a test): a meeting invitation's way from the end of SMTP DATA to the answer of
+// a Ping parked on the invitee's Calendar, with K other Pings parked (README "Meetings by mail").
+// Goal: p99 ≤ 5 ms with 1,000 others parked.
+//
+//   npm run bench -- invite [--parked 1000] [--rounds 1000] [--warmup 50]
+//
+// A separate `eas-push serve` process (default --calendar-invitations sender-match), as
+// bench/push.ts runs it. Each round: the measured phone Pings its Calendar (never synced, so only
+// what lands while it is parked counts: docs/push.md rule 2) → park → one RFC 6047 invitation
+// (a new UID each round, multipart/alternative with an Olson VTIMEZONE, attendees, an alarm)
+// over a REUSED SMTP connection from its ORGANIZER → Status 2 naming the Calendar. The time
+// includes the MIME parse, reading the iTIP message, the importer's mapping and the Calendar
+// class's toDoc, and the one commit that writes mail and event.
+
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { databasePath } from '../bin/data-dir.js';
+import { decode, encode } from '../eas/wbxml/index.js';
+import { el } from '../eas/wbxml/tree.js';
+import { FolderType, openStore } from '../store/index.js';
+import { machine, numberOptions, printTable } from './bench-util.js';
+import { startServer, waitIdle } from './push-server.js';
+import { SmtpConnection, toWire } from './smtp-client.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..');
+const PASSWORD = 'bench-password';
+const HEARTBEAT = 3540;
+const DEVICES_PER_ACCOUNT = 50;
+const INVITEE = 'invitee@bench.test';
+const ORGANIZER = 'organizer@bench.test';
+
+interface PingAnswer {
+  status: number;
+  httpStatus: number;
+  folders: string[];
+  end: number;
+}
+
+function openFileLimit(): number {
+  const m = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m ? Number(m[1]) : 1024;
+}
+
+function pingBody(folderId: number, cls: string): Buffer {
+  return encode(
+    el('Ping:Ping', [
+      el('Ping:HeartbeatInterval', HEARTBEAT),
+      el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', String(folderId)), el('Ping:Class', cls)])]),
+    ]),
+  );
+}
+
+/** One Ping as a phone sends it; resolves when its answer is read (`end`: performance.now()). */
+function sendPing(port: number, user: string, deviceId: string, body: Buffer, agent: http.Agent | false, onSent?: () => void): Promise<PingAnswer> {
+  const auth = Buffer.from(`${user}:${PASSWORD}`).toString('base64');
+  return new Promise<PingAnswer>((resolveAnswer, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/Microsoft-Server-ActiveSync?Cmd=Ping&User=${encodeURIComponent(user)}&DeviceId=${deviceId}&DeviceType=Bench`,
+        agent,
+        headers: {
+          Authorization: `Basic ${auth}`,
+          'MS-ASProtocolVersion': '16.1',
+          'Content-Type': 'application/vnd.ms-sync.wbxml',
+          'Content-Length': String(body.length),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const end = performance.now();
+          const raw = Buffer.concat(chunks);
+          const tree = raw.length > 0 ? decode(raw) : null;
+          resolveAnswer({
+            status: tree?.intOf('Ping:Status') ?? NaN,
+            httpStatus: res.statusCode ?? 0,
+            folders: tree?.child('Ping:Folders')?.all('Ping:Folder').map((f) => f.text ?? '') ?? [],
+            end,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (onSent) req.on('finish', onSent);
+    req.end(body);
+  });
+}
+
+/** An invitation as calendar clients send it; `i` makes its UID (and title) new. */
+export function invitation(i: number): string {
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  return `From: Organizer <${ORGANIZER}>
+To: Invitee <${INVITEE}>
+Subject: Invitation: Planning ${i}
+Date: Mon, 07 Jan 2030 08:00:00 +0000
+Message-ID: <invite-${i}@bench.test>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b-${i}"
+
+--b-${i}
+Content-Type: text/plain; charset=utf-8
+
+Planning ${i}, 2030-02-${day} 10:00-11:00 Europe/Berlin.
+
+--b-${i}
+Content-Type: text/calendar; charset=utf-8; method=REQUEST
+
+BEGIN:VCALENDAR
+PRODID:-//eas-push//bench//EN
+VERSION:2.0
+METHOD:REQUEST
+BEGIN:VTIMEZONE
+TZID:Europe/Berlin
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+TZNAME:CEST
+DTSTART:19700329T020000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+TZNAME:CET
+DTSTART:19701025T030000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:bench-${i}@bench.test
+SEQUENCE:0
+DTSTAMP:20300107T080000Z
+DTSTART;TZID=Europe/Berlin:203002${day}T100000
+DTEND;TZID=Europe/Berlin:203002${day}T110000
+SUMMARY:Planning ${i}
+LOCATION:Room 4
+DESCRIPTION:Quarterly planning.
+ORGANIZER;CN=Organizer:mailto:${ORGANIZER}
+ATTENDEE;CN=Invitee;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${INVITEE}
+ATTENDEE;CN=Other;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:other@bench.test
+BEGIN:VALARM
+ACTION:DISPLAY
+TRIGGER:-PT15M
+DESCRIPTION:Reminder
+END:VALARM
+END:VEVENT
+END:VCALENDAR
+
+--b-${i}--
+`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(opts: { parked: number; rounds: number; warmup: number }): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-invite-'));
+  const store = openStore(databasePath(dir));
+  const invitee = store.createAccount(INVITEE, PASSWORD);
+  const calendar = store.folderByType(invitee.id, FolderType.Calendar)!.id;
+  const load: { user: string; inbox: number }[] = [];
+  for (let a = 0; a < Math.ceil(opts.parked / DEVICES_PER_ACCOUNT); a++) {
+    const acc = store.createAccount(`load${a}@bench.test`, PASSWORD);
+    load.push({ user: acc.address, inbox: store.folderByType(acc.id, FolderType.Inbox)!.id });
+  }
+  store.close();
+
+  const server = await startServer(ROOT, dir, ['--heartbeat-max', String(HEARTBEAT)]);
+  const smtp = await SmtpConnection.open('127.0.0.1', server.smtpPort);
+  const phoneAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const body = pingBody(calendar, 'Calendar');
+  const watch = openStore(databasePath(dir));
+  let lastParkId = 0;
+  // The phone's newest Ping is parked once the push history says so (bench/push.ts does the same).
+  const phoneParked = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const device = watch.getDevice(invitee.id, 'BenchPhone');
+      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
+      if (newest && newest.endedAt === null && newest.id > lastParkId) {
+        lastParkId = newest.id;
+        return;
+      }
+      if (Date.now() > deadline) throw new Error('the measured Ping did not park within 10 s');
+      await delay(1);
+    }
+  };
+
+  const round = async (i: number): Promise<number> => {
+    let sent!: () => void;
+    const requestSent = new Promise<void>((r) => (sent = r));
+    const ping = sendPing(server.httpPort, INVITEE, 'BenchPhone', body, phoneAgent, sent);
+    const wire = toWire(invitation(i));
+    await smtp.startData(ORGANIZER, INVITEE);
+    await requestSent;
+    await phoneParked();
+    const { dataEnd, reply } = smtp.endData(wire);
+    const [answer, final] = await Promise.all([ping, reply]);
+    if (final.code !== 250) throw new Error(`delivery refused: ${final.code} ${final.text}`);
+    if (answer.status !== 2 || answer.folders[0] !== String(calendar)) {
+      throw new Error(`round ${i}: Ping answered HTTP ${answer.httpStatus} Status ${answer.status} ${answer.folders.join(',')}`);
+    }
+    return answer.end - dataEnd;
+  };
+
+  try {
+    for (let i = 0; i < opts.warmup; i++) await round(-1 - i);
+    const parkedNow = (): number => watch.listDevices().filter((d) => d.pingHeartbeat === HEARTBEAT && d.deviceId.startsWith('Load')).length;
+    const others: Promise<PingAnswer>[] = [];
+    for (let i = 0; i < opts.parked; i++) {
+      const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
+      others.push(sendPing(server.httpPort, acc.user, `Load${i}`, pingBody(acc.inbox, 'Email'), false));
+      if (i % 250 === 249 || i === opts.parked - 1) {
+        const deadline = Date.now() + 60_000;
+        while (parkedNow() < i + 1) {
+          if (Date.now() > deadline) throw new Error(`only ${parkedNow()} of ${i + 1} other Pings parked after 60 s`);
+          await delay(20);
+        }
+      }
+    }
+    for (const p of others) p.catch(() => undefined);
+    await waitIdle(server.pid);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < opts.rounds; i++) latencies.push(await round(i));
+    latencies.sort((a, b) => a - b);
+    const serverSide = (): number[] =>
+      readFileSync(server.logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"device":"BenchPhone"') && l.includes('parked request ended'))
+        .map((l) => (JSON.parse(l) as { commitToAnswerMs: number | null }).commitToAnswerMs)
+        .filter((ms): ms is number => typeof ms === 'number')
+        .sort((a, b) => a - b);
+    const f = (n: number): string => n.toFixed(2);
+    console.log(`invite benchmark: ${opts.rounds} rounds after ${opts.warmup} warm-up, ${opts.parked} other Pings parked, node ${process.version}, ${machine()}`);
+    printTable(
+      ['other Pings parked', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'server commit→answer p99 ms', 'goal p99'],
+      [[String(opts.parked), f(percentile(latencies, 50)), f(percentile(latencies, 90)), f(percentile(latencies, 99)), f(latencies[latencies.length - 1] ?? NaN), f(percentile(serverSide(), 99)), '≤ 5 ms']],
+    );
+  } finally {
+    watch.close();
+    await smtp.quit();
+    phoneAgent.destroy();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(argv: string[] = []): Promise<void> {
+  const opts = numberOptions(argv, { parked: 1000, rounds: 1000, warmup: 50 });
+  // One socket per parked Ping: below the limit, run again in a shell that raises it first.
+  if (openFileLimit() < opts.parked + 512 && !process.env.EAS_PUSH_BENCH_RAISED) {
+    await new Promise<void>((done, fail) => {
+      const child = spawn('bash', ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), ...argv], {
+        stdio: 'inherit',
+        env: { ...process.env, EAS_PUSH_BENCH_RAISED: '1' },
+      });
+      child.once('error', fail);
+      child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`bench/invite.ts exited with ${code}`))));
+    });
+    return;
+  }
+  if (openFileLimit() < opts.parked + 512) throw new Error(`open-file limit ${openFileLimit()} is below ${opts.parked + 512}`);
+  await measure(opts);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  run(process.argv.slice(2)).catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
