@@ -21,6 +21,8 @@ const HANDLED: ReadonlySet<string> = new Set<MeetingMethod>(['REQUEST', 'CANCEL'
 
 export interface ItipMessage {
   method: MeetingMethod;
+  /** The part's text, and the VCALENDAR it parses to. */
+  text: string;
   calendar: ICAL.Component;
   uid: string;
   /** The VEVENT without RECURRENCE-ID, when the message has it. */
@@ -91,6 +93,7 @@ export function readItip(part: { method: string | null; text: string }, zoneOf: 
   const organizer = organizerOf(first);
   return {
     method,
+    text: part.text,
     calendar,
     uid,
     master,

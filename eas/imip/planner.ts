@@ -312,6 +312,14 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     return out.toString();
   }
 
+  /**
+   * The part's own text when it is exactly what an event keeps (time zones and this UID's
+   * VEVENTs, nothing else): no need to write it again.
+   */
+  function wholePart(m: ItipMessage): string | null {
+    return m.calendar.getAllSubcomponents().every((c) => c.name === 'vtimezone' || c.name === 'vevent') ? m.text : null;
+  }
+
   function eventOf(what: string, master: ICAL.Component, overrides: readonly ICAL.Component[], uid: string, zones: ZoneTable): EasEvent {
     return mapped(what, () => eventFromIcal(master, overrides, uid, { zones }).event);
   }
@@ -335,8 +343,7 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     const sameMeeting = !stored || (textOfNode(storedProps, 'Calendar:OrganizerEmail') ?? '').trim().toLowerCase() === m.organizer!.email;
     const state = stored && sameMeeting ? readState(storedProps) : null;
     const allowed = trusted(f, m.organizer!.email) && sameMeeting;
-    const calendar = store.folderByType(account.id, FolderType.Calendar);
-    const target = stored && sameMeeting ? stored.folderId : calendar?.id;
+    const target = stored && sameMeeting ? stored.folderId : store.folderByType(account.id, FolderType.Calendar)?.id;
 
     if (m.master && series) {
       const revision = revisionOfEvent(m.master);
@@ -351,7 +358,7 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
         const previous = stored && sameMeeting ? stored : null;
         let doc = invitationDoc({
           account, event: series, vevent: m.master, stored: previous, state: nextState,
-          original: originalOf(m.calendar, m.timezones, [m.master, ...m.overrides]),
+          original: wholePart(m) ?? originalOf(m.calendar, m.timezones, [m.master, ...m.overrides]),
         });
         const moved = previous !== null && !sameShape(docProps(doc.data), storedProps);
         if (previous) doc = withUserSettings(doc, storedProps, !moved);
