@@ -17,16 +17,16 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { databasePath } from '../bin/data-dir.js';
-import { decode, encode } from '../eas/wbxml/index.js';
+import { encode } from '../eas/wbxml/index.js';
 import { el } from '../eas/wbxml/tree.js';
 import { FolderType, openStore } from '../store/index.js';
 import { machine, numberOptions, printTable } from './bench-util.js';
 import { startServer, waitIdle } from './push-server.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
+import { openFileLimit, sendPing, type PingAnswer } from './ping-client.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -36,17 +36,7 @@ const DEVICES_PER_ACCOUNT = 50;
 const INVITEE = 'invitee@bench.test';
 const ORGANIZER = 'organizer@bench.test';
 
-interface PingAnswer {
-  status: number;
-  httpStatus: number;
-  folders: string[];
-  end: number;
-}
 
-function openFileLimit(): number {
-  const m = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-  return m ? Number(m[1]) : 1024;
-}
 
 function pingBody(folderId: number, cls: string): Buffer {
   return encode(
@@ -57,46 +47,6 @@ function pingBody(folderId: number, cls: string): Buffer {
   );
 }
 
-/** One Ping as a phone sends it; resolves when its answer is read (`end`: performance.now()). */
-function sendPing(port: number, user: string, deviceId: string, body: Buffer, agent: http.Agent | false, onSent?: () => void): Promise<PingAnswer> {
-  const auth = Buffer.from(`${user}:${PASSWORD}`).toString('base64');
-  return new Promise<PingAnswer>((resolveAnswer, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/Microsoft-Server-ActiveSync?Cmd=Ping&User=${encodeURIComponent(user)}&DeviceId=${deviceId}&DeviceType=Bench`,
-        agent,
-        headers: {
-          Authorization: `Basic ${auth}`,
-          'MS-ASProtocolVersion': '16.1',
-          'Content-Type': 'application/vnd.ms-sync.wbxml',
-          'Content-Length': String(body.length),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const end = performance.now();
-          const raw = Buffer.concat(chunks);
-          const tree = raw.length > 0 ? decode(raw) : null;
-          resolveAnswer({
-            status: tree?.intOf('Ping:Status') ?? NaN,
-            httpStatus: res.statusCode ?? 0,
-            folders: tree?.child('Ping:Folders')?.all('Ping:Folder').map((f) => f.text ?? '') ?? [],
-            end,
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (onSent) req.on('finish', onSent);
-    req.end(body);
-  });
-}
 
 /** An invitation as calendar clients send it; `i` makes its UID (and title) new. */
 export function invitation(i: number): string {
@@ -203,7 +153,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
   const round = async (i: number): Promise<number> => {
     let sent!: () => void;
     const requestSent = new Promise<void>((r) => (sent = r));
-    const ping = sendPing(server.httpPort, INVITEE, 'BenchPhone', body, phoneAgent, sent);
+    const ping = sendPing(server.httpPort, INVITEE, PASSWORD, 'BenchPhone', body, phoneAgent, sent).answer;
     const wire = toWire(invitation(i));
     await smtp.startData(ORGANIZER, INVITEE);
     await requestSent;
@@ -230,7 +180,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
     const others: Promise<PingAnswer>[] = [];
     for (let i = 0; i < opts.parked; i++) {
       const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
-      others.push(sendPing(server.httpPort, acc.user, `Load${i}`, pingBody(acc.inbox, 'Email'), false));
+      others.push(sendPing(server.httpPort, acc.user, PASSWORD, `Load${i}`, pingBody(acc.inbox, 'Email'), false).answer);
       if (i % 250 === 249 || i === opts.parked - 1) {
         const deadline = Date.now() + 60_000;
         while (parkedNow() < i + 1) {

@@ -14,14 +14,14 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { encode, decode } from '../eas/wbxml/index.js';
+import { encode } from '../eas/wbxml/index.js';
 import { el } from '../eas/wbxml/tree.js';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
+import { openFileLimit, sendPing, type PingAnswer } from './ping-client.js';
 import { rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,17 +46,7 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function openFileLimit(): number {
-  const m = /Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-  return m ? Number(m[1]) : 1024;
-}
 
-interface PingAnswer {
-  status: number;
-  httpStatus: number;
-  folders: string[];
-  end: number;
-}
 
 /** An authenticated OPTIONS: the server verifies (and caches) the account's password. */
 function signIn(port: number, user: string): Promise<number> {
@@ -74,55 +64,6 @@ function signIn(port: number, user: string): Promise<number> {
   });
 }
 
-/** One Ping over `agent` (false: a socket of its own). Resolves when the answer is read. */
-function sendPing(
-  port: number,
-  user: string,
-  deviceId: string,
-  body: Buffer,
-  agent: http.Agent | false,
-  onSent?: () => void,
-): { answer: Promise<PingAnswer>; req: http.ClientRequest } {
-  const auth = Buffer.from(`${user}:${PASSWORD}`).toString('base64');
-  let req!: http.ClientRequest;
-  const answer = new Promise<PingAnswer>((resolveAnswer, reject) => {
-    req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/Microsoft-Server-ActiveSync?Cmd=Ping&User=${encodeURIComponent(user)}&DeviceId=${deviceId}&DeviceType=Bench`,
-        agent,
-        headers: {
-          Authorization: `Basic ${auth}`,
-          'MS-ASProtocolVersion': '16.1',
-          'Content-Type': 'application/vnd.ms-sync.wbxml',
-          'Content-Length': String(body.length),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const end = performance.now();
-          const raw = Buffer.concat(chunks);
-          const tree = raw.length > 0 ? decode(raw) : null;
-          resolveAnswer({
-            status: tree?.intOf('Ping:Status') ?? NaN,
-            httpStatus: res.statusCode ?? 0,
-            folders: tree?.child('Ping:Folders')?.all('Ping:Folder').map((f) => f.text ?? '') ?? [],
-            end,
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    if (onSent) req.on('finish', onSent);
-    req.end(body);
-  });
-  return { answer, req };
-}
 
 function pingBody(folderId: number, heartbeat: number): Buffer {
   return encode(
@@ -199,7 +140,7 @@ async function runOne(k: number, args: Args): Promise<Row> {
   const round = async (i: number): Promise<number> => {
     let sent!: () => void;
     const requestSent = new Promise<void>((r) => (sent = r));
-    const ping = sendPing(server.httpPort, 'target@bench.test', 'BenchPhone', targetBody, phoneAgent, sent);
+    const ping = sendPing(server.httpPort, 'target@bench.test', PASSWORD, 'BenchPhone', targetBody, phoneAgent, sent);
     const wire = toWire(message(i));
     await smtp.startData('sender@bench.test', 'target@bench.test');
     // The Ping must be parked before the last byte of DATA.
@@ -233,7 +174,7 @@ async function runOne(k: number, args: Args): Promise<Row> {
   const BATCH = 250;
   for (let i = 0; i < k; i++) {
     const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
-    parked.push(sendPing(server.httpPort, acc.user, `Load${i}`, pingBody(acc.inbox, LOAD_HEARTBEAT), false).answer);
+    parked.push(sendPing(server.httpPort, acc.user, PASSWORD, `Load${i}`, pingBody(acc.inbox, LOAD_HEARTBEAT), false).answer);
     if (i % BATCH === BATCH - 1 || i === k - 1) {
       const deadline = Date.now() + 60_000;
       while (parkedNow() < i + 1) {
