@@ -26,7 +26,7 @@ import { FolderType, openStore } from '../store/index.js';
 import { machine, numberOptions, printTable } from './bench-util.js';
 import { startServer, waitIdle } from './push-server.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
-import { openFileLimit, sendPing, type PingAnswer } from './ping-client.js';
+import { openFileLimit, parkWatch, sendPing, type PingAnswer } from './ping-client.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -134,21 +134,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
   const phoneAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = pingBody(calendar, 'Calendar');
   const watch = openStore(databasePath(dir));
-  let lastParkId = 0;
-  // The phone's newest Ping is parked once the push history says so (bench/push.ts does the same).
-  const phoneParked = async (): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const device = watch.getDevice(invitee.id, 'BenchPhone');
-      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
-      if (newest && newest.endedAt === null && newest.id > lastParkId) {
-        lastParkId = newest.id;
-        return;
-      }
-      if (Date.now() > deadline) throw new Error('the measured Ping did not park within 10 s');
-      await delay(1);
-    }
-  };
+  const phoneParked = parkWatch(watch, invitee.id, 'BenchPhone');
 
   const round = async (i: number): Promise<number> => {
     let sent!: () => void;

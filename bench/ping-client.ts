@@ -1,10 +1,13 @@
 // Pings as a phone sends them, for the push benchmarks (bench/push.ts, bench/invite.ts): one
-// request over a given agent (or a socket of its own), its answer read and timed.
+// request over a given agent (or a socket of its own), its answer read and timed, and the wait
+// until the measured one is parked.
 
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { decode } from '../eas/wbxml/index.js';
+import type { Store } from '../store/types.js';
 
 export interface PingAnswer {
   status: number;
@@ -69,4 +72,27 @@ export function sendPing(
     req.end(body);
   });
   return { answer, req };
+}
+
+/**
+ * Resolves once the device's newest Ping is parked: the server records each parked request in
+ * the push history (device show) in the turn it parks, read here through a second connection to
+ * the WAL database. Waiting a fixed few ms instead lost rounds: a phone Pinging a folder it never
+ * synced (docs/push.md rule 2) does not hear of a delivery that commits before it is registered.
+ */
+export function parkWatch(watch: Store, accountId: number, deviceId: string): () => Promise<void> {
+  let lastParkId = 0;
+  return async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const device = watch.getDevice(accountId, deviceId);
+      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
+      if (newest && newest.endedAt === null && newest.id > lastParkId) {
+        lastParkId = newest.id;
+        return;
+      }
+      if (Date.now() > deadline) throw new Error('the measured Ping did not park within 10 s');
+      await delay(1);
+    }
+  };
 }

@@ -21,7 +21,7 @@ import { el } from '../eas/wbxml/tree.js';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
-import { openFileLimit, sendPing, type PingAnswer } from './ping-client.js';
+import { openFileLimit, parkWatch, sendPing, type PingAnswer } from './ping-client.js';
 import { rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,27 +115,7 @@ async function runOne(k: number, args: Args): Promise<Row> {
 
   // A second connection to the WAL database, to see from outside when a Ping is parked.
   const watch = openStore(databasePath(dir));
-  let lastParkId = 0;
-  /**
-   * Resolves once the measured phone's newest Ping is parked: the server records each parked
-   * request in the push history (device show) in the turn it parks. Waiting a fixed few ms
-   * instead lost rounds: the phone Pings an Inbox it never synced (docs/push.md rule 2), so a
-   * delivery that commits before the Ping is registered is not reported, and the round would
-   * wait out the heartbeat.
-   */
-  const phoneParked = async (): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const device = watch.getDevice(target.id, 'BenchPhone');
-      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
-      if (newest && newest.endedAt === null && newest.id > lastParkId) {
-        lastParkId = newest.id;
-        return;
-      }
-      if (Date.now() > deadline) throw new Error('the measured Ping did not park within 10 s');
-      await delay(1);
-    }
-  };
+  const phoneParked = parkWatch(watch, target.id, 'BenchPhone');
 
   const round = async (i: number): Promise<number> => {
     let sent!: () => void;

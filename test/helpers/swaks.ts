@@ -1,6 +1,9 @@
 // The real swaks binary as the SMTP/LMTP client of the tests: what users test mail flows with.
 
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface SwaksResult {
   /** swaks's exit code: 0 delivered, 24 no recipient accepted, 26 refused after DATA… */
@@ -48,4 +51,25 @@ export function sendMail(options: SendMailOptions): Promise<SwaksResult> {
   for (const file of options.attach ?? []) args.push('--attach', `@${file}`);
   args.push(...(options.args ?? []));
   return swaks(args);
+}
+
+/**
+ * Sends `message` over SMTP with swaks, byte for byte. swaks turns a literal "\n" of its DATA
+ * into a line break (Google writes "\n" into DESCRIPTION), so the message goes as a wire-ready
+ * file with --no-data-fixup: CRLF lines, dot-stuffed, "." at the end. Fails unless the server
+ * answers 250. Resolves with the bytes the server must have kept (before its MDA headers).
+ */
+export async function sendWireMessage(port: number, message: Buffer, envelope: { from: string; to: string | string[] }): Promise<Buffer> {
+  let text = message.toString('latin1').replace(/\r?\n/g, '\r\n');
+  if (!text.endsWith('\r\n')) text += '\r\n';
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-wire-'));
+  try {
+    const file = join(dir, 'message.eml');
+    writeFileSync(file, Buffer.from(`${text.replace(/^\./gm, '..')}.`, 'latin1'));
+    const r = await sendMail({ port, from: envelope.from, to: envelope.to, data: `@${file}`, args: ['--no-data-fixup'] });
+    if (r.code !== 0 || !/<-  250 2\.6\.0/.test(r.stdout)) throw new Error(`swaks failed (${r.code}): ${r.stdout}${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return Buffer.from(text, 'latin1');
 }

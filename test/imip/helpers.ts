@@ -2,13 +2,11 @@
 // test/fixtures/imip sent with the real swaks exactly as they are, and a phone that syncs the
 // Inbox and the Calendar and parks Pings on both.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
 import { createEasClient, type EasClient, type EasResponse } from '../helpers/eas-client.js';
 import { startTestServer, type TestServer, type TestServerOptions } from '../helpers/server.js';
-import { sendMail } from '../helpers/swaks.js';
+import { sendWireMessage } from '../helpers/swaks.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { FolderType, type Account, type DocItem, type MailItem } from '../../store/types.js';
 import { docProps, type PropNode } from '../../eas/classes/doc/nodes.js';
@@ -42,26 +40,9 @@ export async function world(t: ExecutionContext, opts: TestServerOptions = {}): 
   return { ts, logs, account: (address) => ts.addUser(address, PASSWORD) };
 }
 
-/**
- * Sends `message` (bytes, or a fixture's name) over SMTP with swaks, byte for byte. swaks turns
- * a literal "\n" of its DATA into a line break (Google writes "\n" into DESCRIPTION), so the
- * message goes as a wire-ready file with --no-data-fixup: CRLF lines, dot-stuffed, "." at the end.
- * Resolves with the bytes the server must have kept (before its Return-Path/Delivered-To).
- */
-export async function sendEml(w: World, message: Buffer | string, envelope: { from: string; to: string | string[] }): Promise<Buffer> {
-  const bytes = typeof message === 'string' ? fixture(message) : message;
-  let text = bytes.toString('latin1').replace(/\r?\n/g, '\r\n');
-  if (!text.endsWith('\r\n')) text += '\r\n';
-  const dir = mkdtempSync(join(tmpdir(), 'eas-push-imip-'));
-  try {
-    const file = join(dir, 'message.eml');
-    writeFileSync(file, Buffer.from(`${text.replace(/^\./gm, '..')}.`, 'latin1'));
-    const r = await sendMail({ port: w.ts.smtpPort, from: envelope.from, to: envelope.to, data: `@${file}`, args: ['--no-data-fixup'] });
-    if (r.code !== 0 || !/<-  250 2\.6\.0/.test(r.stdout)) throw new Error(`swaks failed (${r.code}): ${r.stdout}${r.stderr}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return Buffer.from(text, 'latin1');
+/** Sends `message` (bytes, or a fixture's name) over SMTP byte for byte (test/helpers/swaks.ts). */
+export function sendEml(w: World, message: Buffer | string, envelope: { from: string; to: string | string[] }): Promise<Buffer> {
+  return sendWireMessage(w.ts.smtpPort, typeof message === 'string' ? fixture(message) : message, envelope);
 }
 
 /** A phone of `account` at `version`, with the Inbox and Calendar ids of its hierarchy. */

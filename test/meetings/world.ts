@@ -7,15 +7,12 @@
 import ICAL from 'ical.js';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ExecutionContext } from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compact } from '../../eas/classes/calendar/time.js';
 import { serverIdOf } from '../../eas/model/ids.js';
 import { el, type WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { FolderType, type Account, type DocItem, type Item } from '../../store/types.js';
-import { sendMail } from '../helpers/swaks.js';
+import { sendWireMessage } from '../helpers/swaks.js';
 import { createEasClient, type EasClient } from '../helpers/eas-client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { cmd, onlyCollection, options, syncRequest, type SyncedCollection } from '../eas-sync/wire.js';
@@ -114,19 +111,9 @@ export interface Invited {
   event: DocItem | null;
 }
 
-/** Sends `raw` over SMTP with the real swaks, byte for byte (a wire-ready DATA file). */
+/** Sends `raw` over SMTP with the real swaks, byte for byte (test/helpers/swaks.ts). */
 export async function swaksSend(w: World, raw: Buffer, envelope: { from: string; to: string[] }): Promise<void> {
-  let text = raw.toString('latin1').replace(/\r?\n/g, '\r\n');
-  if (!text.endsWith('\r\n')) text += '\r\n';
-  const dir = mkdtempSync(join(tmpdir(), 'eas-push-meetings-'));
-  try {
-    const file = join(dir, 'message.eml');
-    writeFileSync(file, Buffer.from(`${text.replace(/^\./gm, '..')}.`, 'latin1'));
-    const r = await sendMail({ port: w.ts.smtpPort, from: envelope.from, to: envelope.to, data: `@${file}`, args: ['--no-data-fixup'] });
-    if (r.code !== 0 || !/<-  250 2\.6\.0/.test(r.stdout)) throw new Error(`swaks failed (${r.code}): ${r.stdout}${r.stderr}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await sendWireMessage(w.ts.smtpPort, raw, envelope);
 }
 
 /**
