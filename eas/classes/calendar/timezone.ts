@@ -187,6 +187,30 @@ export function ruleFor(at: number, before: number): SystemTime {
  * keeps the first and last transitions and misses the interruption.
  */
 export function timeZoneFromIana(iana: string, year: number): EasTimeZone {
+  const key = `${iana}|${year}`;
+  let tz = blobsOfZones.get(key);
+  if (!tz) {
+    tz = blobOfZone(iana, year);
+    remember(blobsOfZones, key, tz);
+  }
+  return copyOf(tz);
+}
+
+/**
+ * Both directions are pure functions of ICU's zone data, asked again for every event of an
+ * import or every invitation of a busy sender: kept like the formats and zone years above, up to
+ * CONVERSIONS_KEPT each (the oldest answer goes first).
+ */
+const CONVERSIONS_KEPT = 256;
+const blobsOfZones = new Map<string, EasTimeZone>();
+const zonesOfBlobs = new Map<string, { iana: string | null; fixedOffsetMinutes: number | null }>();
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= CONVERSIONS_KEPT) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+}
+const copyOf = (tz: EasTimeZone): EasTimeZone => ({ ...tz, standardDate: { ...tz.standardDate }, daylightDate: { ...tz.daylightDate } });
+
+function blobOfZone(iana: string, year: number): EasTimeZone {
   const { start, transitions } = zoneYear(iana, year);
   const name = (findWindows(iana)[0] ?? iana).slice(0, 32); // an IANA name when Windows has none
   const first = transitions[0];
@@ -252,6 +276,16 @@ function candidates(): string[] {
  * use easLocalToUtc/easOffsetAt with the blob itself when exact local times matter.
  */
 export function ianaFromTimeZone(tz: EasTimeZone, year: number, preferred?: string | null): { iana: string | null; fixedOffsetMinutes: number | null } {
+  const key = `${JSON.stringify(tz)}|${year}|${preferred ?? ''}`;
+  let out = zonesOfBlobs.get(key);
+  if (!out) {
+    out = zoneOfBlob(tz, year, preferred);
+    remember(zonesOfBlobs, key, out);
+  }
+  return { ...out };
+}
+
+function zoneOfBlob(tz: EasTimeZone, year: number, preferred?: string | null): { iana: string | null; fixedOffsetMinutes: number | null } {
   const found = (iana: string) => ({ iana: iana === 'Etc/UTC' ? 'UTC' : iana, fixedOffsetMinutes: null });
   const pref = preferred && isZone(preferred) ? preferred : null;
   for (const hint of nameHints(tz)) {
