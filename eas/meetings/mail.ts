@@ -2,12 +2,12 @@
 // as a text/calendar alternative with its METHOD (RFC 6047 2.4) beside a readable text part,
 // From the account. Sent as the account: local recipients by local delivery (the same path as
 // SMTP, so their phones are pushed and the delivery's meeting handling sees it), the others by
-// the smarthost. Sending never fails the command that caused it: the event is already saved, and
+// the smarthost; a copy is kept in the account's Sent Items. Sending never fails the command that caused it: the event is already saved, and
 // a client told "failed" would save it again. What cannot go out is logged and skipped.
 
 import { randomUUID } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Account } from '../../store/types.js';
+import { FolderType, type Account } from '../../store/types.js';
 import type { EasDeps } from '../deps.js';
 import { isSelf, type Person } from './event.js';
 import type { ItipMethod } from './itip.js';
@@ -90,6 +90,22 @@ export async function sendMeetingMail(deps: EasDeps, account: Account, recipient
   }
   if (report.local.length + report.remote.length > 0) {
     log.info('meeting mail', { ...about, account: from, local: report.local.length, remote: report.remote.length });
+    await keepSentCopy(deps, account, raw, about);
   }
   return report;
+}
+
+/**
+ * What went out on the user's behalf is in their Sent Items, as if their phone had sent it
+ * (Exchange keeps its meeting mail there too). Origin null, as SendMail's copy: the device that
+ * caused it has no copy and gets it by Sync. A copy that cannot be saved is logged, never a failure.
+ */
+async function keepSentCopy(deps: EasDeps, account: Account, raw: Buffer, about: Record<string, unknown>): Promise<void> {
+  try {
+    const sent = deps.store.folderByType(account.id, FolderType.SentItems);
+    if (!sent) return;
+    deps.store.addItem(account.id, sent.id, raw, await deps.parse(raw), null, true);
+  } catch (err) {
+    deps.log.error('meeting: the Sent Items copy was not saved', { ...about, account: account.address, error: (err as Error).message });
+  }
 }

@@ -15,6 +15,8 @@
 // (it changed its own copy, 2.2.3.18). A placed item is nobody's (origin null): the device that
 // answered has no copy and learns the CalendarId's item by its next Sync (MS-ASCMD 3.1.5.6).
 //
+// An answered meeting request moves from its mail folder to Deleted Items, as on Exchange.
+//
 // At 16.x with SendResponse (2.2.3.163) the server mails the organiser the RFC 5546 REPLY; below
 // 16.0 the client sends its own reply with SendMail (2.2.1.11), so the server sends none: never
 // twice. Without a smarthost a remote organiser gets nothing (logged); the answer stays Status 1.
@@ -235,6 +237,7 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     log.warn('meeting: reply not sent, the meeting cannot be read', { account: account.address });
   }
 
+  if (t.mail) answered(ctx, t.mail);
   log.info('meeting response', { account: account.address, device: ctx.device.deviceId, response: partstat, uid: event?.uid ?? t.meeting?.uid ?? null });
   return {
     status: MeetingResponseStatus.Success,
@@ -242,6 +245,18 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     calendarId: partstat !== 'DECLINED' && calendarItem ? serverIdOf(calendarItem.folderId, calendarItem.id) : null,
     instanceId: req.instanceId !== null && instance ? req.instanceId : null,
   };
+}
+
+/**
+ * An answered request leaves the Inbox for Deleted Items, as Exchange moves it: the calendar now
+ * holds the answer. Nobody's move (origin null): the device that answered sees it go by Sync too.
+ * Already in Deleted Items, or no such folder: it stays where it is.
+ */
+function answered(ctx: CommandContext, mail: MailItem): void {
+  const { store } = ctx.deps;
+  const deleted = store.folderByType(ctx.account.id, FolderType.DeletedItems);
+  if (!deleted || deleted.id === mail.folderId) return;
+  store.moveItem(ctx.account.id, mail.id, deleted.id, null);
 }
 
 function changeInstance(cls: ItemClass, ctx: ApplyItemContext, event: DocItem, instanceId: string, children: WbxmlElement[] | null): Promise<number> {

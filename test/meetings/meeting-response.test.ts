@@ -40,6 +40,8 @@ for (const version of ['14.1', '16.1']) {
     const { phone, tablet, calendar } = await devices(w, version);
     const tabletStart = await startSync(tablet, calendar);
     const phoneStart = await startSync(phone, calendar);
+    const phoneInbox = await startSync(phone, inv.inboxId);
+    t.true(phoneInbox.adds.some((a) => a.serverId === inv.mailServerId));
     t.is(tabletStart.adds.length, 1);
     t.is(tabletStart.adds[0]!.data?.textOf('Calendar:BusyStatus'), '1');
 
@@ -59,6 +61,11 @@ for (const version of ['14.1', '16.1']) {
     t.deepEqual((await sync(phone, { syncKey: phoneStart.syncKey, collectionId: calendar })).changes, []);
     // No SendResponse: nothing is mailed, at any version.
     t.deepEqual(await itipIn(w, w.carol, 'REPLY'), []);
+    // The answered request leaves the Inbox for Deleted Items, the answering phone included.
+    t.deepEqual((await sync(phone, { syncKey: phoneInbox.syncKey, collectionId: inv.inboxId })).deletes, [inv.mailServerId]);
+    const deletedItems = w.ts.store.folderByType(w.alice.id, FolderType.DeletedItems)!;
+    const moved = w.ts.store.listItems(w.alice.id, deletedItems.id);
+    t.deepEqual(moved.map((i) => (i.kind === 'mail' ? i.summary.subject : null)), [`Planning ACC-${version}`]);
   });
 
   test(`${version}: decline from the Inbox removes the event; no CalendarId; the other device gets the Delete`, async (t) => {
@@ -114,6 +121,12 @@ test('16.1 tentative with SendResponse: the local organiser gets one REPLY (PART
   const carolMail = inboxOf(w, w.carol).at(-1)!;
   t.true(carolMail.raw.toString('utf8').includes('Probably, if the train is on time.'));
   t.is(w.smarthost.received.length, 0);
+  // What was sent on alice's behalf is in her Sent Items, as if her phone had sent it.
+  const sentItems = w.ts.store.folderByType(w.alice.id, FolderType.SentItems)!;
+  const sent = w.ts.store.listItems(w.alice.id, sentItems.id);
+  t.is(sent.length, 1);
+  t.is(sent[0]!.kind === 'mail' ? sent[0]!.summary.subject : null, 'Tentative: Planning TENT-1');
+  t.regex(w.ts.store.getBody(w.alice.id, sent[0]!.id)!.raw.toString('utf8'), /METHOD[=:]"?REPLY/i);
 
   const data = (await sync(tablet, { syncKey: before.syncKey, collectionId: calendar })).changes[0]!.data!;
   t.is(data.textOf('Calendar:ResponseType'), '2');
