@@ -1,6 +1,6 @@
 // The iCalendar objects of the scheduling messages this server sends (RFC 5546 iTIP, written
-// with ical.js): REQUEST (3.2.2) and CANCEL (3.2.5) from the organiser, REPLY (3.2.3) from an
-// attendee. A REQUEST is the event as export writes it (eas/classes/ical/export-event.ts: the
+// with ical.js): REQUEST (3.2.2) and CANCEL (3.2.5) from the organiser, REPLY (3.2.3) and
+// COUNTER (3.2.7, a new time proposed) from an attendee. A REQUEST is the event as export writes it (eas/classes/ical/export-event.ts: the
 // series, its overrides and VTIMEZONEs, an imported event's own properties kept); CANCEL and
 // REPLY carry what their tables require and what a reader shows (SUMMARY, DTSTART, DTEND),
 // with times in UTC, or as dates for an all-day event.
@@ -13,7 +13,7 @@ import type { OriginalEvent } from '../classes/ical/original.js';
 import { attendeeProperty, organizerProperty } from '../classes/ical/people.js';
 import type { Person } from './event.js';
 
-export type ItipMethod = 'REQUEST' | 'CANCEL' | 'REPLY';
+export type ItipMethod = 'REQUEST' | 'CANCEL' | 'REPLY' | 'COUNTER';
 
 /** RFC 5545 3.2.12 PARTSTAT of a MeetingResponse UserResponse (MS-ASCMD 2.2.3.194). */
 export type PartStat = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
@@ -139,10 +139,14 @@ export function cancelCalendar(
  */
 export function replyCalendar(
   facts: MeetingFacts,
-  opts: { organizer: Person; attendee: Person; partstat: PartStat; sequence: number; now: Date; instance: Date | null; seriesAllDay: boolean; comment?: string },
+  opts: {
+    organizer: Person; attendee: Person; partstat: PartStat; sequence: number; now: Date; instance: Date | null; seriesAllDay: boolean; comment?: string;
+    /** RFC 5546 3.2.7 COUNTER instead: the same answer with the times the attendee proposes. */
+    proposal?: { start: Date; end: Date } | null;
+  },
 ): string {
-  const cal = vcalendar('REPLY');
-  const v = shortEvent(facts, opts);
+  const cal = vcalendar(opts.proposal ? 'COUNTER' : 'REPLY');
+  const v = shortEvent(opts.proposal ? { ...facts, ...opts.proposal } : facts, opts);
   const status = opts.partstat === 'ACCEPTED' ? 3 : opts.partstat === 'TENTATIVE' ? 2 : 4;
   const attendee = attendeeProperty({ email: opts.attendee.email, name: opts.attendee.name || opts.attendee.email, status, type: 1 });
   attendee.removeParameter('role');

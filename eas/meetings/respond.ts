@@ -17,7 +17,8 @@
 //
 // An answered meeting request moves from its mail folder to Deleted Items, as on Exchange.
 //
-// At 16.x with SendResponse (2.2.3.163) the server mails the organiser the RFC 5546 REPLY; below
+// At 16.x with SendResponse (2.2.3.163) the server mails the organiser the RFC 5546 REPLY (a
+// COUNTER, 3.2.7, when a tentative or decline proposes a new time the meeting allows); below
 // 16.0 the client sends its own reply with SendMail (2.2.1.11), so the server sends none: never
 // twice. Without a smarthost a remote organiser gets nothing (logged); the answer stays Status 1.
 
@@ -165,6 +166,21 @@ function target(ctx: CommandContext, item: Item, folder: Folder, instance: Date 
   return { event: item, instance, meeting: null, mail: null };
 }
 
+/**
+ * MS-ASCMD 2.2.3.141/2.2.3.140 ProposedStartTime and ProposedEndTime (Compact DateTimes): a new
+ * time the attendee proposes with a tentative or a decline. An end needs a start; an end before
+ * the start, or a time that does not parse, is a bad request.
+ */
+function proposalOf(send: SendResponse | null): { start: Date; end: Date | null } | null {
+  if (!send || (send.proposedStart === null && send.proposedEnd === null)) return null;
+  if (send.proposedStart === null) throw new Refused(MeetingResponseStatus.InvalidRequest, 'ProposedEndTime without ProposedStartTime');
+  const start = parseEasTime(send.proposedStart);
+  const end = send.proposedEnd === null ? null : parseEasTime(send.proposedEnd);
+  if (!start || (send.proposedEnd !== null && !end)) throw new Refused(MeetingResponseStatus.InvalidRequest, 'a proposed time is not a Compact DateTime');
+  if (end && end.getTime() < start.getTime()) throw new Refused(MeetingResponseStatus.InvalidRequest, 'the proposed end is before its start');
+  return { start, end };
+}
+
 /** MS-ASCMD 2.2.3.92.1: a dateTime ("2010-04-08T18:16:00.000Z"); a Compact DateTime is read too. */
 function parseInstanceId(text: string): Date | null {
   return parseEasTime(text);
@@ -182,6 +198,7 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     instance = parseInstanceId(req.instanceId);
     if (!instance) throw new Refused(MeetingResponseStatus.InvalidDateTime, `InstanceId "${req.instanceId}" is not a dateTime`);
   }
+  const proposed = proposalOf(req.sendResponse);
   const { item, folder } = locate(ctx, req);
   const t = target(ctx, item, folder, instance);
   const now = new Date();
@@ -222,6 +239,13 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     const props = storedProps ?? [];
     const organizer: Person | null = organizerOf(props) ?? event.organizer ?? (t.meeting?.organizer ? { email: t.meeting.organizer, name: '' } : null);
     const facts = t.instance ? occurrenceFacts(event, t.instance) : factsOf(event);
+    const disallowed = (textOfNode(props, 'Calendar:DisallowNewTimeProposal') ?? entry?.appData.textOf('Calendar:DisallowNewTimeProposal'))?.trim() === '1';
+    if (proposed && (partstat === 'ACCEPTED' || disallowed)) {
+      log.info('meeting: new time not proposed', { account: account.address, uid: event.uid, reason: disallowed ? 'the organiser allows none' : 'an acceptance' });
+    }
+    const proposal = proposed && partstat !== 'ACCEPTED' && !disallowed
+      ? { start: proposed.start, end: proposed.end ?? new Date(proposed.start.getTime() + (facts.end.getTime() - facts.start.getTime())) }
+      : null;
     await sendReply(ctx, {
       facts,
       organizer,
@@ -231,6 +255,7 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
       instance: t.instance ?? (t.meeting?.recurrenceId ? parseEasTime(t.meeting.recurrenceId) : null),
       seriesAllDay: event.allDay,
       sendResponse: req.sendResponse,
+      proposal,
       now,
     });
   } else if (atLeast(version, '16.0') && req.sendResponse) {
@@ -389,6 +414,8 @@ interface Reply {
   instance: Date | null;
   seriesAllDay: boolean;
   sendResponse: SendResponse;
+  /** A new time proposed: the answer goes as a COUNTER. */
+  proposal: { start: Date; end: Date } | null;
   now: Date;
 }
 
@@ -412,7 +439,12 @@ async function writeReply(ctx: CommandContext, r: Reply): Promise<void> {
   const body = r.sendResponse.body;
   const html = body?.type === 2 ? body.data : null;
   const text = html !== null ? htmlToText(html) : (body?.data ?? '');
-  const ical = replyCalendar(r.facts, { organizer: r.organizer, attendee: r.attendee, partstat: r.partstat, sequence: r.sequence, now: r.now, instance: r.instance, seriesAllDay: r.seriesAllDay });
-  const raw = await composeMeetingMail({ from: account, to: [r.organizer], subject: `${LABEL[r.partstat]}: ${r.facts.subject}`, text, html, method: 'REPLY', ical, now: r.now });
-  await sendMeetingMail(deps, account, [r.organizer.email], raw, { method: 'REPLY', uid: r.facts.uid, partstat: r.partstat });
+  const ical = replyCalendar(r.facts, {
+    organizer: r.organizer, attendee: r.attendee, partstat: r.partstat, sequence: r.sequence, now: r.now, instance: r.instance, seriesAllDay: r.seriesAllDay, proposal: r.proposal,
+  });
+  const method = r.proposal ? 'COUNTER' : 'REPLY';
+  // Outlook's subject for a proposal, so the organiser's mail list says what it is.
+  const subject = `${r.proposal ? 'New Time Proposed' : LABEL[r.partstat]}: ${r.facts.subject}`;
+  const raw = await composeMeetingMail({ from: account, to: [r.organizer], subject, text, html, method, ical, now: r.now });
+  await sendMeetingMail(deps, account, [r.organizer.email], raw, { method, uid: r.facts.uid, partstat: r.partstat });
 }

@@ -5,6 +5,7 @@
 // and the Status of each kind of bad request.
 
 import test from 'ava';
+import ICAL from 'ical.js';
 import { el } from '../../eas/wbxml/tree.js';
 import { FolderType } from '../../store/types.js';
 import {
@@ -131,6 +132,54 @@ test('16.1 tentative with SendResponse: the local organiser gets one REPLY (PART
   const data = (await sync(tablet, { syncKey: before.syncKey, collectionId: calendar })).changes[0]!.data!;
   t.is(data.textOf('Calendar:ResponseType'), '2');
   t.is(data.textOf('Calendar:BusyStatus'), '1');
+});
+
+test('16.1 tentative proposing a new time: the organiser gets a COUNTER with the proposed times; a meeting that allows none gets the REPLY', async (t) => {
+  const w = await world(t);
+  const planned = nextWeek();
+  const open = await invite(w, w.alice, spec('PROPOSE-1', CAROL, planned));
+  const closed = await invite(w, w.alice, spec('PROPOSE-2', CAROL, { ...planned, disallowCounter: true }));
+  const { phone } = await devices(w, '16.1');
+  const start = new Date(planned.start.getTime() + 3 * 3_600_000);
+  const compactOf = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const propose = (text: string, s: Date, e?: Date) =>
+    el('MeetingResponse:SendResponse', [
+      el('AirSyncBase:Body', [el('AirSyncBase:Type', 1), el('AirSyncBase:Data', text)]),
+      el('MeetingResponse:ProposedStartTime', compactOf(s)),
+      ...(e ? [el('MeetingResponse:ProposedEndTime', compactOf(e))] : []),
+    ]);
+
+  const end = new Date(start.getTime() + 45 * 60_000);
+  const [a, b] = await meetingResponse(phone, [
+    answer(2, open.inboxId, open.mailServerId, [propose('Could we move it?', start, end)]),
+    answer(2, closed.inboxId, closed.mailServerId, [propose('Could we move this one too?', start)]),
+  ]);
+  t.is(a!.status, 1);
+  t.is(b!.status, 1);
+
+  const counters = await itipIn(w, w.carol, 'COUNTER');
+  t.is(counters.length, 1);
+  const counter = counters[0]!;
+  t.is(counter.subject, 'New Time Proposed: Planning PROPOSE-1');
+  const v = counter.vevents[0]!;
+  t.is(v.getFirstPropertyValue('uid'), 'PROPOSE-1');
+  t.is((v.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().getTime(), start.getTime());
+  t.is((v.getFirstPropertyValue('dtend') as ICAL.Time).toJSDate().getTime(), end.getTime());
+  t.is(attendeeParam(v, 'alice@example.com', 'partstat'), 'TENTATIVE');
+  // The meeting that allows no proposals is answered, without one.
+  const replies = await itipIn(w, w.carol, 'REPLY');
+  t.deepEqual(replies.map((r) => r.subject), ['Tentative: Planning PROPOSE-2']);
+  t.is((replies[0]!.vevents[0]!.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().getTime(), planned.start.getTime());
+
+  // An end without a start, or an end before its start, is a bad request (Status 2); nothing is sent.
+  const third = await invite(w, w.alice, spec('PROPOSE-3'));
+  const [c, d] = await meetingResponse(phone, [
+    answer(2, third.inboxId, third.mailServerId, [el('MeetingResponse:SendResponse', [el('MeetingResponse:ProposedEndTime', compactOf(end))])]),
+    answer(3, third.inboxId, third.mailServerId, [propose('Earlier?', end, start)]),
+  ]);
+  t.is(c!.status, 2);
+  t.is(d!.status, 2);
+  t.is((await itipIn(w, w.carol, 'COUNTER')).length, 1);
 });
 
 test('16.1 decline with an empty SendResponse: a remote organiser gets the REPLY (DECLINED) through the smarthost', async (t) => {

@@ -62,6 +62,8 @@ export interface InvitationSpec {
   sequence?: number;
   /** RRULE, e.g. "FREQ=DAILY;COUNT=5". */
   rrule?: string;
+  /** X-MICROSOFT-DISALLOW-COUNTER:TRUE, as Outlook writes "no new time proposals". */
+  disallowCounter?: boolean;
 }
 
 /** The organiser's METHOD:REQUEST, as its calendar writes it (ical.js). */
@@ -78,6 +80,7 @@ export function invitationIcs(s: InvitationSpec): string {
   v.addPropertyWithValue('dtend', ICAL.Time.fromJSDate(s.end, true));
   v.addPropertyWithValue('summary', s.subject);
   if (s.rrule) v.addPropertyWithValue('rrule', ICAL.Recur.fromString(s.rrule));
+  if (s.disallowCounter) v.addPropertyWithValue('x-microsoft-disallow-counter', 'TRUE');
   const org = v.addPropertyWithValue('organizer', `mailto:${s.organizer.email}`);
   org.setParameter('cn', s.organizer.name);
   for (const a of s.attendees) {
