@@ -1,6 +1,7 @@
 // The SQLite mailbox store: openStore() composes the parts over one connection.
 import { createAccounts } from './accounts.js';
 import { createChangeFeed } from './change-feed.js';
+import { createClientIds } from './client-ids.js';
 import { openDatabase, type Durability } from './db.js';
 import { createDevices } from './devices.js';
 import { createDocs } from './docs.js';
@@ -13,6 +14,8 @@ import { createMaintenance } from './maintenance.js';
 import { migrate } from './migrations.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
+import { createSyncOptions } from './sync-options.js';
+import { createSyncLoops } from './sync-loops.js';
 import type { Store } from './types.js';
 import { createWriter } from './transaction.js';
 
@@ -46,6 +49,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const devices = createDevices(db);
   const pushHistory = createPushHistory(db);
   const syncStates = createSyncStates(db);
+  const syncOptions = createSyncOptions(db);
+  const syncLoops = createSyncLoops(db);
+  const clientIds = createClientIds(db);
   const itemChanges = createItemChanges(db);
   const search = createSearch(db);
 
@@ -98,6 +104,16 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     latestSyncState: syncStates.latestSyncState,
     saveSyncState: syncStates.saveSyncState,
     resetSyncState: syncStates.resetSyncState,
+    getSyncOptions: syncOptions.getSyncOptions,
+    saveSyncOptions: syncOptions.saveSyncOptions,
+    changedByOthersSince: syncLoops.changedByOthersSince,
+    syncLoop: syncLoops.syncLoop,
+    saveSyncLoop: syncLoops.saveSyncLoop,
+    endSyncLoop: syncLoops.endSyncLoop,
+    skipItem: syncLoops.skipItem,
+    clearSkippedItems: syncLoops.clearSkippedItems,
+    skippedItemIds: syncLoops.skippedItemIds,
+    skippedItems: syncLoops.skippedItems,
     maintenance: createMaintenance(db),
 
     touchDevice: devices.touchDevice,
@@ -109,6 +125,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     writePushHistory: pushHistory.writePushHistory,
     pushHistory: pushHistory.pushHistory,
     resumePushHistory: pushHistory.resumePushHistory,
+
+    claimClientId: clientIds.claimClientId,
+    markClientIdSent: clientIds.markClientIdSent,
+    releaseClientId: clientIds.releaseClientId,
 
     getOof: accounts.getOof,
     setOof: accounts.setOof,

@@ -23,6 +23,7 @@
 // One IMMEDIATE transaction per account keeps each write lock short; `batch` bounds the
 // rows deleted per folder and run, so a first run over a large mailbox stays short too.
 import type Database from 'better-sqlite3';
+import { createClientIdPurge } from './client-ids.js';
 import { HEAD_ITEM } from './item-changes.js';
 import { createMessageDropper } from './messages.js';
 import type { MaintenanceOptions, MaintenanceResult } from './types.js';
@@ -30,10 +31,13 @@ import type { MaintenanceOptions, MaintenanceResult } from './types.js';
 const DAY_MS = 86_400_000;
 const DEFAULT_RETENTION_DAYS = 30;
 const DEFAULT_STALE_DEVICE_DAYS = 180;
+/** A phone retries from its Outbox within minutes or, after days offline, when it is back. */
+const DEFAULT_CLIENT_ID_DAYS = 7;
 const DEFAULT_BATCH = 10_000;
 
 export function createMaintenance(db: Database.Database) {
   const dropMessageIfUnused = createMessageDropper(db);
+  const purgeClientIds = createClientIdPurge(db);
   const accounts = db.prepare<[], { id: number; modseq: number }>('SELECT id, modseq FROM accounts ORDER BY id');
   const folders = db.prepare<[number], { id: number; modseq: number; deleted: number | null; deletedAt: string | null }>(
     'SELECT id, modseq, deleted_modseq AS deleted, deleted_at AS deletedAt FROM folders WHERE account_id = ?',
@@ -139,8 +143,10 @@ export function createMaintenance(db: Database.Database) {
     const retentionCutoff = new Date(now - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS).toISOString();
     const staleCutoff = new Date(now - (options.staleDeviceDays ?? DEFAULT_STALE_DEVICE_DAYS) * DAY_MS).toISOString();
     const batch = Math.max(1, Math.floor(options.batch ?? DEFAULT_BATCH));
-    const total: MaintenanceResult = { tombstones: 0, messages: 0, journal: 0, folders: 0 };
+    const clientIdCutoff = new Date(now - (options.clientIdDays ?? DEFAULT_CLIENT_ID_DAYS) * DAY_MS).toISOString();
+    const total: MaintenanceResult = { tombstones: 0, messages: 0, journal: 0, folders: 0, clientIds: 0 };
     for (const account of accounts.all()) {
+      total.clientIds! += purgeClientIds(account.id, clientIdCutoff);
       const r = db.transaction(() => maintainAccount(account, retentionCutoff, staleCutoff, batch)).immediate();
       total.tombstones += r.tombstones;
       total.messages += r.messages;

@@ -270,6 +270,77 @@ CREATE INDEX items_uid ON items(account_id, uid) WHERE uid IS NOT NULL AND delet
 ALTER TABLE messages ADD COLUMN meeting TEXT;
 `,
   },
+  {
+    version: 7,
+    sql: `
+-- The ClientIds a device sent messages with (store/client-ids.ts, docs/store.md): a resend of
+-- one is answered as a duplicate (MS-ASCMD 2.2.3.28.1) instead of being sent again.
+CREATE TABLE sent_client_ids (
+  device_id  INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  client_id  TEXT NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('sending', 'sent')),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (device_id, client_id)
+) WITHOUT ROWID;
+CREATE INDEX sent_client_ids_updated ON sent_client_ids(updated_at);
+`,
+  },
+  {
+    version: 8,
+    sql: `
+-- Sticky Sync Options (MS-ASCMD 2.2.3.125.6, docs/sync.md §8): the preferences a device last sent
+-- for a collection, per class (Nine sends an SMS block beside the mail one). Kept per
+-- collection, not per SyncKey: they change only when a request carries a block for the class.
+CREATE TABLE sync_options (
+  device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  collection_id   INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  class           TEXT NOT NULL,
+  filter_type     INTEGER NOT NULL,
+  conflict        INTEGER,
+  mime_support    INTEGER NOT NULL,
+  mime_truncation INTEGER,
+  truncation      INTEGER,
+  PRIMARY KEY (device_id, collection_id, class)
+);
+-- Its BodyPreference (part 0) and BodyPartPreference (part 1) entries, in the order sent.
+CREATE TABLE sync_body_preferences (
+  device_id       INTEGER NOT NULL,
+  collection_id   INTEGER NOT NULL,
+  class           TEXT NOT NULL,
+  part            INTEGER NOT NULL CHECK (part IN (0, 1)),
+  position        INTEGER NOT NULL,
+  type            INTEGER NOT NULL,
+  truncation_size INTEGER,
+  all_or_none     INTEGER NOT NULL,
+  preview         INTEGER,
+  PRIMARY KEY (device_id, collection_id, class, part, position),
+  FOREIGN KEY (device_id, collection_id, class) REFERENCES sync_options(device_id, collection_id, class) ON DELETE CASCADE
+);
+-- A device repeating one SyncKey on a folder (docs/sync.md §9): the episode in progress.
+CREATE TABLE sync_loops (
+  device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  collection_id   INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  sync_key        INTEGER NOT NULL,
+  repeats         INTEGER NOT NULL,
+  window_size     INTEGER NOT NULL,
+  item_id         INTEGER,
+  refusals        INTEGER NOT NULL DEFAULT 0,
+  skipped         INTEGER NOT NULL DEFAULT 0,
+  started_at      TEXT NOT NULL,
+  PRIMARY KEY (device_id, collection_id)
+);
+-- Items a device could not take, skipped for it alone (never deleted; \`device show\` lists them).
+CREATE TABLE sync_skipped_items (
+  device_id       INTEGER NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  collection_id   INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  item_id         INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+  subject         TEXT,
+  skipped_at      TEXT NOT NULL,
+  PRIMARY KEY (device_id, collection_id, item_id)
+);
+CREATE INDEX sync_skipped_items_item ON sync_skipped_items(item_id);
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

@@ -278,6 +278,54 @@ export interface SyncState {
   window?: WindowStart | null;
 }
 
+/** One BodyPreference or BodyPartPreference of sticky Sync Options (store/sync-options.ts). */
+export interface StoredBodyPreference {
+  type: number;
+  truncationSize: number | null;
+  allOrNone: boolean;
+  preview: number | null;
+}
+
+/** The sticky Sync Options of one class in one collection of one device (docs/sync.md §8). */
+export interface StoredSyncOptions {
+  /** The Class the block was for ("Email", "SMS", "Calendar"…). */
+  className: string;
+  filterType: number;
+  conflict: number | null;
+  mimeSupport: number;
+  mimeTruncation: number | null;
+  truncation: number | null;
+  bodyPreferences: StoredBodyPreference[];
+  bodyPartPreferences: StoredBodyPreference[];
+}
+
+/** A device repeating one SyncKey on a folder: the episode in progress (docs/sync.md §9). */
+export interface SyncLoop {
+  deviceRowId: number;
+  collectionId: number;
+  /** The key being repeated. */
+  syncKey: number;
+  repeats: number;
+  /** The window the last answer was computed with. */
+  windowSize: number;
+  /** The item sent alone in the last answer (window 1), or null. */
+  itemId: number | null;
+  /** How many times the client refused `itemId` sent alone. */
+  refusals: number;
+  /** An item was skipped in this episode. */
+  skipped: boolean;
+  startedAt: string;
+}
+
+/** An item a device could not take, skipped for that device only. */
+export interface SkippedItem {
+  collectionId: number;
+  itemId: number;
+  /** Subject (mail) when it was skipped; null when the item has none. */
+  subject: string | null;
+  skippedAt: string;
+}
+
 /** Wake-up from the change feed: no payload but the folder and the kind (docs/style.md). */
 export type ChangeListener = (folderId: number, kind: ChangeKind) => void;
 
@@ -445,6 +493,27 @@ export interface Store {
   saveSyncState(state: SyncState): void;
   /** Forget all states of a collection (SyncKey 0, Status 3). */
   resetSyncState(deviceRowId: number, collectionId: number): void;
+  /** The sticky Options a device last sent for `className` in a collection, or null. */
+  getSyncOptions(deviceRowId: number, collectionId: number, className: string): StoredSyncOptions | null;
+  /** Replaces the sticky Options of `options.className` (the other classes keep theirs). */
+  saveSyncOptions(deviceRowId: number, collectionId: number, options: StoredSyncOptions): void;
+  /**
+   * Has the item changed since `cursor` by anyone but the device (docs/sync.md §10: a client
+   * Change conflicts)? False for a missing item.
+   */
+  changedByOthersSince(accountId: number, itemId: number, cursor: Cursor, deviceRowId: number): boolean;
+  /** The repeated-SyncKey episode of a device and folder, or null (docs/sync.md §9). */
+  syncLoop(deviceRowId: number, collectionId: number): SyncLoop | null;
+  saveSyncLoop(loop: SyncLoop): void;
+  endSyncLoop(deviceRowId: number, collectionId: number): void;
+  /** Marks an item skipped for the device (idempotent). */
+  skipItem(deviceRowId: number, collectionId: number, itemId: number, subject: string | null, at: string): void;
+  /** Lifts the skips of a collection (the device starts it over at SyncKey 0). */
+  clearSkippedItems(deviceRowId: number, collectionId: number): void;
+  /** Ids of the items skipped for the device in the collection. */
+  skippedItemIds(deviceRowId: number, collectionId: number): Set<number>;
+  /** Every item skipped for the device, oldest first. */
+  skippedItems(deviceRowId: number): SkippedItem[];
 
   /**
    * Purges what no device can still need: item tombstones (and their journal rows, and the
@@ -477,6 +546,13 @@ export interface Store {
   pushHistory(deviceRowId: number, limit?: number): PushHistoryEntry[];
   /** At server start: ends the entries a previous process left open ('interrupted'); returns the next free entry id. */
   resumePushHistory(now: string): number;
+
+  // sent ClientIds (store/client-ids.ts): a resend of a sent message is recognised
+  /** 'claimed': send it; 'sent': already sent; 'in-flight': another request is sending it now. */
+  claimClientId(deviceRowId: number, clientId: string, now?: Date): ClientIdClaim;
+  markClientIdSent(deviceRowId: number, clientId: string, now?: Date): void;
+  /** After a failed send: the retry is sent as a new message. */
+  releaseClientId(deviceRowId: number, clientId: string): void;
 
   // settings
   getOof(accountId: number): Record<string, unknown> | null;
@@ -524,6 +600,8 @@ export interface MaintenanceOptions {
   retentionDays?: number;
   /** Item sync states of devices not seen this long are dropped (Status 3 when they return). Default 180. */
   staleDeviceDays?: number;
+  /** Sent ClientIds are remembered this long (a resend later is sent again). Default 7. */
+  clientIdDays?: number;
   /** Most rows of each kind deleted per folder and run. Default 10,000. */
   batch?: number;
   /** Now, for tests. */
@@ -536,7 +614,12 @@ export interface MaintenanceResult {
   journal: number;
   /** Deleted folder rows every device's FolderSync has passed (or older than the retention). */
   folders: number;
+  /** Sent ClientIds older than `clientIdDays`. */
+  clientIds?: number;
 }
+
+/** The outcome of claiming a ClientId before a send (Store.claimClientId). */
+export type ClientIdClaim = 'claimed' | 'sent' | 'in-flight';
 
 export type StoreErrorCode =
   | 'account-exists'

@@ -35,7 +35,7 @@ export const DEVICE_USAGE: Record<string, string> = {
 
 const DEVICE_NOTES: Record<string, string> = {
   list: 'Lists the devices of ADDRESS (of every account without it): type, EAS version, last request,\nwhether a Ping or Sync-Wait is parked right now, and the user agent.',
-  show: 'Shows one device (DEVICE is its DeviceId, as `device list` prints it) and its last Pings and\nSync-Waits, newest first, each with what happened: how fast it was answered after delivery,\nand how long the device took to come back.',
+  show: 'Shows one device (DEVICE is its DeviceId, as `device list` prints it), the items it kept\nrefusing and that are skipped for it (with their subject; they stay on the server), and its\nlast Pings and Sync-Waits, newest first, each with what happened: how fast it was answered\nafter delivery, and how long the device took to come back.',
   wipe: 'Asks the device to wipe itself on its next request. Without --account-only this is a FULL\nremote wipe: the phone is reset to factory settings, all its data is erased, not only this\naccount. --account-only removes only this account (AccountOnlyRemoteWipe, devices speaking\nEAS 16.1). Until the device has acknowledged it, `device remove` cancels the request.',
   remove: 'Forgets the device: its sync state, cached Ping and push history. If it comes back it is\nseen as new and syncs everything again. This does not block it (use `user passwd`).',
 };
@@ -93,9 +93,26 @@ function show(store: Store, address: string, deviceId: string, now: Date): strin
     `  parked now:     ${parkedText(parkedState(history[0], now), now)}`,
   ];
   if (info) lines.push(`  information:    ${info}`);
+  lines.push(...skippedLines(store, d));
   lines.push('', history.length === 0 ? 'push history: none yet' : `push history (newest first, last ${history.length}):`);
   for (const entry of history) lines.push(historyLine(entry, now));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * docs/sync.md §9: the items this device kept refusing, skipped for it alone. They stay on the
+ * server and reach every other device; a resync of the folder (SyncKey 0) gives them another
+ * chance, and `device remove` forgets them with the rest.
+ */
+function skippedLines(store: Store, d: Device): string[] {
+  const skipped = store.skippedItems(d.id);
+  if (skipped.length === 0) return [];
+  const lines = ['', `skipped items (the device kept refusing them; they stay on the server), ${skipped.length}:`];
+  for (const s of skipped) {
+    const folder = store.getFolder(d.accountId, s.collectionId)?.name ?? `folder ${s.collectionId}`;
+    lines.push(`  ${when(s.skippedAt)}  ${folder}  item ${s.collectionId}:${s.itemId}  ${s.subject === null ? '(no subject)' : JSON.stringify(s.subject)}`);
+  }
+  return lines;
 }
 
 function wipe(store: Store, address: string, deviceId: string, accountOnly: boolean): string {

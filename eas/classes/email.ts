@@ -1,6 +1,9 @@
 // The Email class (MS-ASEMAIL) behind the item-class contract (docs/classes.md): mail items are
 // stored messages; a client changes Read, Flag and Categories, and at 16.0+ adds and edits
-// drafts in Drafts (MS-ASEMAIL 3.1.5.3). The mappings themselves live in eas/model/.
+// drafts in Drafts (MS-ASEMAIL 3.1.5.3): a draft keeps the Read, Flag and Categories it was
+// added with, the attachments it adds are answered with their FileReferences
+// (eas/classes/draft-attachments.ts), and email2:Send sends it (eas/classes/draft-send.ts).
+// The mappings themselves live in eas/model/.
 
 import { FolderType, type MailItem } from '../../store/types.js';
 import { emailChangeProperties, emailProperties, parseEmailChange } from '../model/email.js';
@@ -8,9 +11,11 @@ import { serverIdOf } from '../model/ids.js';
 import type { ItemContext } from '../model/item-context.js';
 import { filterSince, parseItemOptions } from '../model/options.js';
 import { atLeast } from '../protocol.js';
-import { bccHeaderOf, draftMime, DraftError, type DraftBase } from '../sync/draft.js';
+import { bccHeaderOf, draftMime, DraftError, type BuiltDraft, type DraftBase } from '../sync/draft.js';
 import { SyncStatus } from '../sync/status.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
+import { addedFileReferences } from './draft-attachments.js';
+import { sendDraft } from './draft-send.js';
 import type { ApplyItemContext, ItemClass, RenderItemContext } from './types.js';
 
 /** Email2/AirSyncBase properties that only a draft's content change carries. */
@@ -40,21 +45,48 @@ function full(item: MailItem, ctx: RenderItemContext): WbxmlElement[] {
   return emailProperties(item, loadBody, ctx.options, ctx.version, contextOf(ctx));
 }
 
-/** MS-ASEMAIL 16.0: only drafts can be created through Sync; anything else cannot be converted. */
+/** The FileReferences of the attachments the request added, for the Sync response. */
+function reportAdded(ctx: ApplyItemContext, item: MailItem, built: BuiltDraft): void {
+  if (ctx.addedAttachments) ctx.addedAttachments.push(...addedFileReferences(item, built.attachments));
+}
+
+/**
+ * MS-ASEMAIL 16.0: only drafts can be created through Sync; anything else cannot be converted.
+ * The draft keeps the Read, Flag and Categories the Add carried (docs/clients.md rule 37).
+ */
 async function addDraft(ctx: ApplyItemContext, appData: WbxmlElement | null) {
   if (ctx.folder.type !== FolderType.Drafts || !atLeast(ctx.version, '16.0') || !appData) {
     return { serverId: null, status: SyncStatus.ConversionError };
   }
-  let raw: Buffer;
+  let fields: ReturnType<typeof parseEmailChange>;
   try {
-    raw = await draftMime(appData, ctx.account, new Date());
+    fields = parseEmailChange(appData);
+  } catch {
+    return { serverId: null, status: SyncStatus.ConversionError };
+  }
+  let built: BuiltDraft;
+  try {
+    built = await draftMime(appData, ctx.account, new Date());
   } catch (err) {
     if (err instanceof DraftError) return { serverId: null, status: SyncStatus.ConversionError };
     throw err;
   }
-  const parsed = await ctx.deps.parse(raw);
-  const item = ctx.deps.store.addItem(ctx.account.id, ctx.folder.id, raw, parsed, ctx.device.id, true);
-  return { serverId: serverIdOf(item.folderId, item.id), status: SyncStatus.Success };
+  const { store } = ctx.deps;
+  const parsed = await ctx.deps.parse(built.raw);
+  let item = store.addItem(ctx.account.id, ctx.folder.id, built.raw, parsed, ctx.device.id, fields.read ?? true);
+  if (fields.flag !== undefined || fields.categories !== undefined) {
+    const { flag, categories } = fields;
+    item = mail(store.updateItem(ctx.account.id, item.id, { flag, categories }, ctx.device.id) ?? item);
+  }
+  const serverId = serverIdOf(item.folderId, item.id);
+  if (ctx.send) {
+    const status = await sendDraft(ctx, item);
+    // Not sent: the client keeps the message; the draft it would not know of is removed.
+    if (status !== SyncStatus.Success) store.deleteItem(ctx.account.id, item.id, ctx.device.id);
+    return { serverId: status === SyncStatus.Success ? serverId : null, status };
+  }
+  reportAdded(ctx, item, built);
+  return { serverId, status: SyncStatus.Success };
 }
 
 /**
@@ -75,15 +107,18 @@ async function editDraft(ctx: ApplyItemContext, item: MailItem, appData: WbxmlEl
       return att ? [{ ...a, content: att.content }] : [];
     }),
   };
-  let raw: Buffer;
+  let built: BuiltDraft;
   try {
-    raw = await draftMime(appData, ctx.account, new Date(), draft);
+    built = await draftMime(appData, ctx.account, new Date(), draft);
   } catch (err) {
     if (err instanceof DraftError) return SyncStatus.ConversionError;
     throw err;
   }
-  const parsed = await ctx.deps.parse(raw);
-  return store.replaceMessage(ctx.account.id, item.id, raw, parsed, ctx.device.id) ? SyncStatus.Success : SyncStatus.ObjectNotFound;
+  const parsed = await ctx.deps.parse(built.raw);
+  const replaced = store.replaceMessage(ctx.account.id, item.id, built.raw, parsed, ctx.device.id);
+  if (!replaced) return SyncStatus.ObjectNotFound;
+  reportAdded(ctx, replaced, built);
+  return SyncStatus.Success;
 }
 
 async function changeMail(ctx: ApplyItemContext, item: MailItem, appData: WbxmlElement): Promise<number> {
@@ -100,11 +135,17 @@ async function changeMail(ctx: ApplyItemContext, item: MailItem, appData: WbxmlE
     const status = await editDraft(ctx, item, appData);
     if (status !== SyncStatus.Success) return status;
   }
-  if (fields.read === undefined && fields.flag === undefined && fields.categories === undefined) {
-    return SyncStatus.Success;
+  if (fields.read !== undefined || fields.flag !== undefined || fields.categories !== undefined) {
+    const updated = ctx.deps.store.updateItem(ctx.account.id, item.id, fields, ctx.device.id);
+    if (!updated) return SyncStatus.ObjectNotFound;
   }
-  const updated = ctx.deps.store.updateItem(ctx.account.id, item.id, fields, ctx.device.id);
-  return updated ? SyncStatus.Success : SyncStatus.ObjectNotFound;
+  // MS-ASEMAIL 2.2.2.69: email2:Send on a Change of a draft sends it as it now stands.
+  if (ctx.send && ctx.folder.type === FolderType.Drafts && atLeast(ctx.version, '16.0')) {
+    const draft = ctx.deps.store.getItem(ctx.account.id, item.id);
+    if (!draft || draft.kind !== 'mail' || draft.deletedModseq !== null) return SyncStatus.ObjectNotFound;
+    return sendDraft(ctx, draft);
+  }
+  return SyncStatus.Success;
 }
 
 export function createEmailClass(): ItemClass {

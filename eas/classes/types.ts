@@ -32,6 +32,25 @@ export interface ApplyItemContext {
    * tags (qualified, "Contacts:Birthday") it promised to send whenever set. Null when it sent none.
    */
   supported: readonly string[] | null;
+  /**
+   * MS-ASEMAIL 2.2.2.69 Send (16.x): the Add or Change carried email2:Send, so the draft is to be
+   * sent rather than saved. Absent: false.
+   */
+  send?: boolean;
+  /**
+   * Filled by the class with the attachments the Add or Change added (16.x), which the Sync
+   * response names by ClientId and FileReference (MS-ASCMD 2.2.3.154). Absent: not collected.
+   */
+  addedAttachments?: AddedAttachment[];
+}
+
+/**
+ * MS-ASAIRS 2.2.2.7 (16.x): an attachment the client added with a Sync Add or Change, named by
+ * its AirSyncBase:ClientId, and the FileReference the server gave it (it deletes it by that).
+ */
+export interface AddedAttachment {
+  clientId: string;
+  fileReference: string;
 }
 
 /** The answer to a client Add: the new item's ServerId on success. */

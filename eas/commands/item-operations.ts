@@ -1,7 +1,7 @@
 // MS-ASCMD 2.2.1.10 ItemOperations: Fetch (a mail item by CollectionId+ServerId or LongId, an
 // attachment by AirSyncBase:FileReference) and EmptyFolderContents. Status values: 2.2.3.177.8.
-// Multipart responses: 2.2.1.10.1 (eas/model/multipart-response.ts). Move (conversations) is answered
-// as not supported.
+// Multipart responses: 2.2.1.10.1 (eas/model/multipart-response.ts). Move of a conversation
+// (2.2.3.117.1, 14.0+, MS-ASCON 2.2.2.7; docs/clients.md rule 39).
 //
 // Isolation: an id of another account is looked up in the caller's own mailbox only, so it
 // answers exactly like an id that does not exist.
@@ -12,7 +12,10 @@ import { encode } from '../wbxml/encode.js';
 import { el } from '../wbxml/tree.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 import { renderStoredItem } from '../classes/render-item.js';
+import { conversationId } from '../model/conversation.js';
+import { conversationItems } from '../model/conversation-items.js';
 import { parseFolderId, parseServerId } from '../model/ids.js';
+import { atLeast } from '../protocol.js';
 import { extractParts, multipartBody, MULTIPART_CONTENT_TYPE } from '../model/multipart-response.js';
 import { OptionsError } from '../model/options.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
@@ -28,7 +31,7 @@ export const ItemOperationsStatus = {
   StoreUnknown: 9,
   /** "Attachment or attachment ID is invalid": a FileReference that is not the caller's. */
   AttachmentInvalid: 15,
-  /** Common status ActionNotSupported (MS-ASCMD 2.2.2): conversation Move. */
+  /** MS-ASCON 2.2.2.10: a conversation Move whose destination cannot hold mail. */
   ActionNotSupported: 156,
 } as const;
 
@@ -49,7 +52,7 @@ async function handleItemOperations(ctx: CommandContext): Promise<CommandResult>
   for (const op of req.children) {
     if (op.tag === 'ItemOperations:Fetch') fetches.push(fetch(ctx, op));
     else if (op.tag === 'ItemOperations:EmptyFolderContents') empties.push(emptyFolderContents(ctx, op));
-    else if (op.tag === 'ItemOperations:Move') moves.push(moveNotSupported(op));
+    else if (op.tag === 'ItemOperations:Move') moves.push(moveConversation(ctx, op));
     else {
       // An element that is no operation: the request is malformed as a whole.
       return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
@@ -201,10 +204,57 @@ function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): WbxmlElemen
 
 // --- Move ----------------------------------------------------------------------------------
 
-function moveNotSupported(op: WbxmlElement): WbxmlElement {
-  const conversationId = op.child('ItemOperations:ConversationId');
-  return el('ItemOperations:Move', [
-    el('ItemOperations:Status', ItemOperationsStatus.ActionNotSupported),
-    conversationId,
-  ]);
+/** The ConversationId as the client got it (Email2:ConversationId, OPAQUE); text is read as its bytes. */
+function conversationBytes(e: WbxmlElement | undefined): Uint8Array | null {
+  if (!e) return null;
+  const bytes = e.opaque ?? (e.text !== undefined ? Buffer.from(e.text, 'latin1') : undefined);
+  return bytes && bytes.length > 0 ? bytes : null;
+}
+
+/**
+ * MS-ASCON 2.2.2.7: every message of the conversation goes to DstFldId, from every folder but
+ * Sent Items (eas/model/conversation-items.ts). Each is moved with no origin, like
+ * EmptyFolderContents: the answer names no new ServerIds, so the mover too learns the Deletes
+ * and Adds from its next Sync, and every device's parked Ping on either folder is woken by the
+ * commit. MoveAlways (future messages too) is accepted; messages that arrive later are not
+ * moved (docs/clients.md rule 39).
+ */
+function moveConversation(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+  const idEl = op.child('ItemOperations:ConversationId');
+  const answer = (status: number): WbxmlElement => el('ItemOperations:Move', [idEl && el('ItemOperations:ConversationId', idEl.opaque ?? idEl.text ?? ''), el('ItemOperations:Status', status)]);
+  const id = conversationBytes(idEl);
+  const dstText = op.textOf('ItemOperations:DstFldId');
+  if (!atLeast(ctx.version, '14.0') || !id || dstText === undefined) return answer(ItemOperationsStatus.ProtocolError);
+  const { store, log, classes } = ctx.deps;
+  const dstId = parseFolderId(dstText);
+  const destination = dstId === null ? null : store.getFolder(ctx.account.id, dstId);
+  if (!destination) return answer(ItemOperationsStatus.ObjectNotFound);
+
+  const found = conversationItems(store, ctx.account.id, id, destination);
+  const moving = found.filter((f) => classes.forFolderType(f.folder.type) === classes.forFolderType(destination.type));
+  if (found.length > 0 && moving.length === 0) return answer(ItemOperationsStatus.ActionNotSupported);
+  // Nothing left to move is success when the conversation is already all in the destination.
+  const wanted = Buffer.from(id);
+  const alreadyThere = () => store.listItems(ctx.account.id, destination.id).some((i) => i.kind === 'mail' && wanted.equals(conversationId(i)));
+  if (moving.length === 0 && !alreadyThere()) return answer(ItemOperationsStatus.ObjectNotFound);
+
+  let moved = 0;
+  for (const { item } of moving) {
+    try {
+      if (store.moveItem(ctx.account.id, item.id, destination.id, null)) moved++;
+    } catch (err) {
+      // Moved or deleted by another device meanwhile: that one is not ours to move any more.
+      if (err instanceof StoreError && err.code === 'no-such-item') continue;
+      if (err instanceof StoreError && err.code === 'no-such-folder') return answer(ItemOperationsStatus.ObjectNotFound);
+      throw err;
+    }
+  }
+  log.info('ItemOperations Move', {
+    account: ctx.account.address,
+    device: ctx.device.deviceId,
+    folderId: destination.id,
+    moved,
+    moveAlways: op.child('ItemOperations:Options')?.has('ItemOperations:MoveAlways') ?? false,
+  });
+  return answer(ItemOperationsStatus.Success);
 }

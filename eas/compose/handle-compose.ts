@@ -3,11 +3,14 @@
 // Success is an empty 200. A failure is <Kind><Status>n</Status></Kind> (2.2.3.177.14/.16)
 // at 14.0+; the message/rfc822 form below 14.0 has no Status element, so a failure there is
 // an HTTP error (400, or 503 + Retry-After when trying again may work). Never a 500.
+// A resend of a message already sent (same ClientId) is answered Status 118 and not sent again
+// (eas/compose/client-id.ts, docs/clients.md rule 36).
 
 import { EasHttpError } from '../http/errors.js';
 import type { CommandContext, CommandResult } from '../commands/types.js';
 import { atLeast } from '../protocol.js';
 import { el } from '../wbxml/tree.js';
+import { guardSend, sendKey } from './client-id.js';
 import { parseComposeRequest, type ComposeKind, type ComposeRequest } from './compose-request.js';
 import { parseMessage, serializeMessage, withDefaultHeader } from './mime-message.js';
 import { loadOriginal, threadHeaders } from './source-message.js';
@@ -41,8 +44,26 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
   try {
     const req = parseComposeRequest(ctx, kind);
     form = req.form;
-    const raw = kind === 'SendMail' ? req.mime : await smartMessage(ctx, req);
-    await submitMessage(ctx, raw, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
+    const guard = guardSend(ctx, sendKey(req));
+    if (guard.kind === 'duplicate') {
+      ctx.deps.log.info(`${kind}: already sent, not sent again`, {
+        account: ctx.account.address,
+        device: ctx.device.deviceId,
+        clientId: req.clientId,
+      });
+      return duplicateResult(ctx, kind, form);
+    }
+    if (guard.kind === 'in-flight') {
+      throw new ComposeFailure(ComposeStatus.ServerErrorRetryLater, 'the same message is being sent by another request');
+    }
+    try {
+      const raw = kind === 'SendMail' ? req.mime : await smartMessage(ctx, req);
+      await submitMessage(ctx, raw, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
+    } catch (err) {
+      guard.failed();
+      throw err;
+    }
+    guard.done();
     return { kind: 'empty' };
   } catch (err) {
     if (err instanceof EasHttpError) throw err;
@@ -57,6 +78,17 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
     });
     return failureResult(ctx, kind, form, failure);
   }
+}
+
+/**
+ * A resend: Status 118 where the form has a Status; the message/rfc822 form below 14.0 has none,
+ * and its client reads any error as "try again", so it gets the empty 200 of a send.
+ */
+function duplicateResult(ctx: CommandContext, kind: ComposeKind, form: ComposeRequest['form']): CommandResult {
+  if (form === 'wbxml' || atLeast(ctx.version, '14.0')) {
+    return { kind: 'wbxml', body: el(`ComposeMail:${kind}`, [el('ComposeMail:Status', ComposeStatus.MessagePreviouslySent)]) };
+  }
+  return { kind: 'empty' };
 }
 
 function failureResult(ctx: CommandContext, kind: ComposeKind, form: ComposeRequest['form'], failure: ComposeFailure): CommandResult {

@@ -10,6 +10,8 @@ export const ComposeStatus = {
   ServerErrorRetryLater: 111,
   AccessDenied: 130,
   MessageRecipientUnresolved: 116,
+  /** The ClientId was used by a message already sent (docs/clients.md rule 36). */
+  MessagePreviouslySent: 118,
   MessageHasNoRecipient: 119,
   MailSubmissionFailed: 120,
   ItemNotFound: 150,

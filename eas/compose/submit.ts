@@ -20,6 +20,9 @@ import {
 } from './mime-message.js';
 import { ComposeFailure, ComposeStatus } from './status.js';
 
+/** What sending needs of a command: SendMail's, or a Sync sending a 16.x draft (email2:Send). */
+export type SendContext = Pick<CommandContext, 'deps' | 'account' | 'device'>;
+
 export interface SubmitOptions {
   saveInSent: boolean;
   /** Envelope recipients that are not in the headers (SmartForward Forwardees). */
@@ -58,7 +61,7 @@ export function outgoingMessage(msg: MimeMessage, sender: { address: string; dis
 }
 
 /** Refuses a From header naming another local account; any other From is the user's affair. */
-function checkFrom(ctx: CommandContext, msg: MimeMessage): void {
+function checkFrom(ctx: SendContext, msg: MimeMessage): void {
   for (const m of mailboxesOf(msg, 'from', 'sender')) {
     if (!isValidAddress(m.address)) continue;
     const owner = ctx.deps.store.findAccount(m.address);
@@ -68,7 +71,7 @@ function checkFrom(ctx: CommandContext, msg: MimeMessage): void {
   }
 }
 
-export function routeRecipients(ctx: CommandContext, addresses: string[]): Route {
+export function routeRecipients(ctx: SendContext, addresses: string[]): Route {
   const route: Route = { local: [], remote: [] };
   for (const a of addresses) (ctx.deps.store.findAccount(a) ? route.local : route.remote).push(a);
   if (route.remote.length > 0 && !ctx.deps.relay) {
@@ -91,7 +94,7 @@ function relayFailure(err: unknown): ComposeFailure {
 }
 
 /** Sends `raw` as the authenticated account. Throws ComposeFailure; resolves when sent. */
-export async function submitMessage(ctx: CommandContext, raw: Buffer, options: SubmitOptions): Promise<void> {
+export async function submitMessage(ctx: SendContext, raw: Buffer, options: SubmitOptions): Promise<void> {
   const { deps, account } = ctx;
   const parsed = parseMessage(raw);
   if (parsed.fields.length === 0) throw new ComposeFailure(ComposeStatus.InvalidMIME, 'no header fields in the message');
@@ -152,7 +155,7 @@ export async function submitMessage(ctx: CommandContext, raw: Buffer, options: S
  * The message is already sent, so a failure here is logged and never reported as a send failure
  * (the client would send it again).
  */
-async function saveSentCopy(ctx: CommandContext, bytes: Buffer): Promise<void> {
+async function saveSentCopy(ctx: SendContext, bytes: Buffer): Promise<void> {
   const { deps, account } = ctx;
   try {
     const sent = deps.store.folderByType(account.id, FolderType.SentItems);

@@ -2,6 +2,7 @@
 // 2.2.2.11 BodyPartPreference, MS-ASCMD 2.2.3.100 MIMESupport / 2.2.3.101 MIMETruncation /
 // 2.2.3.185 Truncation / 2.2.3.68 FilterType: what the client asked us to send of each item.
 
+import type { StoredSyncOptions } from '../../store/types.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 import { atLeast, type ProtocolVersion } from '../protocol.js';
 
@@ -26,7 +27,7 @@ export interface ItemOptions {
   mimeTruncation: number | null;
   /** 12.x AirSync:Truncation as a byte count (0 = nothing); null = not truncated. */
   truncation: number | null /* 12.x AirSync:Truncation */;
-  /** AirSync:Conflict (0 client wins, 1 server wins); null when absent. */
+  /** AirSync:Conflict (0 client wins, 1 server wins); null when absent (the server wins, MS-ASCMD 2.2.3.34). */
   conflict: number | null;
   /** Every Class named by any of the Options blocks (Nine: "SMS" beside the mail block). */
   classes: string[];
@@ -89,10 +90,60 @@ function parsePreference(pref: WbxmlElement, version: ProtocolVersion, previewAl
   };
 }
 
+/** The Class an Options block names, or undefined (the folder's own class). */
+export function optionsClassOf(block: WbxmlElement): string | undefined {
+  return block.textOf('AirSync:Class')?.trim() || undefined;
+}
+
 /** Picks the block for the class: its Class, else the first without a Class, else none. */
 function classBlock(options: WbxmlElement[], className: string): WbxmlElement | undefined {
-  const classOf = (o: WbxmlElement): string | undefined => o.textOf('AirSync:Class')?.trim();
-  return options.find((o) => classOf(o) === className) ?? options.find((o) => !classOf(o));
+  return options.find((o) => optionsClassOf(o) === className) ?? options.find((o) => !optionsClassOf(o));
+}
+
+/**
+ * MS-ASCMD 2.2.3.125.6: the blocks of a Sync collection sorted by the class they set: the
+ * folder's class (`own`: a block naming it or naming none) and every other class named (Nine's
+ * SMS block beside the mail one). A class without a block keeps its sticky options.
+ */
+export function splitOptionBlocks(blocks: WbxmlElement[], className: string): { own: WbxmlElement[]; others: Map<string, WbxmlElement> } {
+  const own: WbxmlElement[] = [];
+  const others = new Map<string, WbxmlElement>();
+  for (const b of blocks) {
+    const cls = optionsClassOf(b);
+    if (cls === undefined || cls === className) own.push(b);
+    else if (!others.has(cls)) others.set(cls, b);
+  }
+  return { own, others };
+}
+
+/** ItemOptions as the store keeps them (rows, docs/sync.md §8). */
+export function toStoredOptions(className: string, o: ItemOptions): StoredSyncOptions {
+  return {
+    className,
+    filterType: o.filterType,
+    conflict: o.conflict,
+    mimeSupport: o.mimeSupport,
+    mimeTruncation: o.mimeTruncation,
+    truncation: o.truncation,
+    bodyPreferences: o.bodyPreferences.map((p) => ({ ...p })),
+    bodyPartPreferences: o.bodyPartPreferences.map((p) => ({ ...p })),
+  };
+}
+
+/** The store's rows back as ItemOptions; a value the parser would refuse reads as its default. */
+export function fromStoredOptions(s: StoredSyncOptions): ItemOptions {
+  const pref = (p: StoredSyncOptions['bodyPreferences'][number]): BodyPreference[] =>
+    p.type >= 1 && p.type <= 4 ? [{ ...p, type: p.type as BodyPreference['type'] }] : [];
+  return {
+    filterType: s.filterType,
+    bodyPreferences: s.bodyPreferences.flatMap(pref),
+    bodyPartPreferences: s.bodyPartPreferences.flatMap(pref),
+    mimeSupport: s.mimeSupport === 1 || s.mimeSupport === 2 ? s.mimeSupport : 0,
+    mimeTruncation: s.mimeTruncation,
+    truncation: s.truncation,
+    conflict: s.conflict === 0 || s.conflict === 1 ? s.conflict : null,
+    classes: [],
+  };
 }
 
 /** The Options of one class (the item class of the collection, `className`: "Email", "Calendar"…). */
@@ -106,7 +157,8 @@ export function parseItemOptions(options: WbxmlElement[], version: ProtocolVersi
   if (!block) return result;
 
   result.filterType = intIn(block, 'AirSync:FilterType', 0, 8) ?? 0;
-  result.conflict = intIn(block, 'AirSync:Conflict', 0, 2) ?? null;
+  // MS-ASCMD 2.2.3.34: 0 (client wins) or 1 (server wins); anything else is malformed.
+  result.conflict = intIn(block, 'AirSync:Conflict', 0, 1) ?? null;
   result.mimeSupport = (intIn(block, 'AirSync:MIMESupport', 0, 2) ?? 0) as ItemOptions['mimeSupport'];
   const mimeTruncation = intIn(block, 'AirSync:MIMETruncation', 0, 8);
   result.mimeTruncation = mimeTruncation === undefined || mimeTruncation === 8 ? null : MIME_TRUNCATION_BYTES[mimeTruncation] ?? null;

@@ -1,12 +1,13 @@
 // MS-ASCMD 2.2.1.21 Sync: the client's Commands (Add, Change, Delete, Fetch) applied to the
 // store as this device (origin), so the device never hears its own changes back (docs/push.md
 // rule 6) and the account's other devices do. Add and Change go to the folder's item class
-// (eas/classes/); Delete and Fetch are the same for every class. Each command yields an
-// Outcome that is recorded with the new state, so a retried request replays it instead of
-// applying it again.
+// (eas/classes/); Delete and Fetch are the same for every class. A Change to an item changed
+// on the server meanwhile is decided by MS-ASCMD 2.2.3.34 Conflict (docs/sync.md §10). Each
+// command yields an Outcome that is recorded with the new state, so a retried request replays
+// it instead of applying it again.
 
-import { StoreError, FolderType, type Account, type Device, type Folder, type Item } from '../../store/types.js';
-import type { ItemClass } from '../classes/types.js';
+import { StoreError, FolderType, type Account, type Cursor, type Device, type Folder, type Item } from '../../store/types.js';
+import type { AddedAttachment, ItemClass } from '../classes/types.js';
 import type { EasDeps } from '../deps.js';
 import type { ProtocolVersion } from '../protocol.js';
 import { parseServerId } from '../model/ids.js';
@@ -26,6 +27,14 @@ export interface ApplyContext {
   deletesAsMoves: boolean;
   /** The client's Supported list for the collection (MS-ASCMD 2.2.3.168), or null. */
   supported: readonly string[] | null;
+  /** Of the one Add or Change being applied: email2:Send, and where the class lists added attachments. */
+  perCommand?: { send: boolean; addedAttachments: AddedAttachment[] };
+  /**
+   * MS-ASCMD 2.2.3.34 Conflict (docs/sync.md §10): `since` is the cursor of the client's key; a
+   * Change to an item changed by others after it is a conflict, which the server wins (Status 7,
+   * the client gets the server's version as a Change) unless the Options said 0 (client wins).
+   */
+  conflict?: { since: Cursor; clientWins: boolean };
 }
 
 /** The live item `serverId` names in this folder, or null (Status 8). */
@@ -46,10 +55,16 @@ export async function applyClientCommands(ctx: ApplyContext, commands: ClientCom
 async function applyOne(ctx: ApplyContext, cmd: ClientCommand): Promise<Outcome> {
   try {
     switch (cmd.kind) {
-      case 'add':
-        return { op: 'add', clientId: cmd.clientId, ...(await applyAdd(ctx, cmd)) };
-      case 'change':
-        return { op: 'change', serverId: cmd.serverId, instanceId: cmd.instanceId, status: await applyChange(ctx, cmd) };
+      case 'add': {
+        const added: AddedAttachment[] = [];
+        const result = await applyAdd({ ...ctx, perCommand: { send: cmd.send === true, addedAttachments: added } }, cmd);
+        return { op: 'add', clientId: cmd.clientId, ...result, ...(added.length > 0 && { attachments: added }) };
+      }
+      case 'change': {
+        const added: AddedAttachment[] = [];
+        const status = await applyChange({ ...ctx, perCommand: { send: cmd.send === true, addedAttachments: added } }, cmd);
+        return { op: 'change', serverId: cmd.serverId, instanceId: cmd.instanceId, status, ...(added.length > 0 && { attachments: added }) };
+      }
       case 'delete':
         return {
           op: 'delete',
@@ -73,7 +88,7 @@ async function applyOne(ctx: ApplyContext, cmd: ClientCommand): Promise<Outcome>
 
 function classContext(ctx: ApplyContext) {
   const { deps, account, device, folder, version, supported } = ctx;
-  return { deps, account, device, folder, version, supported };
+  return { deps, account, device, folder, version, supported, ...ctx.perCommand };
 }
 
 /** An Add of another class than the folder's (12.1 names it) cannot be converted. */
@@ -88,14 +103,23 @@ async function applyChange(ctx: ApplyContext, cmd: Extract<ClientCommand, { kind
   if (cmd.instanceId !== null) return applyToInstance(ctx, cmd.serverId, cmd.instanceId, cmd.appData ?? el('AirSync:ApplicationData', []));
   const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, cmd.serverId);
   if (!item) return SyncStatus.ObjectNotFound;
-  if (!cmd.appData) return SyncStatus.Success;
-  return ctx.itemClass.change(classContext(ctx), item, cmd.appData);
+  if (serverWins(ctx, item)) return SyncStatus.Conflict;
+  // A Change that only says email2:Send (16.x) still goes to the class, to send the draft.
+  if (!cmd.appData && !ctx.perCommand?.send) return SyncStatus.Success;
+  return ctx.itemClass.change(classContext(ctx), item, cmd.appData ?? el('AirSync:ApplicationData', []));
+}
+
+/** The item changed on the server since the client's key and the server's version is kept. */
+function serverWins(ctx: ApplyContext, item: Item): boolean {
+  if (!ctx.conflict || ctx.conflict.clientWins) return false;
+  return ctx.deps.store.changedByOthersSince(ctx.account.id, item.id, ctx.conflict.since, ctx.device.id);
 }
 
 /** MS-ASAIRS 2.2.2.25: a Change (appData) or Delete (null) of one occurrence, by its class. */
 async function applyToInstance(ctx: ApplyContext, serverId: string, instanceId: string, appData: WbxmlElement | null): Promise<number> {
   const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
   if (!item) return SyncStatus.ObjectNotFound;
+  if (appData && serverWins(ctx, item)) return SyncStatus.Conflict;
   if (!ctx.itemClass.changeInstance) return SyncStatus.ConversionError;
   return ctx.itemClass.changeInstance(classContext(ctx), item, instanceId, appData);
 }

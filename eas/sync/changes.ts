@@ -1,4 +1,4 @@
-// docs/sync.md §2: the server changes for one collection since the
+// docs/sync.md §2 (and §9, items skipped for a device): the server changes for one collection since the
 // cursor of the key the client sent, at most one window of them. The store orders them,
 // skips this device's own changes and says where the device stands afterwards.
 
@@ -19,6 +19,11 @@ export interface ChangesRequest {
   /** Changes allowed in this answer (collection WindowSize within the request's overall one). */
   limit: number;
   getChanges: boolean;
+  /**
+   * Items skipped for this device (docs/sync.md §9): never sent to it, in any form; the cursor
+   * still moves past them, so the rest of the folder syncs.
+   */
+  skip?: ReadonlySet<number>;
 }
 
 export function computeChanges(req: ChangesRequest): ChangesPage {
@@ -37,5 +42,7 @@ export function computeChanges(req: ChangesRequest): ChangesPage {
     // The request's overall WindowSize is spent: stay put, and say whether more waits.
     return { changes: [], next: req.cursor, more: req.store.countChanges(query) > 0, window: req.window };
   }
-  return req.store.changes({ ...query, limit: req.limit });
+  const page = req.store.changes({ ...query, limit: req.limit });
+  if (!req.skip || req.skip.size === 0) return page;
+  return { ...page, changes: page.changes.filter((c) => !req.skip!.has('item' in c ? c.item.id : c.itemId)) };
 }

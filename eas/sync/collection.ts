@@ -1,18 +1,27 @@
 // MS-ASCMD 2.2.1.21 Sync, one collection: resolve the SyncKey (docs/sync.md §3: N, N-1 or invalid),
-// settle the Options (sticky; a changed FilterType starts over), apply or replay the client's
-// commands, compute the server changes, and describe the state to save. Saving is left to
-// the caller: a request whose every collection is quiet answers an empty 200 and must not
-// move any key (the client keeps the one it has).
+// settle the Options (MS-ASCMD 2.2.3.125.6 sticky per class, docs/sync.md §8; a changed
+// FilterType starts over), apply or replay the client's commands (conflicts: §10), compute the
+// server changes (a repeated key shrinks the window: §9), and describe the state to save.
+// Saving is left to the caller: a request whose every collection is quiet answers an empty 200
+// and must not move any key (the client keeps the one it has).
 
-import type { Cursor, Folder, SyncState } from '../../store/types.js';
+import type { Cursor, Folder, StoredSyncOptions, SyncState } from '../../store/types.js';
 import type { CommandContext } from '../commands/types.js';
 import type { ItemClass } from '../classes/types.js';
-import { OptionsError, type ItemOptions } from '../model/options.js';
+import {
+  fromStoredOptions,
+  OptionsError,
+  parseItemOptions,
+  splitOptionBlocks,
+  toStoredOptions,
+  type ItemOptions,
+} from '../model/options.js';
 import { atLeast } from '../protocol.js';
 import type { SyncCollectionRequest } from './request.js';
 import { applyClientCommands } from './apply.js';
 import { computeChanges } from './changes.js';
 import type { CollectionResult } from './render.js';
+import { afterPage, planLoop, type LoopContext } from './loop.js';
 import { encodeRecord, resolveSyncKey, type Outcome } from './state.js';
 import { SyncStatus } from './status.js';
 
@@ -67,27 +76,45 @@ export async function syncCollection(
   const key = resolveSyncKey(store, ctx.device.id, folder.id, req.syncKey);
   if (key.kind === 'invalid') return failed(SyncStatus.InvalidSyncKey, '0', folder);
 
+  // Sticky options (MS-ASCMD 2.2.3.125.6, docs/sync.md §8): per class, replaced only by a
+  // block for that class; a request without one (or with another class's only) keeps them.
   let sent: ItemOptions | null = null;
   try {
-    if (req.options.length > 0) sent = itemClass.parseOptions(req.options, ctx.version);
+    const blocks = splitOptionBlocks(req.options, itemClass.name);
+    if (blocks.own.length > 0) sent = itemClass.parseOptions(blocks.own, ctx.version);
+    for (const [cls, block] of blocks.others) keepOptions(ctx, folder.id, cls, parseItemOptions([block], ctx.version, cls));
   } catch (err) {
     if (err instanceof OptionsError) return failed(SyncStatus.ProtocolError, req.syncKey, folder);
     throw err;
   }
   const record = key.kind === 'initial' ? null : key.record;
-  // Sticky options (2.2.3.125.6): what this request sent, else what the state holds.
-  const recorded = sent ?? record?.options ?? null;
-  const options = recorded ?? itemClass.parseOptions([], ctx.version);
+  const stored = store.getSyncOptions(ctx.device.id, folder.id, itemClass.name);
+  // States written before the options had rows of their own carry them in the replay record.
+  const previous = stored ? fromStoredOptions(stored) : (record?.options ?? null);
+  const options = sent ?? previous ?? itemClass.parseOptions([], ctx.version);
+  // docs/sync.md §6: FilterType is part of the state; a different window for a device that
+  // holds items means starting over. Before the first page (the key-0 state) it is simply taken.
+  if (
+    key.kind !== 'initial' &&
+    sent &&
+    previous &&
+    sent.filterType !== previous.filterType &&
+    !sameCursor(key.state.cursor, INITIAL_CURSOR)
+  ) {
+    return failed(SyncStatus.InvalidSyncKey, '0', folder);
+  }
+  if (sent) keepOptions(ctx, folder.id, itemClass.name, sent, stored);
 
   if (key.kind === 'initial') {
     store.resetSyncState(ctx.device.id, folder.id);
+    planLoop(loopCtx(ctx, folder), key, req.windowSize, now);
     const save: SyncState = {
       deviceRowId: ctx.device.id,
       collectionId: folder.id,
       syncKey: key.nextKey,
       cursor: INITIAL_CURSOR,
       filterType: options.filterType,
-      replay: encodeRecord({ v: 1, options: recorded, outcomes: [], supported: req.supported }),
+      replay: encodeRecord({ v: 1, options: null, outcomes: [], supported: req.supported }),
       // The relationship begins here: the device's own writes after this head are what it
       // need not be sent; everything before it, its own moves and drafts included, it gets.
       ownAfter: store.headModseq(ctx.account.id),
@@ -104,11 +131,6 @@ export async function syncCollection(
     };
   }
 
-  // docs/sync.md §6: FilterType is part of the state; a different window means starting over.
-  if (sent && record?.options && sent.filterType !== record.options.filterType) {
-    return failed(SyncStatus.InvalidSyncKey, '0', folder);
-  }
-
   const outcomes: Outcome[] =
     key.kind === 'current'
       ? await applyClientCommands(
@@ -121,13 +143,18 @@ export async function syncCollection(
             version: ctx.version,
             deletesAsMoves: req.deletesAsMoves,
             supported: record?.supported ?? null,
+            // docs/sync.md §10: a Change to an item changed by others since this key's cursor.
+            conflict: { since: key.state.cursor, clientWins: options.conflict === 0 },
           },
           req.commands,
         )
       : key.answered.outcomes;
 
   const getChanges = req.getChanges ?? true;
-  const limit = budget.remaining === null ? req.windowSize : Math.min(req.windowSize, budget.remaining);
+  const requested = budget.remaining === null ? req.windowSize : Math.min(req.windowSize, budget.remaining);
+  // docs/sync.md §9: a key repeated again and again shrinks the window to find what is refused.
+  const plan = planLoop(loopCtx(ctx, folder), key, requested, now);
+  const limit = Math.min(requested, plan.limit);
   const page = computeChanges({
     store,
     accountId: ctx.account.id,
@@ -139,7 +166,9 @@ export async function syncCollection(
     since: itemClass.windowSince(options.filterType, now),
     limit,
     getChanges,
+    skip: store.skippedItemIds(ctx.device.id, folder.id),
   });
+  afterPage(loopCtx(ctx, folder), { ...plan, limit }, page.changes);
   if (budget.remaining !== null) budget.remaining = Math.max(0, budget.remaining - page.changes.length);
 
   const quiet = page.changes.length === 0 && !page.more && outcomes.length === 0 && req.commands.length === 0;
@@ -149,7 +178,7 @@ export async function syncCollection(
     syncKey: key.nextKey,
     cursor: page.next,
     filterType: options.filterType,
-    replay: encodeRecord({ v: 1, options: recorded, outcomes, supported: record?.supported ?? null }),
+    replay: encodeRecord({ v: 1, options: null, outcomes, supported: record?.supported ?? null }),
     ownAfter: key.state.ownAfter ?? null,
     window: page.window ?? null,
   };
@@ -171,6 +200,19 @@ export async function syncCollection(
         : null,
     watch: getChanges ? { folderId: folder.id, cursor: key.state.cursor } : null,
   };
+}
+
+function loopCtx(ctx: CommandContext, folder: Folder): LoopContext {
+  return { store: ctx.deps.store, log: ctx.deps.log, account: ctx.account, device: ctx.device, folder };
+}
+
+/** Saves the options of one class when they differ from what is kept (a write only on change). */
+function keepOptions(ctx: CommandContext, folderId: number, className: string, options: ItemOptions, kept?: StoredSyncOptions | null): void {
+  const { store } = ctx.deps;
+  const next = toStoredOptions(className, options);
+  const current = kept !== undefined ? kept : store.getSyncOptions(ctx.device.id, folderId, className);
+  if (current && JSON.stringify(current) === JSON.stringify(next)) return;
+  store.saveSyncOptions(ctx.device.id, folderId, next);
 }
 
 function sameCursor(a: Cursor, b: Cursor): boolean {

@@ -3,6 +3,8 @@
 // AirSyncBase:Attachments/Add) becomes a real RFC 5322 message, so the draft is stored,
 // parsed and served like any delivered mail. An edit (Sync Change in Drafts) is built the same
 // way over the stored draft: the elements sent replace its values, the others are kept.
+// The attachments a request adds are returned with their AirSyncBase:ClientId, so the Sync
+// response can name each one's FileReference (MS-ASAIRS 2.2.2.14, 2.2.2.24.1).
 
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Account, Address, MessageSummary } from '../../store/types.js';
@@ -45,6 +47,21 @@ interface ComposerAttachment {
   cid: string | undefined;
 }
 
+/** An attachment of the built draft, as the stored message's attachment list will show it. */
+export interface DraftAttachment {
+  /** AirSyncBase:ClientId of an attachment this request added; null for one kept from the draft. */
+  clientId: string | null;
+  fileName: string;
+  size: number;
+  contentId: string | null;
+}
+
+export interface BuiltDraft {
+  raw: Buffer;
+  /** Kept ones first, then the added ones, each in request order. Empty for a MIME (Type 4) body. */
+  attachments: DraftAttachment[];
+}
+
 /** The Bcc header of a raw message (unfolded), or null. */
 export function bccHeaderOf(raw: Buffer): string | null {
   const end = raw.indexOf('\r\n\r\n');
@@ -58,13 +75,13 @@ export function bccHeaderOf(raw: Buffer): string | null {
  * (an edit), To/Cc/Bcc/Subject/Importance/Body absent from `appData` keep the stored values,
  * and attachments are the stored ones minus AirSyncBase:Delete plus AirSyncBase:Add.
  */
-export async function draftMime(appData: WbxmlElement, account: Account, now: Date, base?: DraftBase): Promise<Buffer> {
+export async function draftMime(appData: WbxmlElement, account: Account, now: Date, base?: DraftBase): Promise<BuiltDraft> {
   const body = appData.child('AirSyncBase:Body');
   const bodyType = body ? (body.textOf('AirSyncBase:Type')?.trim() ?? '1') : base ? null : '1';
   const data = bytesOf(body?.child('AirSyncBase:Data'));
   if (bodyType === '4') {
     if (!data || data.length === 0) throw new DraftError('MIME body without data');
-    return data;
+    return { raw: data, attachments: [] };
   }
   if (bodyType !== null && bodyType !== '1' && bodyType !== '2') {
     throw new DraftError(`draft body type ${bodyType} is not supported`);
@@ -88,13 +105,14 @@ export async function draftMime(appData: WbxmlElement, account: Account, now: Da
     .map((a) => ({ filename: a.fileName, content: a.content, contentType: a.contentType, cid: a.contentId ?? undefined }));
   const added = (appData.path('AirSyncBase:Attachments')?.all('AirSyncBase:Add') ?? [])
     .map((a) => ({
+      clientId: a.textOf('AirSyncBase:ClientId')?.trim() || null,
       filename: a.textOf('AirSyncBase:DisplayName')?.trim() || 'attachment',
       content: bytesOf(a.child('AirSyncBase:Content')),
       contentType: a.textOf('AirSyncBase:ContentType')?.trim() || undefined,
       cid: a.textOf('AirSyncBase:ContentId')?.trim() || undefined,
     }))
     // iOS 16 may send attachment entries with no content (docs/clients.md rule 30): skip them.
-    .filter((a): a is ComposerAttachment => a.content !== null && a.content.length > 0);
+    .filter((a): a is ComposerAttachment & { clientId: string | null } => a.content !== null && a.content.length > 0);
 
   const content =
     bodyType === '2'
@@ -112,7 +130,7 @@ export async function draftMime(appData: WbxmlElement, account: Account, now: Da
     ...content,
     inReplyTo: base?.summary.inReplyTo ?? undefined,
     references: base && base.summary.references.length > 0 ? base.summary.references : undefined,
-    attachments: [...kept, ...added],
+    attachments: [...kept, ...added].map(({ filename, content, contentType, cid }) => ({ filename, content, contentType, cid })),
     headers: importance ? { 'X-Priority': importance.priority, Importance: importance.importance } : {},
     newline: 'win',
     disableFileAccess: true,
@@ -121,5 +139,14 @@ export async function draftMime(appData: WbxmlElement, account: Account, now: Da
   // Bcc is kept in a draft (the phone shows it when the draft is reopened).
   const node = composer.compile();
   node.keepBcc = true;
-  return node.build();
+  const describe = (a: ComposerAttachment, clientId: string | null): DraftAttachment => ({
+    clientId,
+    fileName: a.filename,
+    size: a.content.length,
+    contentId: a.cid ?? null,
+  });
+  return {
+    raw: await node.build(),
+    attachments: [...kept.map((a) => describe(a, null)), ...added.map((a) => describe(a, a.clientId))],
+  };
 }

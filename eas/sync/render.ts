@@ -111,12 +111,16 @@ function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlEle
             el('AirSync:ClientId', o.clientId),
             o.serverId !== null && el('AirSync:ServerId', o.serverId),
             el('AirSync:Status', o.status),
+            addedAttachments(o.attachments),
           ]),
         );
         break;
       case 'change':
       case 'delete':
-        if (o.status !== SyncStatus.Success) {
+        // 2.2.3.154: a successful Change is answered too when it added attachments (16.x).
+        if (o.op === 'change' && o.status === SyncStatus.Success && o.attachments?.length) {
+          out.push(el('AirSync:Change', [el('AirSync:ServerId', o.serverId), el('AirSync:Status', o.status), addedAttachments(o.attachments)]));
+        } else if (o.status !== SyncStatus.Success) {
           const tag = o.op === 'change' ? 'AirSync:Change' : 'AirSync:Delete';
           out.push(
             el(tag, [
@@ -134,6 +138,17 @@ function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlEle
     }
   }
   return out;
+}
+
+/** MS-ASAIRS 2.2.2.7 in a Responses Add/Change (16.x): each added attachment's ClientId and FileReference. */
+function addedAttachments(list: { clientId: string; fileReference: string }[] | undefined): WbxmlElement | false {
+  if (!list || list.length === 0) return false;
+  return el('AirSync:ApplicationData', [
+    el(
+      'AirSyncBase:Attachments',
+      list.map((a) => el('AirSyncBase:Attachment', [el('AirSyncBase:ClientId', a.clientId), el('AirSyncBase:FileReference', a.fileReference)])),
+    ),
+  ]);
 }
 
 /** 2.2.3.67.2: the whole item, untruncated (Fetch exists to get what a window truncated). */

@@ -12,9 +12,10 @@ export const MAX_WINDOW_SIZE = 512;
 export const DEFAULT_WINDOW_SIZE = 100;
 
 export type ClientCommand =
-  | { kind: 'add'; clientId: string; className: string | null; appData: WbxmlElement | null }
+  /** `send`: MS-ASEMAIL 2.2.2.69 email2:Send, a child of Add and Change (16.x): send the draft. */
+  | { kind: 'add'; clientId: string; className: string | null; appData: WbxmlElement | null; send?: boolean }
   /** instanceId: MS-ASAIRS 2.2.2.25 (16.x), one occurrence of a recurring item; null for the item. */
-  | { kind: 'change'; serverId: string; instanceId: string | null; appData: WbxmlElement | null }
+  | { kind: 'change'; serverId: string; instanceId: string | null; appData: WbxmlElement | null; send?: boolean }
   | { kind: 'delete'; serverId: string; instanceId: string | null }
   | { kind: 'fetch'; serverId: string };
 
@@ -174,11 +175,11 @@ function parseCommand(cmd: WbxmlElement): ClientCommand | null {
     case 'Add': {
       const clientId = cmd.textOf('AirSync:ClientId')?.trim();
       if (!clientId) return null;
-      return { kind: 'add', clientId, className: cmd.textOf('AirSync:Class')?.trim() ?? null, appData };
+      return { kind: 'add', clientId, className: cmd.textOf('AirSync:Class')?.trim() ?? null, appData, send: cmd.has('Email2:Send') };
     }
     // An empty <ServerId/> (BlackBerry) is kept: it answers Status 8 like any unknown id.
     case 'Change':
-      return serverId !== undefined ? { kind: 'change', serverId, instanceId, appData } : null;
+      return serverId !== undefined ? { kind: 'change', serverId, instanceId, appData, send: cmd.has('Email2:Send') } : null;
     case 'Delete':
       return serverId !== undefined ? { kind: 'delete', serverId, instanceId } : null;
     case 'Fetch':

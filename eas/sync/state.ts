@@ -1,23 +1,25 @@
 // docs/sync.md §3 (retries): which state a SyncKey names, and what a state records.
 // A state row is N (latest) or N-1 (kept for a retry). Its `replay` column holds this
 // module's record: the client-command outcomes of the request that produced the key (so a
-// retry answers them again without applying anything twice) and the sticky Options in force
-// (MS-ASCMD 2.2.3.125.6: a request without Options uses the previous ones).
+// retry answers them again without applying anything twice). The sticky Options have rows of
+// their own (docs/sync.md §8); records written before them still carry `options`, read once.
 
 import type { Store, SyncState } from '../../store/types.js';
 import type { ItemOptions } from '../model/options.js';
+import type { AddedAttachment } from '../classes/types.js';
 
 /** What happened to one client command; rendered into <Responses> now and on every retry. */
 export type Outcome =
-  | { op: 'add'; clientId: string; serverId: string | null; status: number }
-  | { op: 'change'; serverId: string; status: number; instanceId?: string | null }
+  /** `attachments`: what a 16.x draft Add or Change added, answered by FileReference (MS-ASAIRS 2.2.2.7). */
+  | { op: 'add'; clientId: string; serverId: string | null; status: number; attachments?: AddedAttachment[] }
+  | { op: 'change'; serverId: string; status: number; instanceId?: string | null; attachments?: AddedAttachment[] }
   | { op: 'delete'; serverId: string; status: number; instanceId?: string | null }
   /** Fetch changes nothing: it is answered again from the store on a retry. */
   | { op: 'fetch'; serverId: string };
 
 export interface StateRecord {
   v: 1;
-  /** Null until the client has sent Options for this collection. */
+  /** Legacy: the Options of records written before store/sync-options.ts; always null now. */
   options: ItemOptions | null;
   outcomes: Outcome[];
   /**

@@ -234,7 +234,7 @@ test('EmptyFolderContents empties the folder (and its subfolders with DeleteSubF
   t.is(store.countItems(bob.id, bobTrash.id), 1);
 });
 
-test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-ASCMD 6.24); a conversation Move is 156', async (t) => {
+test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-ASCMD 6.24); the Move of an unknown conversation is 6', async (t) => {
   const box = tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
   const other = await box.deliverFixture('reply.eml');
@@ -252,7 +252,7 @@ test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-A
   t.deepEqual(root.children.map((c) => c.name), ['Status', 'Response']);
   const response = root.child('Response')!;
   t.deepEqual(response.children.map((c) => c.name), ['Move', 'EmptyFolderContents', 'Fetch', 'Fetch']);
-  t.is(response.child('Move')?.textOf('Status'), '156');
+  t.is(response.child('Move')?.textOf('Status'), '6');
   t.deepEqual(response.child('EmptyFolderContents')?.children.map((c) => c.tag), ['ItemOperations:Status', 'AirSync:CollectionId']);
   // Fetches keep the request's order among themselves.
   const fetches = response.all('Fetch');
