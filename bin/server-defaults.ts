@@ -64,6 +64,15 @@ export interface ServerOptions {
    * every one; 'off' delivers them as plain mail. Default 'sender-match'.
    */
   calendarInvitations?: 'sender-match' | 'all' | 'off';
+  /**
+   * The operator's console (docs/admin.md), off unless given; like EAS, plain HTTP only on
+   * loopback unless tls or insecureHttp.
+   */
+  admin?: ListenAddress | null;
+  /** How often open console pages refresh without a push event (ms); tests shorten it. Default 5000. */
+  adminTickMs?: number;
+  /** Which accounts the GAL shows a user: their own domain's (default), every account, or none. */
+  gal?: 'domain' | 'all' | 'off';
 }
 
 export interface RunningServer {
@@ -73,6 +82,8 @@ export interface RunningServer {
   smtp: AddressInfo | null;
   lmtp: AddressInfo | null;
   http: AddressInfo;
+  /** The operator's console, when --admin was given. */
+  admin?: AddressInfo | null;
   /** Stops accepting, answers parked requests, finishes deliveries in DATA, closes the DB. */
   close(): Promise<void>;
 }
@@ -88,5 +99,6 @@ export const DEFAULTS = {
   maxMessageSize: 25 * 1024 * 1024,
   durability: 'normal',
   calendarInvitations: 'sender-match',
+  gal: 'domain',
 } as const;
 

@@ -6,6 +6,8 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname as machineName } from 'node:os';
 import { createEasApp } from '../eas/app.js';
+import { createAdminMetrics, tapDeliveryLog, tapHistory, tapLoginThrottle } from '../eas/admin/metrics.js';
+import { startAdminConsole } from './admin-console.js';
 import { createItemClasses } from '../eas/classes/index.js';
 import type { EasConfig, EasDeps, PushConfig } from '../eas/deps.js';
 import { createLoginThrottle } from '../eas/http/login-throttle.js';
@@ -81,11 +83,13 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     enforceProvisioning: options.enforceProvisioning ?? false,
     maxRequestBytes: maxMessageSize + REQUEST_OVERHEAD_BYTES,
     serverName: hostname,
+    gal: options.gal ?? DEFAULTS.gal,
   };
 
   const httpAt = options.http ?? DEFAULTS.http;
   // Before anything is opened: a refused configuration leaves nothing behind.
   checkPlainHttp(httpAt, options.tls != null, options.insecureHttp ?? false);
+  if (options.admin) checkPlainHttp(options.admin, options.tls != null, options.insecureHttp ?? false);
 
   const file = prepareDataDir(options.dataDir);
   const store = openStore(file, { durability: options.durability ?? DEFAULTS.durability });
@@ -111,7 +115,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const classes = createItemClasses(options.extraClasses);
     // Meeting messages: eas/imip plans what each recipient's copy carries (plugin/types.ts Schedule).
     const schedule = createMeetingPlanner({ store, classes, log, policy: options.calendarInvitations ?? DEFAULTS.calendarInvitations });
-    const deliver = createLocalDelivery({ store, parse, log, schedule });
+    // With the console on, its metrics count deliveries, push latency and failed logins off the push path (docs/admin.md §3).
+    const metrics = options.admin ? createAdminMetrics() : null;
+    const deliver = createLocalDelivery({ store, parse, log: metrics ? tapDeliveryLog(log, metrics) : log, schedule });
     let smarthost: SmarthostRelay | null = null;
     if (options.smarthost) {
       smarthost = createSmarthostRelay(options.smarthost);
@@ -119,7 +125,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       cleanups.push(() => relay.close());
     }
     // Also closes the push-history entries a previous process left open (crash, kill).
-    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: store });
+    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: metrics ? tapHistory(store, metrics) : store });
     const deps: EasDeps = {
       store,
       config,
@@ -146,8 +152,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const lmtp = options.lmtp ? await startDelivery(true, options.lmtp) : null;
 
     const { maxHeaderBytes, ...timeouts } = options.httpLimits ?? {};
+    const throttle = createLoginThrottle(options.loginThrottle);
+    const loginThrottle = metrics ? tapLoginThrottle(throttle, metrics) : throttle;
     const app = createEasApp(deps, {
-      loginThrottle: createLoginThrottle(options.loginThrottle),
+      loginThrottle,
       trustProxy: options.trustProxy ?? false,
       publicUrl: options.publicUrl ?? null,
     });
@@ -161,11 +169,18 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       // Parked Pings are answered first, so their devices reconnect to the next process.
       await Promise.all([push.shutdown(), closeHttp(httpServer)]);
     });
+    let admin: Awaited<ReturnType<typeof startAdminConsole>> | null = null;
+    if (options.admin && metrics) {
+      admin = await startAdminConsole({ store, push, metrics, throttle: loginThrottle, log }, options.admin, options.tls ?? null, options.adminTickMs, options.trustProxy ?? false);
+      const running = admin;
+      cleanups.push(() => running.close());
+    }
 
     log.info('listening', {
       smtp: smtp ? `${smtp.address.address}:${smtp.address.port}` : undefined,
       lmtp: lmtp ? `${lmtp.address.address}:${lmtp.address.port}` : undefined,
       http: `${http.address}:${http.port}`,
+      admin: admin ? `${admin.address.address}:${admin.address.port}` : undefined,
       tls: options.tls ? true : undefined,
       durability: options.durability ?? DEFAULTS.durability,
       dataDir: options.dataDir,
@@ -180,6 +195,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       smtp: smtp?.address ?? null,
       lmtp: lmtp?.address ?? null,
       http,
+      admin: admin?.address ?? null,
       close() {
         closing ??= (async () => {
           // Listeners stop together (HTTP answers its parked requests, SMTP finishes what is

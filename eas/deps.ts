@@ -22,6 +22,8 @@ export interface EasConfig {
   maxRequestBytes: number;
   /** Display name of the server in OPTIONS/Settings. */
   serverName: string;
+  /** Which accounts the GAL (Search, Find, ResolveRecipients) shows: docs/clients.md rule 33. Default 'domain'. */
+  gal?: 'domain' | 'all' | 'off';
 }
 
 /** Sends a message out of the server (SendMail to non-local recipients); absent = no smarthost. */

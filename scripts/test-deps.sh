@@ -14,6 +14,7 @@ deps=(
   'sqlite3   sqlite3'         # the SQLite shell, to look into a test's data dir (no test runs it today)
   'openssl   openssl'         # test certificates (STARTTLS, HTTPS, nginx -t)
   'nginx     nginx-light'     # only `nginx -t` on examples/nginx: the daemon is never started
+  'chromium  chromium'        # headless, driven by playwright-core: the operator's console tests (test/admin)
 )
 
 missing=()  # commands not found

@@ -1,9 +1,11 @@
 // The SQLite mailbox store: openStore() composes the parts over one connection.
 import { createAccounts } from './accounts.js';
+import { createAdmins } from './admins.js';
 import { createChangeFeed } from './change-feed.js';
 import { createClientIds } from './client-ids.js';
 import { openDatabase, type Durability } from './db.js';
 import { createDevices } from './devices.js';
+import { createDirectory } from './directory.js';
 import { createDocs } from './docs.js';
 import { createExternalCommits } from './external-commits.js';
 import { createPushHistory } from './push-history.js';
@@ -47,7 +49,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const folders = createFolders(db, write, items.tombstoneFolderItems);
   const accounts = createAccounts(db, write, folders.createSystemFolders);
   const devices = createDevices(db);
+  const directory = createDirectory(db);
   const pushHistory = createPushHistory(db);
+  const admins = createAdmins(db);
   const syncStates = createSyncStates(db);
   const syncOptions = createSyncOptions(db);
   const syncLoops = createSyncLoops(db);
@@ -68,6 +72,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     knownCredentials: accounts.knownCredentials,
     setPassword: accounts.setPassword,
     removeAccount: accounts.removeAccount,
+    searchDirectory: directory.searchDirectory,
+    directoryEntry: directory.directoryEntry,
+    directoryPicture: directory.directoryPicture,
+    updateDirectoryEntry: directory.updateDirectoryEntry,
     listAccounts: accounts.listAccounts,
 
     listFolders: folders.listFolders,
@@ -125,6 +133,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     writePushHistory: pushHistory.writePushHistory,
     pushHistory: pushHistory.pushHistory,
     resumePushHistory: pushHistory.resumePushHistory,
+
+    isAdmin: admins.isAdmin,
+    setAdmin: admins.setAdmin,
 
     claimClientId: clientIds.claimClientId,
     markClientIdSent: clientIds.markClientIdSent,

@@ -341,6 +341,29 @@ CREATE TABLE sync_skipped_items (
 CREATE INDEX sync_skipped_items_item ON sync_skipped_items(item_id);
 `,
   },
+  {
+    version: 9,
+    sql: `
+-- The directory profile the GAL shows (store/directory.ts, docs/clients.md rule 33).
+ALTER TABLE accounts ADD COLUMN first_name TEXT;
+ALTER TABLE accounts ADD COLUMN last_name TEXT;
+ALTER TABLE accounts ADD COLUMN phone TEXT;
+ALTER TABLE accounts ADD COLUMN mobile_phone TEXT;
+ALTER TABLE accounts ADD COLUMN home_phone TEXT;
+ALTER TABLE accounts ADD COLUMN office TEXT;
+ALTER TABLE accounts ADD COLUMN title TEXT;
+ALTER TABLE accounts ADD COLUMN company TEXT;
+ALTER TABLE accounts ADD COLUMN alias TEXT;
+ALTER TABLE accounts ADD COLUMN picture BLOB;
+`,
+  },
+  {
+    version: 11,
+    sql: `
+-- Accounts that may use the operator's console (serve --admin, docs/admin.md).
+ALTER TABLE accounts ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

@@ -40,6 +40,39 @@ export interface Account {
   createdAt: string;
 }
 
+/** An account's directory profile (docs/clients.md rule 33): what the GAL shows besides the name and address. */
+export interface DirectoryProfile {
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  mobilePhone: string | null;
+  homePhone: string | null;
+  office: string | null;
+  title: string | null;
+  company: string | null;
+  alias: string | null;
+}
+
+/** One account as the directory (GAL) shows it; the picture itself is read on its own. */
+export interface DirectoryEntry extends DirectoryProfile {
+  accountId: number;
+  address: string;
+  displayName: string | null;
+  /** Bytes of the stored picture; 0 when there is none. */
+  pictureSize: number;
+}
+
+/** A prefix lookup: `domain` null = every account, else only that domain's. */
+export interface DirectoryQuery {
+  text: string;
+  domain: string | null;
+  offset: number;
+  limit: number;
+}
+
+/** Fields to set (null clears one, absent keeps it). */
+export type DirectoryUpdate = Partial<DirectoryProfile> & { displayName?: string | null; picture?: Buffer | null };
+
 export interface Folder {
   id: number;
   accountId: number;
@@ -424,6 +457,13 @@ export interface Store {
   removeAccount(address: string): void;
   listAccounts(): Account[];
 
+  // the directory (store/directory.ts)
+  /** Accounts whose display name (or a word of it), first or last name, alias or address starts with the text. */
+  searchDirectory(q: DirectoryQuery): { total: number; entries: DirectoryEntry[] };
+  directoryEntry(accountId: number): DirectoryEntry | null;
+  directoryPicture(accountId: number): Buffer | null;
+  updateDirectoryEntry(accountId: number, update: DirectoryUpdate): DirectoryEntry;
+
   // folders
   listFolders(accountId: number): Folder[];
   getFolder(accountId: number, folderId: number): Folder | null;
@@ -547,6 +587,11 @@ export interface Store {
   /** At server start: ends the entries a previous process left open ('interrupted'); returns the next free entry id. */
   resumePushHistory(now: string): number;
 
+  // the operator's console (store/admins.ts, docs/admin.md)
+  isAdmin(accountId: number): boolean;
+  /** False when there is no such account. */
+  setAdmin(accountId: number, admin: boolean): boolean;
+
   // sent ClientIds (store/client-ids.ts): a resend of a sent message is recognised
   /** 'claimed': send it; 'sent': already sent; 'in-flight': another request is sending it now. */
   claimClientId(deviceRowId: number, clientId: string, now?: Date): ClientIdClaim;
@@ -632,7 +677,9 @@ export type StoreErrorCode =
   | 'no-such-item'
   /** Folder name empty, too long or with control characters, or a type a client may not create. */
   | 'invalid-folder'
-  | 'no-such-device';
+  | 'no-such-device'
+  /** A directory profile value the store refuses (a picture over 100 KB). */
+  | 'invalid-profile';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;

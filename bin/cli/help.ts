@@ -18,6 +18,7 @@ Usage:
   eas-push ${USER_USAGE.list}
   eas-push ${USER_USAGE.remove}
   eas-push ${USER_USAGE.passwd}
+  eas-push ${USER_USAGE.set}
 ${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(CALENDAR_USAGE), ...Object.values(CONTACTS_USAGE)].map((u) => `  eas-push ${u}`).join('\n')}
   eas-push --version
@@ -37,7 +38,8 @@ process; "full" (synchronous=FULL) also survives a power loss or OS crash, at so
 
 Security: plain HTTP is refused on a non-loopback address (Basic auth sends the password with
 every request) unless --tls-cert/--tls-key are given or --insecure-http says a TLS proxy is in
-front. Repeated failed logins from one address answer 503 with Retry-After.`;
+front. Repeated failed logins from one address answer 503 with Retry-After. The same rule
+holds for the operator's console (--admin HOST:PORT), open to accounts marked with "user set ADDRESS --admin".`;
 
 export function serveHelp(): string {
   return commandHelp('serve [options]', SERVE_OPTIONS).replace(/\n$/, `\n\n${SERVE_NOTES}\n`);

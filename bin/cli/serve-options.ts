@@ -19,6 +19,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   { name: 'http', kind: 'value', metavar: 'HOST:PORT', help: 'EAS endpoint (default 127.0.0.1:8080)', parse: listenAddress },
   { name: 'tls-cert', kind: 'value', metavar: 'FILE', help: 'PEM certificate: HTTPS, and STARTTLS on SMTP/LMTP', parse: text },
   { name: 'tls-key', kind: 'value', metavar: 'FILE', help: 'PEM private key for --tls-cert', parse: text },
+  { name: 'admin', kind: 'value', metavar: 'HOST:PORT', help: 'the operator\'s web console for admin accounts (default: off; see docs/admin.md)', parse: listenAddress },
   { name: 'insecure-http', kind: 'flag', help: 'allow plain HTTP on a non-loopback address (only with a TLS proxy in front)' },
   { name: 'trust-proxy', kind: 'flag', help: 'take client addresses from X-Forwarded-For (only behind your own proxy)' },
   { name: 'public-url', kind: 'value', metavar: 'URL', help: 'https://host phones reach this server at, for Autodiscover (default: from the request)', parse: publicUrl },
@@ -42,6 +43,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     help: 'mailed invitations enter the calendar: sender-match (default: sent by their organizer), all, off',
     parse: choice(['sender-match', 'all', 'off'] as const),
   },
+  { name: 'gal', kind: 'value', metavar: 'domain|all|off', help: 'whose accounts the address book (GAL) shows: the own domain (default), all, or none', parse: choice(['domain', 'all', 'off'] as const) },
   { name: 'smarthost', kind: 'value', metavar: 'URL', help: 'smtp(s)://[user:pass@]host:port for mail to other domains', parse: smarthostUrl },
   { name: 'log-level', kind: 'value', metavar: 'LEVEL', help: 'debug, info, warn, error or silent (default info)', parse: logLevel },
 ];
@@ -81,8 +83,10 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     ...(values.has('durability') ? { durability: get<'normal' | 'full'>('durability') } : {}),
     ...(values.has('insecure-http') ? { insecureHttp: true } : {}),
     ...(values.has('trust-proxy') ? { trustProxy: true } : {}),
+    ...(values.has('admin') ? { admin: get<ListenAddress>('admin') } : {}),
     ...(values.has('public-url') ? { publicUrl: get<string>('public-url') } : {}),
     ...(values.has('parse-workers') ? { parseWorkers: get<number>('parse-workers') } : {}),
+    ...(values.has('gal') ? { gal: get<'domain' | 'all' | 'off'>('gal') } : {}),
     ...(values.has('calendar-invitations') ? { calendarInvitations: get<'sender-match' | 'all' | 'off'>('calendar-invitations') } : {}),
     logLevel: get<LogLevel>('log-level') ?? 'info',
   };

@@ -1,4 +1,5 @@
-// `eas-push user add|list|remove|passwd`: account administration. Runs as its own process
+// `eas-push user add|list|remove|passwd|set`: account administration (`set`: the directory
+// profile the GAL shows, docs/clients.md rule 33). Runs as its own process
 // against the same data directory while the server runs (SQLite WAL + busy timeout); the
 // server reads accounts per lookup, so a new account receives mail at once.
 
@@ -7,23 +8,27 @@ import { DATA_DIR, type Io } from './common.js';
 import { usageError } from './errors.js';
 import { parseOptions, type OptionSpec } from './options.js';
 import { text } from './values.js';
+import { ADMIN, NO_ADMIN, adminChoice, markAdmin, setAdminFlag } from './user-admin.js';
+import { PROFILE_OPTIONS, PROFILE_USAGE, hasProfileChange, setProfile } from './user-profile.js';
 
 const PASSWORD: OptionSpec = { name: 'password', kind: 'value', metavar: 'PW', help: 'the password (visible in the process list: prefer --password-stdin)', parse: text };
 const PASSWORD_STDIN: OptionSpec = { name: 'password-stdin', kind: 'flag', help: 'read the password from standard input' };
 const DISPLAY_NAME: OptionSpec = { name: 'name', kind: 'value', metavar: 'NAME', help: 'display name', parse: text };
 
 export const USER_OPTIONS: Record<string, readonly OptionSpec[]> = {
-  add: [DATA_DIR, PASSWORD, PASSWORD_STDIN, DISPLAY_NAME],
+  add: [DATA_DIR, PASSWORD, PASSWORD_STDIN, DISPLAY_NAME, ADMIN],
   list: [DATA_DIR],
   remove: [DATA_DIR],
   passwd: [DATA_DIR, PASSWORD, PASSWORD_STDIN],
+  set: [DATA_DIR, ADMIN, NO_ADMIN, ...PROFILE_OPTIONS],
 };
 
 export const USER_USAGE: Record<string, string> = {
-  add: 'user add ADDRESS (--password PW | --password-stdin) [--name NAME]',
+  add: 'user add ADDRESS (--password PW | --password-stdin) [--name NAME] [--admin]',
   list: 'user list',
   remove: 'user remove ADDRESS',
   passwd: 'user passwd ADDRESS (--password PW | --password-stdin)',
+  set: `user set ADDRESS [--admin | --no-admin] ${PROFILE_USAGE}`,
 };
 
 async function password(values: Map<string, unknown>, io: Io, command: string): Promise<string> {
@@ -51,8 +56,13 @@ export async function user(command: string, args: readonly string[], io: Io): Pr
     case 'add': {
       const address = oneAddress(positionals, command);
       const pw = await password(values, io, command);
-      const account = withStore(values, (store) => store.createAccount(address, pw, values.get('name') as string | undefined));
-      io.stdout(`added ${account.address}\n`);
+      const admin = adminChoice(values, command) === true;
+      const account = withStore(values, (store) => {
+        const made = store.createAccount(address, pw, values.get('name') as string | undefined);
+        if (admin) markAdmin(store, made.id, true);
+        return made;
+      });
+      io.stdout(`added ${account.address}${admin ? ' (admin)' : ''}\n`);
       return 0;
     }
     case 'passwd': {
@@ -66,6 +76,9 @@ export async function user(command: string, args: readonly string[], io: Io): Pr
       io.stdout(`password changed for ${canonical}\n`);
       return 0;
     }
+    case 'set':
+      if (hasProfileChange(values)) return setProfile(values, oneAddress(positionals, command), io);
+      return setAdminFlag(values, oneAddress(positionals, command), io);
     case 'remove': {
       const address = oneAddress(positionals, command);
       const canonical = withStore(values, (store) => {

@@ -102,7 +102,7 @@ export function calendarSpec(options: CalendarClassOptions = {}): DocClassSpec {
   return {
     name: 'Calendar',
     folderTypes: [FolderType.Calendar, FolderType.UserCalendar],
-    minVersion: '12.1',
+    minVersion: '12.0',
     windowSince: calendarWindowSince,
     fromClient,
     // Supported names the client's own tags; the stored forms of Location and 2.5's Body differ.

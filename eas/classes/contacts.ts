@@ -64,7 +64,7 @@ export function createContactsSpec(): DocClassSpec {
   return {
     name: 'Contacts',
     folderTypes: [FolderType.Contacts, FolderType.UserContacts],
-    minVersion: '12.1',
+    minVersion: '12.0',
     // MS-ASCMD 2.2.3.68.2: FilterType does not apply to contacts; every contact is in the window.
     windowSince: () => null,
     fromClient: (sent) => fromClient(sent),

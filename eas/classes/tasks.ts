@@ -38,7 +38,7 @@ export function createTasksSpec(): DocClassSpec {
   return {
     name: 'Tasks',
     folderTypes: [FolderType.Tasks, FolderType.UserTasks],
-    minVersion: '12.1',
+    minVersion: '12.0',
     windowSince: (filterType) => taskWindowSince(filterType),
     fromClient: (sent) => sent,
     complete: (props) => completeTask(props),

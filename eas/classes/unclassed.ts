@@ -12,7 +12,7 @@ export function createUnclassed(): ItemClass {
   return {
     name: 'Unknown',
     folderTypes: [],
-    minVersion: '12.1',
+    minVersion: '12.0',
     searchable: false,
     parseOptions: (blocks, version) => parseItemOptions(blocks, version, 'Unknown'),
     windowSince: () => null,

@@ -16,6 +16,7 @@ import { sendMail } from './send-mail.js';
 import { smartReply } from './smart-reply.js';
 import { smartForward } from './smart-forward.js';
 import { search } from './search.js';
+import { createFindCommand } from './find.js';
 import { resolveRecipients } from './resolve-recipients.js';
 import { ping } from './ping.js';
 import { createSyncCommand } from './sync.js';
@@ -38,6 +39,7 @@ export function createCommands(): Readonly<Record<string, CommandSpec>> {
     SmartReply: smartReply,
     SmartForward: smartForward,
     Search: search,
+    Find: createFindCommand(),
     ResolveRecipients: resolveRecipients,
     Ping: ping,
     Sync: createSyncCommand(),

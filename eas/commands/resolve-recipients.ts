@@ -1,13 +1,16 @@
 // MS-ASCMD 2.2.1.15 ResolveRecipients (ResolveRecipients namespace; Status 2.2.3.177.12).
-// Resolves against the server's local accounts (Type 1, the GAL). An exact address (case and
-// "+tag" folded by the store) resolves to that account; other text is matched against local
-// parts and display names: one match resolves, several are suggestions (Status 2, or 3 when
-// more than MaxAmbiguousRecipients), none is Status 4.
+// Resolves against the directory the GAL shows (Type 1; eas/search/gal.ts, in the requester's
+// `--gal` scope: docs/clients.md rule 33). An exact address (case and "+tag" folded by the
+// store) resolves to that account; other text is a prefix of the display name (or a word of
+// it), first or last name, alias or address: one match resolves, several are suggestions
+// (Status 2, or 3 when more than MaxAmbiguousRecipients), none is Status 4.
 // Availability: we keep no calendars, so a resolved recipient gets Status 1 with a
 // MergedFreeBusy of "4" (no data) per 30-minute slot. Certificates: we hold none, so
-// CertificateRetrieval 2/3 gets Certificates Status 7 (no valid certificate). Picture: 173.
+// CertificateRetrieval 2/3 gets Certificates Status 7 (no valid certificate). Picture: the
+// account's photo within MaxSize/MaxPictures, else Status 173/174/175 (MS-ASCMD 2.2.3.104.2).
 
-import type { Account } from '../../store/types.js';
+import type { DirectoryEntry } from '../../store/types.js';
+import { createPictureBudget, galDisplayName, galShows, parsePictureOptions, PictureOptionsError, searchGal, type PictureBudget, type PictureOptions } from '../search/gal.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
@@ -21,7 +24,6 @@ const Status = {
   ServerError: 6,
   CertificateNone: 7,
 } as const;
-const NO_PHOTO = 173;
 const MAX_TO = 100;
 /** Suggestions per ambiguous name when the client sets no MaxAmbiguousRecipients. */
 const DEFAULT_MAX_AMBIGUOUS = 19;
@@ -35,7 +37,7 @@ interface ResolveOptions {
   certificateRetrieval: number;
   maxAmbiguous: number;
   availability: { start: number; end: number } | null;
-  picture: boolean;
+  picture: PictureOptions | null;
 }
 
 class ProtocolError extends Error {}
@@ -61,32 +63,40 @@ function parseOptions(options: WbxmlElement | undefined): ResolveOptions {
     }
     availability = { start, end };
   }
+  let picture: PictureOptions | null;
+  try {
+    picture = parsePictureOptions(options?.child('Picture'));
+  } catch (err) {
+    if (err instanceof PictureOptionsError) throw new ProtocolError(err.message);
+    throw err;
+  }
   return {
     certificateRetrieval: int('CertificateRetrieval', 1, 3, 1),
     maxAmbiguous: int('MaxAmbiguousRecipients', 0, 9999, DEFAULT_MAX_AMBIGUOUS),
     availability,
-    picture: options?.has('Picture') ?? false,
+    picture,
   };
 }
 
-/** Exact address first; otherwise local part or display name starting with / containing the text. */
-function candidates(ctx: CommandContext, to: string, accounts: () => Account[]): Account[] {
+/**
+ * Exact address first (only when the GAL shows that account: nothing of another tenant leaks);
+ * otherwise the directory's prefix matches: up to `shown` of them and how many there are.
+ */
+function candidates(ctx: CommandContext, to: string, shown: number): { total: number; entries: DirectoryEntry[] } {
   const exact = ctx.deps.store.findAccount(to);
-  if (exact) return [exact];
-  const t = to.toLowerCase();
-  if (t.includes('@')) return [];
-  return accounts().filter((a) => {
-    const local = a.address.slice(0, a.address.indexOf('@'));
-    const name = (a.displayName ?? '').toLowerCase();
-    return local.startsWith(t) || name.includes(t);
-  });
+  if (exact) {
+    const entry = galShows(ctx.deps, ctx.account, exact.address) ? ctx.deps.store.directoryEntry(exact.id) : null;
+    return entry ? { total: 1, entries: [entry] } : { total: 0, entries: [] };
+  }
+  if (to.includes('@')) return { total: 0, entries: [] };
+  return searchGal(ctx.deps, ctx.account, to, { start: 0, end: Math.max(shown, 1) - 1 });
 }
 
-function recipientElement(a: Account, opts: ResolveOptions): WbxmlElement {
+function recipientElement(a: DirectoryEntry, opts: ResolveOptions, picture: PictureBudget | null): WbxmlElement {
   const slots = opts.availability ? Math.ceil((opts.availability.end - opts.availability.start) / SLOT_MS) : 0;
   return el('ResolveRecipients:Recipient', [
     el('ResolveRecipients:Type', 1),
-    el('ResolveRecipients:DisplayName', a.displayName?.trim() || a.address),
+    el('ResolveRecipients:DisplayName', galDisplayName(a)),
     el('ResolveRecipients:EmailAddress', a.address),
     opts.availability !== null &&
       el('ResolveRecipients:Availability', [
@@ -98,7 +108,14 @@ function recipientElement(a: Account, opts: ResolveOptions): WbxmlElement {
         el('ResolveRecipients:Status', Status.CertificateNone),
         el('ResolveRecipients:CertificateCount', 0),
       ]),
-    opts.picture && el('ResolveRecipients:Picture', [el('ResolveRecipients:Status', NO_PHOTO)]),
+    picture !== null && pictureElement(picture(a)),
+  ]);
+}
+
+function pictureElement(p: { status: number; data: Buffer | null }): WbxmlElement {
+  return el('ResolveRecipients:Picture', [
+    el('ResolveRecipients:Status', p.status),
+    p.data !== null && el('ResolveRecipients:Data', p.data.toString('base64')),
   ]);
 }
 
@@ -114,24 +131,24 @@ async function handleResolveRecipients(ctx: CommandContext): Promise<CommandResu
     if (!(err instanceof ProtocolError)) throw err;
     return topLevel(Status.ProtocolError);
   }
-  let all: Account[] | null = null;
-  const accounts = (): Account[] => (all ??= ctx.deps.store.listAccounts());
   const responses = tos.map((to) => {
-    const found = candidates(ctx, to, accounts);
+    const found = candidates(ctx, to, opts.maxAmbiguous);
     const status =
-      found.length === 0
+      found.total === 0
         ? Status.NotResolved
-        : found.length === 1
+        : found.total === 1
           ? Status.Success
-          : found.length > opts.maxAmbiguous
+          : found.total > opts.maxAmbiguous
             ? Status.AmbiguousPartial
             : Status.Ambiguous;
-    const shown = found.length === 1 ? found : found.slice(0, opts.maxAmbiguous);
+    const shown = found.total === 1 ? found.entries : found.entries.slice(0, opts.maxAmbiguous);
+    // MaxPictures counts per To (MS-ASCMD 2.2.3.104.2).
+    const picture = opts.picture ? createPictureBudget(ctx.deps, opts.picture) : null;
     return el('ResolveRecipients:Response', [
       el('ResolveRecipients:To', to),
       el('ResolveRecipients:Status', status),
       el('ResolveRecipients:RecipientCount', shown.length),
-      ...shown.map((a) => recipientElement(a, opts)),
+      ...shown.map((a) => recipientElement(a, opts, picture)),
     ]);
   });
   return {

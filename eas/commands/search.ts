@@ -1,14 +1,15 @@
 // MS-ASCMD 2.2.1.16 Search (Search namespace; Status 2.2.3.177.13, Result 2.2.3.155.3).
 // Stores: "Mailbox" (full-text over the account's mail, results with LongId, CollectionId and
-// the Email Properties), "GAL" (the server's local accounts, by address or display name).
+// the Email Properties), "GAL" (the directory of the server's accounts in the requester's
+// `--gal` scope, by prefix, with Range paging, Total and pictures: eas/search/gal.ts).
 // "DocumentLibrary" is not offered: Store Status 5 (access denied).
 // A Search LongId is the item's ServerId ("<folderId>:<itemId>"), so ItemOperations Fetch and
 // SmartReply/SmartForward read it with parseServerId.
 
-import type { Account } from '../../store/types.js';
 import { renderStoredItem } from '../classes/render-item.js';
 import { serverIdOf } from '../model/ids.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
+import { createPictureBudget, galProperties, searchGal } from '../search/gal.js';
 import { searchMailbox } from '../search/mailbox.js';
 import { parseSearchRequest, SearchRequestError, type SearchRequest } from '../search/request.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
@@ -20,9 +21,6 @@ const SearchStatus = {
   ServerError: 3,
   AccessDenied: 5,
 } as const;
-
-/** MS-ASCMD 2.2.3.135.3 Picture Status: no photo for this contact. */
-const NO_PHOTO = 173;
 
 export const search = commandSpec('Search', handleSearch);
 
@@ -87,28 +85,11 @@ function mailboxAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
   return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));
 }
 
-/** The local accounts whose address or display name contains the text (case-insensitive). */
-function galMatches(accounts: Account[], text: string): Account[] {
-  const t = text.toLowerCase();
-  if (!t) return [];
-  return accounts
-    .filter((a) => a.address.includes(t) || (a.displayName ?? '').toLowerCase().includes(t))
-    .sort((a, b) => a.address.localeCompare(b.address));
-}
-
+/** The directory in the requester's GAL scope, by prefix (eas/search/gal.ts, docs/clients.md rule 33). */
 function galAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
-  const matches = galMatches(ctx.deps.store.listAccounts(), req.galText ?? '');
-  const page = matches.slice(req.rangeStart, req.rangeEnd + 1);
-  const results = page.map((a) => {
-    const name = a.displayName?.trim() || a.address;
-    return el('Search:Result', [
-      el('Search:Properties', [
-        el('GAL:DisplayName', name),
-        el('GAL:Alias', a.address.slice(0, a.address.indexOf('@'))),
-        el('GAL:EmailAddress', a.address),
-        req.picture && el('GAL:Picture', [el('GAL:Status', NO_PHOTO)]),
-      ]),
-    ]);
-  });
-  return answer(SearchStatus.Success, results, matches.length, rangeText(req.rangeStart, results.length));
+  const range = { start: req.rangeStart, end: req.rangeEnd };
+  const found = searchGal(ctx.deps, ctx.account, req.galText ?? '', range);
+  const budget = req.picture ? createPictureBudget(ctx.deps, req.picture) : null;
+  const results = found.entries.map((entry) => el('Search:Result', [el('Search:Properties', galProperties(entry, budget))]));
+  return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));
 }

@@ -6,6 +6,7 @@
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseSyncRequest, SyncRequestError, type SyncRequest } from '../sync/request.js';
+import { versionRefusal } from '../sync/version.js';
 import { completeRequest, SyncRequestCache, type CachedSyncRequest } from '../sync/request-cache.js';
 import { syncCollection, type CollectionOutcome } from '../sync/collection.js';
 import { renderCollection } from '../sync/render.js';
@@ -40,6 +41,11 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
       }
       throw err;
     }
+  }
+  const refused = versionRefusal(ctx.version, sent);
+  if (refused) {
+    ctx.deps.log.info('sync: not at this version', { device: ctx.device.deviceId, error: refused });
+    return statusOnly(SyncStatus.ProtocolError);
   }
   const request = completeRequest(sent, cache.get(store, ctx.device.id), (folderId) =>
     store.latestSyncState(ctx.device.id, folderId)?.syncKey ?? null,

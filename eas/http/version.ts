@@ -11,7 +11,7 @@ export const ADVERTISED_VERSIONS = PROTOCOL_VERSIONS.join(',');
 
 /**
  * Version used when a POST carries no version at all (2.5-era clients and some probes):
- * the oldest we speak, whose answers every newer client also reads.
+ * 12.1, the oldest whose Sync (empty requests, Wait) every newer client also reads.
  */
 const DEFAULT_VERSION: ProtocolVersion = '12.1';
 
@@ -27,7 +27,7 @@ export function parseProtocolVersion(raw: string | undefined | null): ProtocolVe
   return found;
 }
 
-/** Base64 query byte (121, 140, 141, 160, 161) to a version string. */
+/** Base64 query byte (120, 121, 140, 141, 160, 161) to a version string. */
 export function versionFromByte(b: number): string {
   return `${Math.floor(b / 10)}.${b % 10}`;
 }

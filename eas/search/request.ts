@@ -6,6 +6,7 @@
 import type { ProtocolVersion } from '../protocol.js';
 import { OptionsError, parseItemOptions, type ItemOptions } from '../model/options.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
+import { parsePictureOptions, PictureOptionsError, type PictureOptions } from './gal.js';
 
 export interface MailboxQuery {
   freeText: string | null;
@@ -26,7 +27,8 @@ export interface SearchRequest {
   rangeStart: number;
   rangeEnd: number;
   deepTraversal: boolean;
-  picture: boolean;
+  /** Options/Picture with its MaxSize and MaxPictures (GAL only); null when not asked. */
+  picture: PictureOptions | null;
   options: ItemOptions;
 }
 
@@ -111,6 +113,13 @@ export function parseSearchRequest(root: WbxmlElement | null, version: ProtocolV
     throw err;
   }
   const isMailbox = name.toLowerCase() === 'mailbox';
+  let picture: PictureOptions | null;
+  try {
+    picture = parsePictureOptions(opts?.child('Picture'));
+  } catch (err) {
+    if (err instanceof PictureOptionsError) throw new SearchRequestError(err.message);
+    throw err;
+  }
   return {
     store: name,
     mailbox: isMailbox ? parseMailboxQuery(query) : null,
@@ -118,7 +127,7 @@ export function parseSearchRequest(root: WbxmlElement | null, version: ProtocolV
     rangeStart: range.start,
     rangeEnd: range.end,
     deepTraversal: opts?.has('DeepTraversal') ?? false,
-    picture: opts?.has('Picture') ?? false,
+    picture,
     options,
   };
 }

@@ -65,7 +65,9 @@ async function stillWorks(t: ExecutionContext, d: Device, after: string): Promis
 
 function noServerFailure(t: ExecutionContext, s: E2eServer, wire: Wire): void {
   t.deepEqual(s.proc.problems.filter((l) => /"level":"error"/.test(l)), [], 'no error logged (a 500 is logged as one)');
-  t.deepEqual(wire.checks.filter((c) => c.problem !== null), [], 'every WBXML answer decodes in libwbxml as in ours');
+  // Find's answers use code page 25, which libwbxml lacks (test/e2e/helpers/wire.ts): unchecked there.
+  const unchecked = /code page 25 \(Find\)/;
+  t.deepEqual(wire.checks.filter((c) => c.problem !== null && !unchecked.test(c.problem)), [], 'every WBXML answer decodes in libwbxml as in ours');
 }
 
 /**
@@ -135,7 +137,7 @@ function rootNs(cmd: string): string {
     Sync: 'AirSync', FolderSync: 'FolderHierarchy', FolderCreate: 'FolderHierarchy', FolderUpdate: 'FolderHierarchy', FolderDelete: 'FolderHierarchy',
     GetItemEstimate: 'GetItemEstimate', MoveItems: 'Move', Ping: 'Ping', ItemOperations: 'ItemOperations', Settings: 'Settings', Search: 'Search',
     ResolveRecipients: 'ResolveRecipients', SendMail: 'ComposeMail', SmartReply: 'ComposeMail', SmartForward: 'ComposeMail', Provision: 'Provision',
-    MeetingResponse: 'MeetingResponse',
+    MeetingResponse: 'MeetingResponse', Find: 'Find',
   };
   const found = ns[cmd];
   if (!found) throw new Error(`rootNs: no code page for ${cmd}`);

@@ -74,7 +74,7 @@ test('plain query detection never mistakes a plain query for base64', (t) => {
 for (const [name, qs, headers] of [
   ['missing Cmd', 'User=a&DeviceId=b&DeviceType=c', {}],
   ['missing DeviceId', 'Cmd=Sync&User=a&DeviceType=c', {}],
-  ['unsupported version 12.0', 'Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': '12.0' }],
+  ['unsupported version 11.0', 'Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': '11.0' }],
   ['garbage version', 'Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': 'x' }],
   ['bad policy key', 'Cmd=Sync&DeviceId=b&DeviceType=c', { 'x-ms-policykey': 'abc' }],
   ['truncated base64', 'oRMHBBA04HKKtWjK', {}],
@@ -90,5 +90,5 @@ test('an unsupported version answer lists the versions we offer', (t) => {
   const err = t.throws(() => parseQuery('Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': '2.5' }), {
     instanceOf: EasHttpError,
   });
-  t.is(err?.headers['MS-ASProtocolVersions'], '12.1,14.0,14.1,16.0,16.1');
+  t.is(err?.headers['MS-ASProtocolVersions'], '12.0,12.1,14.0,14.1,16.0,16.1');
 });

@@ -16,17 +16,17 @@ export const RECURRENCE_TAG = 'Tasks:Recurrence';
 
 /** The children in the order MS-ASTASK lists them (Type first), with the first version that has each. */
 const CHILDREN: readonly (readonly [tag: string, since: ProtocolVersion])[] = [
-  ['Tasks:Type', '12.1'],
-  ['Tasks:Start', '12.1'],
-  ['Tasks:Until', '12.1'],
-  ['Tasks:Occurrences', '12.1'],
-  ['Tasks:Interval', '12.1'],
-  ['Tasks:DayOfWeek', '12.1'],
-  ['Tasks:DayOfMonth', '12.1'],
-  ['Tasks:WeekOfMonth', '12.1'],
-  ['Tasks:MonthOfYear', '12.1'],
-  ['Tasks:Regenerate', '12.1'],
-  ['Tasks:DeadOccur', '12.1'],
+  ['Tasks:Type', '12.0'],
+  ['Tasks:Start', '12.0'],
+  ['Tasks:Until', '12.0'],
+  ['Tasks:Occurrences', '12.0'],
+  ['Tasks:Interval', '12.0'],
+  ['Tasks:DayOfWeek', '12.0'],
+  ['Tasks:DayOfMonth', '12.0'],
+  ['Tasks:WeekOfMonth', '12.0'],
+  ['Tasks:MonthOfYear', '12.0'],
+  ['Tasks:Regenerate', '12.0'],
+  ['Tasks:DeadOccur', '12.0'],
   // MS-ASWBXML code page 9: CalendarType and IsLeapMonth from 14.0, FirstDayOfWeek from 14.1.
   ['Tasks:CalendarType', '14.0'],
   ['Tasks:IsLeapMonth', '14.0'],
