@@ -34,6 +34,7 @@ const BENCHMARKS: Readonly<Record<string, Bench>> = {
   pim: () => import('./pim.js'),
   push: pushInItsOwnProcess,
   invite: () => import('./invite.js'),
+  import: () => import('./import.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

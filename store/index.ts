@@ -13,6 +13,7 @@ import { createFolders } from './folders.js';
 import { createItemChanges } from './item-changes.js';
 import { createItems } from './items.js';
 import { createMaintenance } from './maintenance.js';
+import { createMailImport } from './mail-import.js';
 import { migrate } from './migrations.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
@@ -58,6 +59,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const clientIds = createClientIds(db);
   const itemChanges = createItemChanges(db);
   const search = createSearch(db);
+  const mailImport = createMailImport(db, write, items.place, items.requireFolder);
 
   return {
     feed,
@@ -97,6 +99,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     deleteItem: items.deleteItem,
     moveItem: items.moveItem,
     replaceMessage: items.replaceMessage,
+    importMail: mailImport.importMail,
+    isImported: mailImport.isImported,
     addDoc: docs.addDoc,
     replaceDoc: docs.replaceDoc,
     findDocByUid: docs.findDocByUid,

@@ -364,6 +364,19 @@ ALTER TABLE accounts ADD COLUMN picture BLOB;
 ALTER TABLE accounts ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 10,
+    sql: `
+-- Messages brought in by \`mail import\` (store/mail-import.ts, docs/store.md): the SHA-256 of
+-- each message's bytes per folder, so an interrupted import run again skips what is in already.
+-- A message deleted since stays recorded: a rerun does not bring it back.
+CREATE TABLE mail_imports (
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  digest    BLOB NOT NULL,
+  PRIMARY KEY (folder_id, digest)
+) WITHOUT ROWID;
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

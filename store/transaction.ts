@@ -4,8 +4,11 @@ import type Database from 'better-sqlite3';
 import type { PublishingFeed, FeedEvent } from './change-feed.js';
 import { StoreError, type ChangeKind, type Origin } from './types.js';
 
-/** Journal kinds: item kinds go to the feed; folder kinds only to the journal. */
-export type JournalKind = ChangeKind | 'folder-add' | 'folder-change' | 'folder-delete';
+/**
+ * Journal kinds: item kinds go to the feed; folder kinds only to the journal, and so does
+ * 'import-add', an item a bulk import added without --push (docs/push.md rule 12).
+ */
+export type JournalKind = ChangeKind | 'folder-add' | 'folder-change' | 'folder-delete' | 'import-add';
 
 export interface WriteContext {
   /** The account's modseq for this transaction: taken on first use, the same afterwards. */
@@ -41,7 +44,7 @@ export function createWriter(db: Database.Database, feed: PublishingFeed): Write
       },
       journal(accountId, folderId, itemId, kind, origin) {
         insertJournal.run(accountId, ctx.modseq(accountId), folderId, itemId, kind, origin);
-        if (kind.startsWith('folder-')) return;
+        if (kind.startsWith('folder-') || kind === 'import-add') return;
         events.set(`${accountId}:${folderId}:${kind}`, { accountId, folderId, kind: kind as ChangeKind });
       },
     };

@@ -415,6 +415,25 @@ export interface DeliveredItem {
   itemId: number;
 }
 
+/** One message of a `mail import` batch (store/mail-import.ts). */
+export interface ImportedMessage {
+  /** The message's bytes, kept exactly. */
+  raw: Buffer;
+  parsed: ParsedMessage;
+  /** When it arrived in its old mailbox (ISO 8601): its place in FilterType windows. */
+  receivedAt: string;
+  read: boolean;
+  flagged: boolean;
+  /** SHA-256 of `raw`: a message already imported into the folder with it is skipped. */
+  digest: Buffer;
+}
+
+export interface MailImportResult {
+  itemIds: number[];
+  /** Messages of the batch imported into the folder before (or twice in the batch). */
+  skipped: number;
+}
+
 /** Who made a change: a device row id, or null for deliveries and the CLI. */
 export type Origin = number | null;
 
@@ -516,6 +535,13 @@ export interface Store {
    * new raw and parsed content, a 'change' for the account's other devices. Null if no such item.
    */
   replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): MailItem | null;
+  /**
+   * A batch of imported mail into one folder in one transaction, journaled as adds that wake
+   * parked devices only with `push` (docs/push.md rule 12); already imported messages are skipped.
+   */
+  importMail(accountId: number, folderId: number, messages: readonly ImportedMessage[], options: { push: boolean }): MailImportResult;
+  /** True when a message with this SHA-256 was imported into the folder before. */
+  isImported(folderId: number, digest: Buffer): boolean;
   emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): number;
   search(query: SearchQuery): SearchResult;
 

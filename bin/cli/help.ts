@@ -6,6 +6,9 @@ import { USER_OPTIONS, USER_USAGE } from './user.js';
 import { DEVICE_USAGE } from './device.js';
 import { CALENDAR_USAGE } from './calendar.js';
 import { CONTACTS_USAGE } from './contacts.js';
+import { BACKUP_USAGE } from './backup.js';
+import { RESTORE_USAGE } from './restore.js';
+import { MAIL_USAGE } from './mail.js';
 
 const ENV_NOTE = 'Every option can also be set as EAS_PUSH_<OPTION> (e.g. EAS_PUSH_HTTP=127.0.0.1:9000); flags win.';
 
@@ -21,6 +24,7 @@ Usage:
   eas-push ${USER_USAGE.set}
 ${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(CALENDAR_USAGE), ...Object.values(CONTACTS_USAGE)].map((u) => `  eas-push ${u}`).join('\n')}
+${[...Object.values(MAIL_USAGE), BACKUP_USAGE, RESTORE_USAGE].map((u) => `  eas-push ${u}`).join('\n')}
   eas-push --version
   eas-push COMMAND --help             options of a command
 

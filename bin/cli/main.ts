@@ -9,6 +9,9 @@ import { user } from './user.js';
 import { device, deviceHelp } from './device.js';
 import { calendar, calendarHelp } from './calendar.js';
 import { contacts, contactsHelp } from './contacts.js';
+import { backup } from './backup.js';
+import { restore } from './restore.js';
+import { mail, mailHelp } from './mail.js';
 
 // Imported, not read at run time: the single-file binary has no package.json beside it.
 export function version(): string {
@@ -61,6 +64,18 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         return sub === undefined ? 2 : 0;
       }
       return command === 'calendar' ? calendar(sub, args, io) : contacts(sub, args, io);
+    }
+    case 'backup':
+      return backup(rest, io);
+    case 'restore':
+      return restore(rest, io);
+    case 'mail': {
+      const [sub, ...args] = rest;
+      if (sub === undefined || sub.startsWith('-')) {
+        io.stdout(mailHelp(undefined));
+        return sub === undefined ? 2 : 0;
+      }
+      return mail(sub, args, io);
     }
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);
