@@ -23,6 +23,34 @@ export function openFileLimit(): number {
   return m ? Number(m[1]) : 1024;
 }
 
+/**
+ * Loopback source addresses for `k` sockets to one server port: each source address has the
+ * kernel's ephemeral port range (net.ipv4.ip_local_port_range) to itself, so past about that
+ * many sockets the load spreads over 127.0.0.2, 127.0.0.3, … (all of 127/8 is loopback).
+ */
+export function sourceAddresses(k: number): { perAddress: number; addresses: string[]; portRange: number } {
+  let portRange = 28_232;
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo !== undefined && hi !== undefined && hi > lo) portRange = hi - lo + 1;
+  } catch {
+    // Not Linux: keep the kernel default.
+  }
+  // Leave room for the measured phone, SMTP and sockets still in TIME_WAIT from an earlier K.
+  const perAddress = Math.max(1000, Math.min(10_000, portRange - 4000));
+  const count = Math.max(1, Math.ceil(k / perAddress));
+  return { perAddress, addresses: Array.from({ length: count }, (_, i) => `127.0.0.${i + 1}`), portRange };
+}
+
+/** The listen backlog cap (net.core.somaxconn): bursts of connections past it are dropped. */
+export function somaxconn(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+  } catch {
+    return 4096;
+  }
+}
+
 /** One Ping over `agent` (false: a socket of its own). `answer` resolves when the answer is read. */
 export function sendPing(
   port: number,
@@ -32,6 +60,7 @@ export function sendPing(
   body: Buffer,
   agent: http.Agent | false,
   onSent?: () => void,
+  localAddress?: string,
 ): { answer: Promise<PingAnswer>; req: http.ClientRequest } {
   const auth = Buffer.from(`${user}:${password}`).toString('base64');
   let req!: http.ClientRequest;
@@ -43,6 +72,7 @@ export function sendPing(
         method: 'POST',
         path: `/Microsoft-Server-ActiveSync?Cmd=Ping&User=${encodeURIComponent(user)}&DeviceId=${deviceId}&DeviceType=Bench`,
         agent,
+        ...(localAddress ? { localAddress } : {}),
         headers: {
           Authorization: `Basic ${auth}`,
           'MS-ASProtocolVersion': '16.1',

@@ -1,5 +1,6 @@
 // The server under test for bench/push.ts: a separate `eas-push serve` process (so its RSS is
-// its own), on free loopback ports, with the open-file limit raised to the hard limit.
+// its own), on free loopback ports, with the open-file limit raised to the hard limit, and a
+// SIGUSR2 hook that runs a full GC before each memory reading (bench/gc-signal.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ export async function startServer(root: string, dataDir: string, extraArgs: stri
   const log = createWriteStream(logFile);
   await new Promise((resolve) => log.once('open', resolve));
   const args = [
-    '--import', 'tsx', join(root, 'bin/eas-push.ts'), 'serve',
+    '--import', 'tsx', '--import', join(root, 'bench/gc-signal.ts'), join(root, 'bin/eas-push.ts'), 'serve',
     '--data-dir', dataDir,
     '--smtp', `127.0.0.1:${smtpPort}`,
     '--http', `127.0.0.1:${httpPort}`,
@@ -83,6 +84,26 @@ function canConnect(port: number): Promise<boolean> {
     });
     s.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A full GC in the server (bench/gc-signal.ts), then the wait until it is idle again. Returns
+ * the JS heap in use after it (heap + external bytes), from the line the hook logged.
+ */
+export async function collectGarbage(pid: number, logFile: string): Promise<number> {
+  process.kill(pid, 'SIGUSR2');
+  await waitIdle(pid);
+  const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"bench gc"'));
+  const last = lines[lines.length - 1];
+  if (last === undefined) throw new Error(`the server logged no heap figure after SIGUSR2; see ${logFile}`);
+  const { heapUsed, external } = JSON.parse(last) as { heapUsed: number; external: number };
+  return heapUsed + external;
+}
+
+/** The open-file limit a child gets from bench/push-server.ts: the hard limit. */
+export function hardFileLimit(): number {
+  const m = /Max open files\s+\d+\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m ? Number(m[1]) : 1024;
 }
 
 /** VmRSS of a process in KiB (/proc/<pid>/status). */

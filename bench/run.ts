@@ -35,6 +35,7 @@ const BENCHMARKS: Readonly<Record<string, Bench>> = {
   push: pushInItsOwnProcess,
   invite: () => import('./invite.js'),
   import: () => import('./import.js'),
+  deadlines: () => import('./deadlines.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -34,6 +34,8 @@ export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
   const app = new Koa();
   // Every error is rendered by the responder; Koa's own stderr printing would only duplicate it.
   app.silent = true;
+  // Only a fault in the responder itself gets here (http/handler.ts answers such a request 500).
+  app.on('error', (err: Error) => deps.log.error('eas responder failed', { error: err.message, stack: err.stack }));
   app.proxy = options.trustProxy ?? false;
   const auth = createAuthenticator({ store: deps.store, log: deps.log, throttle: options.loginThrottle ?? createLoginThrottle() });
   const dispatch = createDispatcher(deps, table, auth);

@@ -3,6 +3,7 @@
 // an iPhone loops without it; a wbxml Content-Type also on empty bodies; Content-Length, not
 // chunked; gzip when the client accepts it). It also writes the one log line per request.
 // A held long poll (long-poll.ts) finishes outside Koa with the same easAnswer() and logLine().
+// Every answer is written here, not by Koa (endResponse; http/handler.ts says why).
 
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
@@ -133,6 +134,20 @@ export function createResponder(log: Logger): Koa.Middleware {
       ctx.body = answer.body;
       setStatus(ctx, status);
     }
+    endResponse(ctx);
     logLine(log, ctx.method, facts, ctx.status, failure);
   };
+}
+
+/**
+ * Writes the answer as Koa's respond() would for a Buffer body, here, so that nothing of Koa
+ * outlives the middleware (http/handler.ts); ctx.set and ctx.status already went to `res`.
+ */
+function endResponse(ctx: Koa.Context): void {
+  ctx.respond = false;
+  const res = ctx.res;
+  if (res.writableEnded) return;
+  const bodyless = ctx.method === 'HEAD' || ctx.status === 204 || ctx.status === 304;
+  if (bodyless || !Buffer.isBuffer(ctx.body)) res.end();
+  else res.end(ctx.body);
 }

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type Koa from 'koa';
+import { createRequestHandler } from './handler.js';
 
 export interface EasHttpServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -47,7 +48,8 @@ export function createEasHttpServer(app: Koa, options: EasHttpServerOptions = {}
     // Explicit, so a NODE_OPTIONS=--max-http-header-size elsewhere does not widen it.
     maxHeaderSize: options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
   };
-  const handler = app.callback();
+  // Not app.callback(): that keeps each Koa context alive until its response ends (handler.ts).
+  const handler = createRequestHandler(app);
   const server = options.tls
     ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
     : http.createServer(serverOptions, handler);

@@ -2,14 +2,15 @@
 // A parked request is woken by the store's change feed (published after COMMIT), answered
 // at its heartbeat, superseded by a newer request of the same device, dropped when its
 // client goes away, and answered on shutdown. No parked request polls the store: the feed is
-// the only clock besides the heartbeat timer (other processes' commits reach the feed too:
-// docs/push.md rule 10).
+// the only clock besides the heartbeat deadlines, one shared queue for all waiters (other
+// processes' commits reach the feed too: docs/push.md rule 10; the queue: rule 11).
 
 import { performance } from 'node:perf_hooks';
 import { isAddKind, type ChangeFeed, type ChangeKind } from '../../store/types.js';
 import type { Logger } from '../log.js';
 import type { PushConfig } from '../deps.js';
 import { EasHttpError } from '../http/errors.js';
+import { DeadlineQueue } from './deadlines.js';
 import { PushHistory, type PushHistoryStore } from './history.js';
 import type { HoldRequest, ParkOutcome, ParkOutcomeReason, ParkRequest, ParkTicket, PushRegistry } from './types.js';
 import { Waiter, type WaiterOwner } from './waiter.js';
@@ -49,8 +50,9 @@ class Registry implements PushRegistry, WaiterOwner {
   private flushScheduled = false;
   private closing = false;
   // Shared callbacks: one per registry, not one per waiter.
-  private readonly expireCallback = (w: Waiter): void => this.expire(w);
   private readonly flushCallback = (): void => this.flush();
+  /** Every waiter's heartbeat, on one timer (docs/push.md rule 11). */
+  private readonly deadlines = new DeadlineQueue<Waiter>((w) => this.expire(w));
 
   constructor(options: PushRegistryOptions) {
     this.config = options.config;
@@ -116,7 +118,7 @@ class Registry implements PushRegistry, WaiterOwner {
     w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
       this.onChange(w, folderId, kind),
     );
-    w.timer = setTimeout(this.expireCallback, req.heartbeatSeconds * 1000, w);
+    this.deadlines.add(w, req.heartbeatSeconds * 1000);
     if (this.history) w.historyId = this.history.start(req);
     return w;
   }
@@ -136,6 +138,7 @@ class Registry implements PushRegistry, WaiterOwner {
 
   shutdown(): Promise<void> {
     this.closing = true;
+    this.deadlines.clear();
     for (const w of [...this.byDevice.values()]) this.finish(w, 'shutdown', []);
     // Before the database closes (the server closes it once the listeners are done).
     this.history?.flush();
@@ -191,7 +194,6 @@ class Registry implements PushRegistry, WaiterOwner {
 
   private expire(w: Waiter): void {
     if (w.done) return;
-    w.timer = null;
     let folders: number[] = [];
     try {
       folders = w.req.pending(false);
@@ -220,6 +222,7 @@ class Registry implements PushRegistry, WaiterOwner {
     const { account, device } = w.req;
     // Released before answering: an answer callback that throws must not leak the slot.
     if (this.byDevice.get(device.id) === w) this.byDevice.delete(device.id);
+    this.deadlines.remove(w);
     const left = (this.perAccount.get(account.id) ?? 1) - 1;
     if (left > 0) this.perAccount.set(account.id, left);
     else this.perAccount.delete(account.id);

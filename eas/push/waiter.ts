@@ -1,8 +1,10 @@
 // One parked long poll (Ping or Sync with Wait): the few fields the registry needs to wake,
-// expire or drop it. Kept as a plain class so a parked request costs one object, one timer and
-// one feed listener; it is also the request's ParkTicket, and the AbortSignal listener of a
-// promise-style park() (via handleEvent), so neither needs a closure of its own.
+// expire or drop it. Kept as a plain class so a parked request costs one object, one entry in
+// the registry's deadline queue (deadlines.ts) and one feed listener; it is also the request's
+// ParkTicket, and the AbortSignal listener of a promise-style park() (via handleEvent), so
+// neither needs a closure of its own.
 
+import type { DeadlineEntry } from './deadlines.js';
 import type { HoldRequest, ParkOutcome, ParkOutcomeReason, ParkTicket } from './types.js';
 
 export interface WaiterOwner {
@@ -10,7 +12,7 @@ export interface WaiterOwner {
   onDisconnect(waiter: Waiter): void;
 }
 
-export class Waiter implements ParkTicket {
+export class Waiter implements ParkTicket, DeadlineEntry {
   readonly req: HoldRequest;
   readonly parkedAt: number;
   /** Set once the outcome is decided; every later event is ignored. */
@@ -21,7 +23,9 @@ export class Waiter implements ParkTicket {
   sawAdd = false;
   /** Queued for the next wake check (coalesces the several publishes of one commit). */
   queued = false;
-  timer: NodeJS.Timeout | null = null;
+  /** Its heartbeat deadline and place in the registry's DeadlineQueue (-1: not queued). */
+  deadlineAt = 0;
+  heapIndex = -1;
   unsubscribe: (() => void) | null = null;
   /** Only for promise-style park(): the request's AbortSignal. */
   signal: AbortSignal | null = null;
@@ -47,11 +51,10 @@ export class Waiter implements ParkTicket {
     this.owner.onDisconnect(this);
   }
 
-  /** Releases the timer, the feed subscription and the abort listener, then answers. */
+  /** Releases the feed subscription and the abort listener, then answers (the registry has
+   *  already taken it off the deadline queue). */
   settle(reason: ParkOutcomeReason, folderIds: number[], now: number): ParkOutcome {
     this.done = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.signal?.removeEventListener('abort', this);
