@@ -10,7 +10,7 @@
 // account's photo within MaxSize/MaxPictures, else Status 173/174/175 (MS-ASCMD 2.2.3.104.2).
 
 import type { DirectoryEntry } from '../../store/types.js';
-import { createPictureBudget, galDisplayName, galShows, parsePictureOptions, PictureOptionsError, searchGal, type PictureBudget, type PictureOptions } from '../search/gal.js';
+import { createPictureBudget, galDisplayName, galShows, parsePictureOptions, searchGal, type PictureBudget, type PictureOptions } from '../search/gal.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
@@ -63,13 +63,7 @@ function parseOptions(options: WbxmlElement | undefined): ResolveOptions {
     }
     availability = { start, end };
   }
-  let picture: PictureOptions | null;
-  try {
-    picture = parsePictureOptions(options?.child('Picture'));
-  } catch (err) {
-    if (err instanceof PictureOptionsError) throw new ProtocolError(err.message);
-    throw err;
-  }
+  const picture: PictureOptions | null = parsePictureOptions(options?.child('Picture'), (reason) => new ProtocolError(reason));
   return {
     certificateRetrieval: int('CertificateRetrieval', 1, 3, 1),
     maxAmbiguous: int('MaxAmbiguousRecipients', 0, 9999, DEFAULT_MAX_AMBIGUOUS),

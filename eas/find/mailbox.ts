@@ -8,6 +8,7 @@
 
 import { isMailItem, type Folder, type MailItem, type Store } from '../../store/types.js';
 import { parseFolderId } from '../model/ids.js';
+import { addSubfolders } from '../search/mailbox.js';
 import type { FindRange, MailboxCriterion } from './request.js';
 
 /** At most this many candidates are read when a term needs filtering after the index. */
@@ -78,15 +79,7 @@ function scopeOf(folders: Folder[], collectionId: string | null, deep: boolean):
   // A folder of another account is not in this list: the client's hierarchy is not ours.
   if (id === null || !folders.some((f) => f.id === id)) throw new FindFolderError(`CollectionId "${collectionId}" is not a folder of this mailbox`);
   const scope = new Set([id]);
-  for (let grew = deep; grew; ) {
-    grew = false;
-    for (const f of folders) {
-      if (f.parentId !== null && scope.has(f.parentId) && !scope.has(f.id)) {
-        scope.add(f.id);
-        grew = true;
-      }
-    }
-  }
+  if (deep) addSubfolders(folders, scope);
   return scope;
 }
 

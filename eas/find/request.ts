@@ -4,7 +4,7 @@
 // DeepTraversal) or GALSearchCriterion (2.2.3.82, MS-ASWBXML's tag "GalSearchCriterion":
 // Query text; Options with Range and Picture/MaxSize/MaxPictures).
 
-import { parsePictureOptions, PictureOptionsError, type PictureOptions } from '../search/gal.js';
+import { parsePictureOptions, type PictureOptions } from '../search/gal.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 
 /** A request we cannot read: Find Status 2. */
@@ -82,13 +82,7 @@ function parseGal(c: WbxmlElement): { criterion: GalCriterion; range: FindRange 
   const query = c.child('Find:Query');
   if (!query || query.children.length > 0) throw new FindRequestError('GALSearchCriterion needs a text Query');
   const options = c.child('Find:Options');
-  let picture: PictureOptions | null;
-  try {
-    picture = parsePictureOptions(options?.child('Find:Picture'));
-  } catch (err) {
-    if (err instanceof PictureOptionsError) throw new FindRequestError(err.message);
-    throw err;
-  }
+  const picture: PictureOptions | null = parsePictureOptions(options?.child('Find:Picture'), (reason) => new FindRequestError(reason));
   return { criterion: { kind: 'gal', query: (query.text ?? '').trim(), picture }, range: parseFindRange(options?.textOf('Find:Range')) };
 }
 

@@ -24,18 +24,18 @@ export interface PictureOptions {
   maxPictures: number | null;
 }
 
-/** A Picture request element we cannot accept (a limit out of range). */
-export class PictureOptionsError extends Error {}
-
-/** Reads <Picture><MaxSize/><MaxPictures/></Picture> of any of the three namespaces; null when absent. */
-export function parsePictureOptions(picture: WbxmlElement | undefined): PictureOptions | null {
+/**
+ * Reads <Picture><MaxSize/><MaxPictures/></Picture> of any of the three namespaces; null when
+ * absent. A limit out of range throws `refuse(reason)`: each command answers it its own way.
+ */
+export function parsePictureOptions(picture: WbxmlElement | undefined, refuse: (reason: string) => Error): PictureOptions | null {
   if (!picture) return null;
   const limit = (name: string, max: number): number | null => {
     const raw = picture.textOf(name);
     if (raw === undefined) return null;
-    if (!/^\s*\d{1,9}\s*$/.test(raw)) throw new PictureOptionsError(`${name} "${raw}" is not a whole number`);
+    if (!/^\s*\d{1,9}\s*$/.test(raw)) throw refuse(`${name} "${raw}" is not a whole number`);
     const n = Number(raw.trim());
-    if (n > max) throw new PictureOptionsError(`${name} ${n} is above ${max}`);
+    if (n > max) throw refuse(`${name} ${n} is above ${max}`);
     return n;
   };
   return { maxSize: limit('MaxSize', MAX_PICTURE_SIZE), maxPictures: limit('MaxPictures', 999_999_999) };

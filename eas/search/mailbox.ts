@@ -3,7 +3,7 @@
 // conditions filter its answer. Every lookup is scoped to the account, so another account's
 // folders and messages can neither match nor be named.
 
-import { isMailItem, type MailItem, type Store } from '../../store/types.js';
+import { isMailItem, type Folder, type MailItem, type Store } from '../../store/types.js';
 import { conversationId } from '../model/conversation.js';
 import { dateReceived } from '../model/email.js';
 import { parseFolderId } from '../model/ids.js';
@@ -28,19 +28,21 @@ function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boo
     // A folder of another account is not in this list: it matches nothing, like a missing one.
     if (folders.some((f) => f.id === id)) scope.add(id);
   }
-  if (deep) {
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const f of folders) {
-        if (f.parentId !== null && scope.has(f.parentId) && !scope.has(f.id)) {
-          scope.add(f.id);
-          grew = true;
-        }
+  if (deep) addSubfolders(folders, scope);
+  return scope;
+}
+
+/** DeepTraversal: adds to `scope` every folder below one already in it. */
+export function addSubfolders(folders: readonly Folder[], scope: Set<number>): void {
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const f of folders) {
+      if (f.parentId !== null && scope.has(f.parentId) && !scope.has(f.id)) {
+        scope.add(f.id);
+        grew = true;
       }
     }
   }
-  return scope;
 }
 
 /** The time email:DateReceived shows (eas/model/email.ts), so GreaterThan/LessThan match it. */

@@ -6,7 +6,7 @@
 import type { ProtocolVersion } from '../protocol.js';
 import { OptionsError, parseItemOptions, type ItemOptions } from '../model/options.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
-import { parsePictureOptions, PictureOptionsError, type PictureOptions } from './gal.js';
+import { parsePictureOptions, type PictureOptions } from './gal.js';
 
 export interface MailboxQuery {
   freeText: string | null;
@@ -113,13 +113,7 @@ export function parseSearchRequest(root: WbxmlElement | null, version: ProtocolV
     throw err;
   }
   const isMailbox = name.toLowerCase() === 'mailbox';
-  let picture: PictureOptions | null;
-  try {
-    picture = parsePictureOptions(opts?.child('Picture'));
-  } catch (err) {
-    if (err instanceof PictureOptionsError) throw new SearchRequestError(err.message);
-    throw err;
-  }
+  const picture: PictureOptions | null = parsePictureOptions(opts?.child('Picture'), (reason) => new SearchRequestError(reason));
   return {
     store: name,
     mailbox: isMailbox ? parseMailboxQuery(query) : null,
