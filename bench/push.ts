@@ -3,7 +3,10 @@
 // Ping. Goals (docs/push.md "Goals"): p99 ≤ 5 ms with 10,000 parked and ≤ 10 ms with 15,000;
 // ≤ 10 KB each; SIGTERM answers 15,000 in under 3 s.
 //
-//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000]
+//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000] [--console]
+//
+// --console: the server also serves the operator's console, with its server page open in a
+// simulated tab (bench/console-client.ts), to show the console costs the push path nothing.
 //
 // Up to about 20,000 Pings on a machine allowing 20,000 open files per process: the server and
 // this client are separate processes (one socket each per Ping), and past the kernel's ephemeral
@@ -29,7 +32,8 @@ import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
 import { openFileLimit, parkWatch, sendPing, somaxconn, sourceAddresses, type PingAnswer } from './ping-client.js';
-import { collectGarbage, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
+import { collectGarbage, freePort, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
+import { openConsole, type OpenConsole } from './console-client.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEVICES_PER_ACCOUNT = 50;
@@ -40,15 +44,18 @@ interface Args {
   ks: number[];
   rounds: number;
   warmup: number;
+  /** Run the server with the operator's console and keep its server page open (bench/console-client.ts). */
+  console: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 50 };
+  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 50, console: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--ks' && v) (args.ks = v.split(',').map(Number)), i++;
     else if (argv[i] === '--rounds' && v) (args.rounds = Number(v)), i++;
     else if (argv[i] === '--warmup' && v) (args.warmup = Number(v)), i++;
+    else if (argv[i] === '--console') args.console = true;
   }
   return args;
 }
@@ -106,6 +113,8 @@ async function runOne(k: number, args: Args): Promise<Row> {
   // Accounts are made here, before the server starts (scrypt per account is the slow part).
   const store = openStore(databasePath(dir));
   const target = store.createAccount('target@bench.test', PASSWORD);
+  const admin = store.createAccount('admin@bench.test', PASSWORD);
+  store.setAdmin(admin.id, true);
   const targetInbox = store.folderByType(target.id, FolderType.Inbox)!.id;
   const load: { user: string; inbox: number }[] = [];
   for (let a = 0; a < Math.ceil(k / DEVICES_PER_ACCOUNT); a++) {
@@ -114,11 +123,24 @@ async function runOne(k: number, args: Args): Promise<Row> {
   }
   store.close();
 
-  const server: BenchServer = await startServer(ROOT, dir, ['--heartbeat-max', String(LOAD_HEARTBEAT)]);
+  const consolePort = args.console ? await freePort() : null;
+  const server: BenchServer = await startServer(ROOT, dir, [
+    '--heartbeat-max', String(LOAD_HEARTBEAT),
+    ...(consolePort !== null ? ['--admin', `127.0.0.1:${consolePort}`] : []),
+  ]);
+  let tab: OpenConsole | null = null;
   try {
-    return await measure(k, args, dir, server, target.id, targetInbox, load);
+    if (consolePort !== null) tab = await openConsole(consolePort, { address: admin.address, password: PASSWORD });
+    const row = await measure(k, args, dir, server, target.id, targetInbox, load);
+    if (tab) {
+      const { events, fragments } = tab.counts();
+      console.log(`  K=${k}: console open on its server page: ${events} events, ${fragments} page refreshes`);
+      tab.close();
+    }
+    return row;
   } catch (err) {
     // Never leave a server holding thousands of sockets behind a failed run.
+    tab?.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     throw err;
