@@ -48,38 +48,39 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       }
       return user(sub, args, io);
     }
-    case 'device': {
-      const [sub, ...args] = rest;
-      if (sub === undefined || sub.startsWith('-')) {
-        io.stdout(deviceHelp(undefined));
-        return sub === undefined ? 2 : 0;
-      }
-      return device(sub, args, io);
-    }
+    case 'device':
+      return withSubcommand(rest, io, deviceHelp, device);
     case 'calendar':
-    case 'contacts': {
-      const [sub, ...args] = rest;
-      if (sub === undefined || sub.startsWith('-')) {
-        io.stdout(command === 'calendar' ? calendarHelp(undefined) : contactsHelp(undefined));
-        return sub === undefined ? 2 : 0;
-      }
-      return command === 'calendar' ? calendar(sub, args, io) : contacts(sub, args, io);
-    }
+      return withSubcommand(rest, io, calendarHelp, calendar);
+    case 'contacts':
+      return withSubcommand(rest, io, contactsHelp, contacts);
     case 'backup':
       return backup(rest, io);
     case 'restore':
       return restore(rest, io);
-    case 'mail': {
-      const [sub, ...args] = rest;
-      if (sub === undefined || sub.startsWith('-')) {
-        io.stdout(mailHelp(undefined));
-        return sub === undefined ? 2 : 0;
-      }
-      return mail(sub, args, io);
-    }
+    case 'mail':
+      return withSubcommand(rest, io, mailHelp, mail);
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);
   }
+}
+
+/**
+ * A command with subcommands (`device show`, `mail import`…): without one, or with an option
+ * first, its help; exit code 2 when nothing at all was given (a usage error), 0 for --help.
+ */
+function withSubcommand(
+  rest: readonly string[],
+  io: Io,
+  help: (sub: undefined) => string,
+  run: (sub: string, args: readonly string[], io: Io) => Promise<number>,
+): Promise<number> | number {
+  const [sub, ...args] = rest;
+  if (sub === undefined || sub.startsWith('-')) {
+    io.stdout(help(undefined));
+    return sub === undefined ? 2 : 0;
+  }
+  return run(sub, args, io);
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
