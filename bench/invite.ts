@@ -231,7 +231,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
     phoneAgent.destroy();
     await server.stop();
     // A failed run keeps its data dir and server log for a look.
-    if (ok) rmSync(dir, { recursive: true, force: true });
+    if (ok && !process.env["BENCH_KEEP"]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

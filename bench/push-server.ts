@@ -29,13 +29,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(root: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
+export async function startServer(ownRoot: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
+  // BENCH_SERVER_ROOT runs the server from another checkout (old against new, in the same minutes).
+  const root = process.env['BENCH_SERVER_ROOT'] || ownRoot;
   const smtpPort = await freePort();
   const httpPort = await freePort();
   const logFile = join(dataDir, 'server.log');
   const log = createWriteStream(logFile);
   await new Promise((resolve) => log.once('open', resolve));
+  // BENCH_SERVER_NODE_ARGS: node flags for the server only (e.g. --cpu-prof --cpu-prof-dir=DIR).
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const args = [
+    ...nodeArgs,
     '--import', 'tsx', '--import', join(root, 'bench/gc-signal.ts'), join(root, 'bin/eas-push.ts'), 'serve',
     '--data-dir', dataDir,
     '--smtp', `127.0.0.1:${smtpPort}`,

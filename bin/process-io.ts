@@ -26,7 +26,7 @@ function stopSignal(): Promise<string> {
   });
 }
 
-export function processIo(extra: Pick<Io, 'parseWorkerEntry'> = {}): Io {
+export function processIo(extra: Pick<Io, 'workerEntry'> = {}): Io {
   return {
     ...extra,
     env: process.env,
@@ -38,7 +38,7 @@ export function processIo(extra: Pick<Io, 'parseWorkerEntry'> = {}): Io {
 }
 
 /** Runs the CLI with these arguments and sets the process exit code. */
-export async function runCli(argv: readonly string[], extra: Pick<Io, 'parseWorkerEntry'> = {}): Promise<void> {
+export async function runCli(argv: readonly string[], extra: Pick<Io, 'workerEntry'> = {}): Promise<void> {
   process.exitCode = await main(argv, processIo(extra));
   // Everything is closed by now; if some handle still holds the loop open, do not hang a
   // service manager waiting on us.

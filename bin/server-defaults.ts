@@ -33,8 +33,10 @@ export interface ServerOptions {
   maxMessageSize?: number;
   /** Worker threads for the MIME parse at delivery; 0 parses on the main thread. Default: cores - 1, at most 4. */
   parseWorkers?: number;
-  /** Script the parse workers start from; default plugin/parse-worker beside the pool. */
-  parseWorkerEntry?: string;
+  /** Script the worker threads start from (the single binary's bundle); default each worker's module beside its starter. */
+  workerEntry?: string;
+  /** WAL checkpoints on a worker thread instead of inside commits (docs/store.md). Default true. */
+  checkpointWorker?: boolean;
   /** smtp(s):// URL for mail to non-local recipients; null = such mail is refused. */
   smarthost?: string | null;
   enforceProvisioning?: boolean;

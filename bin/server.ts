@@ -92,7 +92,20 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   if (options.admin) checkPlainHttp(options.admin, options.tls != null, options.insecureHttp ?? false);
 
   const file = prepareDataDir(options.dataDir);
-  const store = openStore(file, { durability: options.durability ?? DEFAULTS.durability });
+  const store = openStore(file, {
+    durability: options.durability ?? DEFAULTS.durability,
+    // Checkpoints off the delivery thread: the commit that crosses 1,000 WAL pages no longer
+    // holds up the SMTP reply and the Ping answers waiting on it (docs/store.md).
+    ...(options.checkpointWorker === false
+      ? {}
+      : {
+          checkpoints: {
+            ...(options.workerEntry ? { entry: options.workerEntry } : {}),
+            onActive: () => log.info('WAL checkpoints on a worker thread'),
+            onFallback: (reason: string) => log.warn('WAL checkpoints back on the serving connection', { reason }),
+          },
+        }),
+  });
   const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
   // The store closes last (cleanups run in reverse), after the schedule that uses it stopped.
   cleanups.push(scheduleMaintenance(store, log));
@@ -107,7 +120,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     // cannot start parses in this thread instead, so nothing depends on it.
     const parsePool = createParsePool({
       workers: options.parseWorkers ?? defaultParseWorkers(),
-      ...(options.parseWorkerEntry ? { entry: options.parseWorkerEntry } : {}),
+      ...(options.workerEntry ? { entry: options.workerEntry } : {}),
       log,
     });
     cleanups.push(() => parsePool.close());

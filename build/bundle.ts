@@ -12,7 +12,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * Modules whose import.meta use was written for a bundle (it is empty in CJS and they fall
  * back for that). Any other use fails the build rather than break at run time.
  */
-const IMPORT_META_AWARE = new Set(['plugin/parse-pool.ts']);
+const IMPORT_META_AWARE = new Set(['plugin/parse-pool.ts', 'store/checkpointer.ts', 'store/worker-start.ts']);
 
 export class BundleError extends Error {
   constructor(message: string) {

@@ -14,9 +14,9 @@
 // parse-worker.ts); in a CommonJS bundle import.meta.url is empty, so there is no default.
 
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ParsedMessage } from '../store/types.js';
+import { siblingEntry, startWorkerThread } from '../store/worker-start.js';
 import { describeError } from './errors.js';
 import { parseMessage, type ParseMessage } from './parse.js';
 import { PARSE_WORKER_ROLE, type ParseRequest, type ParseResponse } from './parse-worker.js';
@@ -62,22 +62,7 @@ export function defaultParseWorkers(): number {
 
 export function defaultParseWorkerEntry(): URL | null {
   // Empty in a CommonJS bundle (esbuild leaves import.meta as {}).
-  const here = (import.meta as { url?: string }).url;
-  if (!here) return null;
-  return new URL(here.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', here);
-}
-
-/**
- * Node 20 does not apply the hooks of `--import tsx` to a worker's entry script, so a .ts
- * entry (running from source) gets a bootstrap that registers tsx in the worker first.
- */
-function startWorker(entry: string | URL, execArgv: string[] | undefined): Worker {
-  const href = entry instanceof URL ? entry.href : pathToFileURL(entry).href;
-  const common = { workerData: { role: PARSE_WORKER_ROLE }, ...(execArgv ? { execArgv } : {}) };
-  if (!href.endsWith('.ts')) return new Worker(entry, common);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(href)}); });`;
-  return new Worker(boot, { ...common, eval: true });
+  return siblingEntry((import.meta as { url?: string }).url, 'parse-worker');
 }
 
 /** Restarts after this many crashes in a row (no parse answered between) are given up. */
@@ -117,7 +102,7 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
   };
 
   function spawn(): Slot {
-    const worker = startWorker(entry!, options.execArgv);
+    const worker = startWorkerThread(entry!, PARSE_WORKER_ROLE, options.execArgv);
     // An idle worker must not keep the process alive (a forgotten close() would hang exit);
     // it is referenced while it has messages to answer.
     worker.unref();

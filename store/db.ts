@@ -13,6 +13,9 @@ export function openDatabase(file: string, durability: Durability = 'normal'): D
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // The log is reused from its start after a checkpoint, but its file never shrinks by
+    // itself: after a burst it is cut back to this size.
+    db.pragma('journal_size_limit = 67108864');
     // NORMAL in WAL mode is durable against application crashes; FULL also against power loss.
     db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   } catch (err) {

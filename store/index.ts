@@ -3,6 +3,7 @@ import { createAccounts } from './accounts.js';
 import { createAdmins } from './admins.js';
 import { createChangeFeed } from './change-feed.js';
 import { createClientIds } from './client-ids.js';
+import { startCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 import { openDatabase, type Durability } from './db.js';
 import { createDevices } from './devices.js';
 import { createDirectory } from './directory.js';
@@ -30,6 +31,8 @@ export interface StoreOptions {
   durability?: Durability;
   /** A change-feed listener threw (the write is committed regardless). Default: a process warning. */
   onListenerError?: (err: unknown) => void;
+  /** Checkpoint the WAL on a worker thread (the server does; one-shot CLI commands need not). */
+  checkpoints?: CheckpointerOptions;
 }
 
 export function openStore(file: string, options: StoreOptions = {}): Store {
@@ -61,9 +64,14 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const search = createSearch(db);
   const mailImport = createMailImport(db, write, items.place, items.requireFolder);
 
+  const checkpointer = options.checkpoints ? startCheckpointer(db, file, options.checkpoints) : null;
+
   return {
     feed,
-    close: () => db.close(),
+    close: () => {
+      checkpointer?.stop();
+      db.close();
+    },
     publishExternalCommits: createExternalCommits(db, feed),
 
     createAccount: accounts.createAccount,

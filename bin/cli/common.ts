@@ -12,8 +12,8 @@ export interface Io {
   readStdin: () => Promise<string>;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT). */
   stopSignal: () => Promise<string>;
-  /** Where the MIME parse workers start from, when not beside plugin/parse-pool.ts (the binary). */
-  parseWorkerEntry?: string;
+  /** Where the worker threads (MIME parse, WAL checkpoints) start from, when not beside their modules (the binary: the bundle is its own worker). */
+  workerEntry?: string;
 }
 
 export const DATA_DIR: OptionSpec = {

@@ -77,7 +77,7 @@ async function runImport(values: Map<string, unknown>, positionals: string[], io
   const { importMail, ImportSourceError } = await import('../../plugin/mailbox-files/import-mail.js');
   const store = openFor(values);
   const log = createLogger({ level: 'warn', write: io.stderr });
-  const pool = createParsePool({ workers: defaultParseWorkers(), ...(io.parseWorkerEntry ? { entry: io.parseWorkerEntry } : {}), log });
+  const pool = createParsePool({ workers: defaultParseWorkers(), ...(io.workerEntry ? { entry: io.workerEntry } : {}), log });
   try {
     const account = exactAccount(store, address, USER_LIST_HINT);
     let nextReport = PROGRESS_EVERY;

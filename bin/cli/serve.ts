@@ -15,7 +15,7 @@ export async function serve(args: readonly string[], io: Io): Promise<number> {
   if (options.smarthost) log.info('smarthost', { url: redactUrl(options.smarthost) });
   // Listen for the signal before starting, so a SIGTERM during startup still stops cleanly.
   const stopped = io.stopSignal();
-  const server = await createServer({ ...options, ...(io.parseWorkerEntry ? { parseWorkerEntry: io.parseWorkerEntry } : {}), log });
+  const server = await createServer({ ...options, ...(io.workerEntry ? { workerEntry: io.workerEntry } : {}), log });
   const signal = await stopped;
   log.info('shutting down', { signal, parked: server.push.size() });
   await server.close();
