@@ -1,4 +1,4 @@
-// The Calendar class (MS-ASCAL) at protocol versions 12.1, 14.0, 14.1, 16.0 and 16.1: the
+// The Calendar class (MS-ASCAL) at protocol versions 2.5, 12.x, 14.x, 16.0 and 16.1: the
 // DocClassSpec the document factory turns into an ItemClass. Each job is in calendar/:
 //   props-in.ts / props-out.ts  a client's properties ↔ the stored, version-neutral form
 //   merge.ts / complete.ts      Change ghosting and 16.x instance changes; the whole-item rules
@@ -102,7 +102,9 @@ export function calendarSpec(options: CalendarClassOptions = {}): DocClassSpec {
   return {
     name: 'Calendar',
     folderTypes: [FolderType.Calendar, FolderType.UserCalendar],
-    minVersion: '12.0',
+    minVersion: '2.5',
+    // MS-ASCAL 2.2.2.7.2 Calendar:Body, 2.2.2.8 BodyTruncated (no BodySize) and Rtf at 2.5.
+    body25: { ns: 'Calendar', bodySize: false },
     windowSince: calendarWindowSince,
     fromClient,
     // Supported names the client's own tags; the stored forms of Location and 2.5's Body differ.

@@ -26,9 +26,10 @@ import type { ItemClass } from './types.js';
 export const CONTACT_UID_TAG = 'vCard:UID';
 
 /**
- * Never sent in a Contacts folder: Contacts:Body/BodySize/BodyTruncated are protocol 2.5's
- * (MS-ASCNTC 2.2.2.7.2; AirSyncBase:Body replaces them from 12.0), Alias and WeightedRank are
- * returned only in recipient information cache responses (MS-ASCNTC 2.2.2.2, 2.2.2.64).
+ * Never sent as stored: Contacts:Body/BodySize/BodyTruncated are protocol 2.5's (MS-ASCNTC
+ * 2.2.2.7.2; a 2.5 client's become the stored AirSyncBase:Body and go back to 2.5 as its own
+ * form, doc/body-25.ts), Alias and WeightedRank are returned only in recipient information cache
+ * responses (MS-ASCNTC 2.2.2.2, 2.2.2.64).
  */
 const NOT_SENT = new Set(['Contacts:Body', 'Contacts:BodySize', 'Contacts:BodyTruncated', 'Contacts:Alias', 'Contacts:WeightedRank']);
 
@@ -45,7 +46,7 @@ function fromClient(sent: PropNode[]): PropNode[] {
   });
 }
 
-/** What a client is sent; every Contacts/Contacts2 element exists in all versions served (12.1 up). */
+/** What a client is sent; every Contacts/Contacts2 element exists in all versions served (2.5 up). */
 function toClient(props: readonly PropNode[]): PropNode[] {
   const out: PropNode[] = [];
   for (const node of wireProps(props, ['Contacts', 'Contacts2', 'AirSyncBase'])) {
@@ -64,7 +65,9 @@ export function createContactsSpec(): DocClassSpec {
   return {
     name: 'Contacts',
     folderTypes: [FolderType.Contacts, FolderType.UserContacts],
-    minVersion: '12.0',
+    minVersion: '2.5',
+    // MS-ASCNTC 2.2.2.7.2–2.2.2.9 and CompressedRTF: the notes at 2.5 (doc/body-25.ts).
+    body25: { ns: 'Contacts', bodySize: true },
     // MS-ASCMD 2.2.3.68.2: FilterType does not apply to contacts; every contact is in the window.
     windowSince: () => null,
     fromClient: (sent) => fromClient(sent),

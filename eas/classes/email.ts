@@ -152,7 +152,7 @@ export function createEmailClass(): ItemClass {
   return {
     name: 'Email',
     folderTypes: EMAIL_FOLDER_TYPES,
-    minVersion: '12.0',
+    minVersion: '2.5',
     searchable: true,
     parseOptions: (blocks, version) => parseItemOptions(blocks, version, 'Email'),
     windowSince: filterSince,

@@ -8,7 +8,7 @@
 // for a Tasks collection, changes nothing). Private nodes (TASK_UID_TAG) are kept regardless.
 
 import { FolderType } from '../../store/types.js';
-import type { ProtocolVersion } from '../protocol.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 import { mergeKeepingPrivate, wireProps } from './contacts/pim-props.js';
 import { BODY_TAG } from './doc/body.js';
 import { createDocClass, type DocClassSpec } from './doc/doc-class.js';
@@ -21,13 +21,17 @@ import type { ItemClass } from './types.js';
 /** The private node an importer keeps an iCalendar VTODO UID in (never sent, see contacts.ts). */
 export const TASK_UID_TAG = 'iCalendar:UID';
 
-/** Tasks:Body/BodySize/BodyTruncated are protocol 2.5's; AirSyncBase:Body replaces them. */
+/** Tasks:Body/BodySize/BodyTruncated are protocol 2.5's; they are kept as AirSyncBase:Body (doc/body-25.ts). */
 const NOT_SENT = new Set(['Tasks:Body', 'Tasks:BodySize', 'Tasks:BodyTruncated']);
+
+/** MS-ASTASK OrdinalDate and SubOrdinalDate: 12.0 and later (MS-ASWBXML code page 9). */
+const SINCE_12 = new Set(['Tasks:OrdinalDate', 'Tasks:SubOrdinalDate']);
 
 function toClient(props: readonly PropNode[], version: ProtocolVersion): PropNode[] {
   const out: PropNode[] = [];
   for (const node of wireProps(props, ['Tasks', 'AirSyncBase'])) {
     if (NOT_SENT.has(node.tag)) continue;
+    if (SINCE_12.has(node.tag) && !atLeast(version, '12.0')) continue;
     if (node.tag.startsWith('AirSyncBase:') && node.tag !== BODY_TAG) continue;
     out.push(node.tag === RECURRENCE_TAG ? recurrenceForClient(node, version) : node);
   }
@@ -38,7 +42,9 @@ export function createTasksSpec(): DocClassSpec {
   return {
     name: 'Tasks',
     folderTypes: [FolderType.Tasks, FolderType.UserTasks],
-    minVersion: '12.0',
+    minVersion: '2.5',
+    // MS-ASTASK 2.2.2.1.2–2.2.2.3 and CompressedRTF: the body at 2.5 (doc/body-25.ts).
+    body25: { ns: 'Tasks', bodySize: true },
     windowSince: (filterType) => taskWindowSince(filterType),
     fromClient: (sent) => sent,
     complete: (props) => completeTask(props),

@@ -12,7 +12,7 @@ export function createUnclassed(): ItemClass {
   return {
     name: 'Unknown',
     folderTypes: [],
-    minVersion: '12.0',
+    minVersion: '2.5',
     searchable: false,
     parseOptions: (blocks, version) => parseItemOptions(blocks, version, 'Unknown'),
     windowSince: () => null,

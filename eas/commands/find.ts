@@ -5,19 +5,17 @@
 // DisplayCc, email:Importance, email:Read, email2:IsDraft, Preview, HasAttachments and
 // email:From; GAL results the GAL properties (eas/search/gal.ts) and nothing else, as a
 // directory entry has no folder or ServerId. Below 16.1 the command does not exist for the
-// client's version: HTTP 400, as GetAttachment at 16.x (docs/clients.md rule 34).
+// client's version: the HTTP layer answers 400 (`versions`, docs/clients.md rules 34 and 45).
 // Status 4: the first request of a SearchId must ask for a Range that starts at 0 (2.2.3.143.1);
 // later pages of the same SearchId on the same device may start anywhere.
 
 import type { Account, MailItem } from '../../store/types.js';
 import { findMail, FindFolderError } from '../find/mailbox.js';
 import { FindRequestError, parseFindRequest, type FindRequest, type FindRange } from '../find/request.js';
-import { EasHttpError } from '../http/errors.js';
 import { displayAddress, displayTo } from '../model/addresses.js';
 import { dateReceived } from '../model/email.js';
 import { serverIdOf } from '../model/ids.js';
 import { isDraft, itemContext } from '../model/item-context.js';
-import { atLeast } from '../protocol.js';
 import { createPictureBudget, galProperties, searchGal } from '../search/gal.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { commandSpec, type CommandContext, type CommandResult, type CommandSpec } from './types.js';
@@ -43,7 +41,7 @@ export function createFindCommand(): CommandSpec {
     seen.add(key);
     if (seen.size > REMEMBERED_SEARCHES) seen.delete(seen.values().next().value!);
   };
-  return commandSpec('Find', (ctx) => handleFind(ctx, seen, remember));
+  return commandSpec('Find', (ctx) => handleFind(ctx, seen, remember), { versions: { min: '16.1' } });
 }
 
 function topLevel(status: number): CommandResult {
@@ -67,7 +65,6 @@ function response(results: WbxmlElement[], range: FindRange, total: number): Com
 }
 
 async function handleFind(ctx: CommandContext, seen: Set<string>, remember: (key: string) => void): Promise<CommandResult> {
-  if (!atLeast(ctx.version, '16.1')) throw new EasHttpError(400, `Find is not a command of EAS ${ctx.version}: it needs 16.1`);
   let req: FindRequest;
   try {
     req = parseFindRequest(ctx.request);

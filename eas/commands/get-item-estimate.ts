@@ -1,13 +1,16 @@
 // MS-ASCMD 2.2.1.9 GetItemEstimate: how many changes the next Sync of each collection would
 // bring, counted from the cursor of the SyncKey the client holds (docs/sync.md §4) with the same
 // rules as Sync (own changes skipped, FilterType window). Status 2.2.3.177.7.
-// 14.0+: Collection{airsync:SyncKey, CollectionId, airsync:Options}; 12.1: Collection{Class,
-// CollectionId, airsync:FilterType, airsync:SyncKey}; both read in any order.
+// 14.0+: Collection{airsync:SyncKey, CollectionId, airsync:Options}; 2.5 to 12.1: Collection{Class,
+// CollectionId, airsync:FilterType, airsync:SyncKey} (MS-ASCMD 6.20, the schema's second form);
+// both read in any order. The answer has one form at every version (6.21). A collection of a
+// class the version lacks (Notes below 14.0) is not a collection it can sync: Status 2.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
 import { OptionsError } from '../model/options.js';
 import { resolveSyncKey } from '../sync/state.js';
+import { atLeast } from '../protocol.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 const EstimateStatus = {
@@ -54,6 +57,7 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
   const folder = folderId === null ? null : store.getFolder(ctx.account.id, folderId);
   if (!folder) return respond(EstimateStatus.InvalidCollection);
   const itemClass = ctx.deps.classes.forFolderType(folder.type);
+  if (!atLeast(ctx.version, itemClass.minVersion)) return respond(EstimateStatus.InvalidCollection);
 
   const syncKey = c.textOf('AirSync:SyncKey')?.trim() ?? '';
   if (syncKey === '' || syncKey === '0') return respond(EstimateStatus.NotPrimed);

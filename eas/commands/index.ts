@@ -2,7 +2,9 @@
 // dispatches through it and OPTIONS advertises exactly these names. It is built per app by
 // createCommands() (called from createEasApp), so a command that keeps state (Sync's request
 // cache) keeps it for that app only: no process-wide instance.
-// To add a command: one import line and one table line, nothing else.
+// To add a command: one import line and one table line, nothing else. The protocol versions a
+// command exists in travel with its entry (`versions`, from MS-ASCMD 2.2.1.x), so the HTTP layer
+// decides in one place; OPTIONS still lists every command here (docs/clients.md rules 1, 45).
 
 import type { CommandSpec } from './types.js';
 import { provision } from './provision.js';

@@ -35,7 +35,8 @@ export const ItemOperationsStatus = {
   ActionNotSupported: 156,
 } as const;
 
-export const itemOperations = commandSpec('ItemOperations', handleItemOperations);
+// MS-ASCMD 2.2.1.10: 12.0 and later (2.5 fetches attachments with GetAttachment).
+export const itemOperations = commandSpec('ItemOperations', handleItemOperations, { versions: { min: '12.0' } });
 
 async function handleItemOperations(ctx: CommandContext): Promise<CommandResult> {
   const req = ctx.request;

@@ -3,15 +3,32 @@
 // Clients are quirky (docs/clients.md rules 10–11): children come in any order (iOS 5 sends Status before
 // PolicyType), PolicyType must precede Data in the answer (Android), PolicyKey is never 0
 // (old iOS), and the acknowledgement answer carries the final key.
+// The policy's format follows the protocol version (MS-ASPROV 2.2.2.43 PolicyType): 2.5 gets
+// MS-WAP-Provisioning-XML, its Data a wap-provisioningdoc string (provision-wap.ts); 12.0 and
+// later get MS-EAS-Provisioning-WBXML, its Data an EASProvisionDoc. A PolicyType of the other
+// version is Policy Status 3 (docs/clients.md rule 44).
 
 import { randomInt } from 'node:crypto';
 import type { Device } from '../../store/types.js';
-import { atLeast } from '../protocol.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { deviceInformationOf } from './settings.js';
+import { wapProvisioningDoc } from './provision-wap.js';
 
 const EAS_POLICY_TYPE = 'MS-EAS-Provisioning-WBXML';
+const WAP_POLICY_TYPE = 'MS-WAP-Provisioning-XML';
+
+/** MS-ASPROV 2.2.2.43: the one PolicyType each protocol version uses. */
+function policyTypeOf(version: ProtocolVersion): string {
+  return atLeast(version, '12.0') ? EAS_POLICY_TYPE : WAP_POLICY_TYPE;
+}
+
+/** MS-ASPROV 2.2.2.24: the Data element of an initial answer, in the PolicyType's form. */
+function policyData(policyType: string): WbxmlElement {
+  // 2.2.2.24.2 string Data (2.5) or 2.2.2.24.1 container Data (12.0+).
+  return policyType === WAP_POLICY_TYPE ? el('Provision:Data', wapProvisioningDoc()) : el('Provision:Data', [provisionDoc()]);
+}
 
 /** MS-ASPROV 2.2.2.54.2 Status (Provision). */
 const ProvisionStatus = { Success: 1, ProtocolError: 2, ServerError: 3 } as const;
@@ -152,8 +169,8 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     return infoAnswer ? answer(ProvisionStatus.Success, infoAnswer) : answer(ProvisionStatus.ProtocolError);
   }
   const policyType = policy.textOf('PolicyType')?.trim() ?? '';
-  if (policyType !== EAS_POLICY_TYPE) {
-    // MS-WAP-Provisioning-XML is 2.5's format, which this server does not speak.
+  if (policyType !== policyTypeOf(ctx.version)) {
+    // Unknown, or the other version's format (MS-ASPROV 2.2.2.54.1: 3, unknown PolicyType).
     const sent = [infoAnswer, policyAnswer(policyType, PolicyStatus.UnknownPolicyType)];
     return answer(ProvisionStatus.Success, ...sent);
   }
@@ -163,7 +180,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     // Phase 1: hand out a temporary key with the policy document.
     const temp = newPolicyKey();
     store.updateDevice(device.id, { pendingPolicyKey: temp });
-    return answer(ProvisionStatus.Success, infoAnswer, policyAnswer(policyType, PolicyStatus.Success, temp, el('Provision:Data', [provisionDoc()])));
+    return answer(ProvisionStatus.Success, infoAnswer, policyAnswer(policyType, PolicyStatus.Success, temp, policyData(policyType)));
   }
 
   // Phase 2: the acknowledgement must name the temporary key we handed out.

@@ -2,7 +2,8 @@
 // Stores: "Mailbox" (full-text over the account's mail, results with LongId, CollectionId and
 // the Email Properties), "GAL" (the directory of the server's accounts in the requester's
 // `--gal` scope, by prefix, with Range paging, Total and pictures: eas/search/gal.ts).
-// "DocumentLibrary" is not offered: Store Status 5 (access denied).
+// "DocumentLibrary" is not offered: Store Status 5 (access denied). At 2.5 "GAL" is the only
+// store (MS-ASCMD 2.2.3.120.2): a 2.5 Mailbox search is Store Status 2 (docs/clients.md rule 46).
 // A Search LongId is the item's ServerId ("<folderId>:<itemId>"), so ItemOperations Fetch and
 // SmartReply/SmartForward read it with parseServerId.
 
@@ -12,6 +13,7 @@ import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { createPictureBudget, galProperties, searchGal } from '../search/gal.js';
 import { searchMailbox } from '../search/mailbox.js';
 import { parseSearchRequest, SearchRequestError, type SearchRequest } from '../search/request.js';
+import { atLeast } from '../protocol.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 
 /** MS-ASCMD 2.2.3.177.13 */
@@ -56,7 +58,10 @@ async function handleSearch(ctx: CommandContext): Promise<CommandResult> {
     return answer(SearchStatus.InvalidRequest);
   }
   try {
-    if (req.mailbox) return mailboxAnswer(ctx, req);
+    if (req.mailbox) {
+      if (!atLeast(ctx.version, '12.0')) return answer(SearchStatus.InvalidRequest);
+      return mailboxAnswer(ctx, req);
+    }
     if (req.store.toLowerCase() === 'gal') return galAnswer(ctx, req);
     return answer(SearchStatus.AccessDenied);
   } catch (err) {

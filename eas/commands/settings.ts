@@ -235,4 +235,5 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   return { kind: 'wbxml', body: el('Settings:Settings', [status(SettingsStatus.Success), ...parts]) };
 }
 
-export const settings = commandSpec('Settings', handler);
+// MS-ASCMD 2.2.1.18: 12.0 and later.
+export const settings = commandSpec('Settings', handler, { versions: { min: '12.0' } });

@@ -13,6 +13,7 @@ import { renderCollection } from '../sync/render.js';
 import { decideWait } from '../sync/wait.js';
 import { SyncStatus } from '../sync/status.js';
 import { pendingFolders } from '../push/pending.js';
+import { atLeast } from '../protocol.js';
 import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 export function createSyncCommand(cache: SyncRequestCache = new SyncRequestCache()): CommandSpec {
@@ -116,10 +117,12 @@ async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Prom
 
 /**
  * 2.2.1.21.2: when nothing changed anywhere the answer is an empty 200 and no key moves;
- * never `<Sync><Collections/></Sync>` (docs/clients.md rule 17: iOS crashes on it).
+ * never `<Sync><Collections/></Sync>` (docs/clients.md rule 17: iOS crashes on it). The empty
+ * answer comes with the empty request (2.2.1.21.1), which exists from 12.1 on: an older client
+ * (2.5, 12.0) is answered in full, each collection with its next key (docs/sync.md §11).
  */
 function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): CommandResult {
-  if (outcomes.every((o) => o.quiet)) {
+  if (outcomes.every((o) => o.quiet) && atLeast(ctx.version, '12.1')) {
     advanceQuiet(ctx, outcomes);
     return { kind: 'empty' };
   }

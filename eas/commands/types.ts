@@ -4,7 +4,7 @@
 
 import type { Account, Device } from '../../store/types.js';
 import type { EasDeps } from '../deps.js';
-import type { ProtocolVersion } from '../protocol.js';
+import { atLeast, type ProtocolVersion } from '../protocol.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
 import type { HoldRequest, ParkOutcome } from '../push/types.js';
 
@@ -70,13 +70,35 @@ export interface CommandSpec {
   needsProvisioning: boolean;
   /** False for commands that take no WBXML body (e.g. GetAttachment, SendMail < 14.0). */
   wbxmlBody: boolean;
+  /**
+   * The protocol versions the command exists in (MS-ASCMD 2.2.1.x, each command's "Protocol
+   * Versions" table); absent means every version. Given with the command's table entry
+   * (commandSpec's options in its file, so every table holding the entry has it); the HTTP layer
+   * refuses the command outside it (eas/http/dispatch.ts, docs/clients.md rule 45).
+   */
+  versions?: VersionRange;
 }
 
-/** A command table entry: needs a provisioned device and takes a WBXML body unless `options` say otherwise. */
+/** An inclusive range of protocol versions; an absent end is open. */
+export interface VersionRange {
+  min?: ProtocolVersion;
+  max?: ProtocolVersion;
+}
+
+/**
+ * A command table entry: needs a provisioned device, takes a WBXML body and exists in every
+ * protocol version unless `options` say otherwise.
+ */
 export function commandSpec(
   name: string,
   handler: CommandSpec['handler'],
-  options: Partial<Pick<CommandSpec, 'needsProvisioning' | 'wbxmlBody'>> = {},
+  options: Partial<Pick<CommandSpec, 'needsProvisioning' | 'wbxmlBody' | 'versions'>> = {},
 ): CommandSpec {
   return { name, handler, needsProvisioning: true, wbxmlBody: true, ...options };
+}
+
+/** Does the command exist in protocol version `v` (MS-ASCMD 2.2.1.x Protocol Versions)? */
+export function existsAt(spec: CommandSpec, v: ProtocolVersion): boolean {
+  const { min, max } = spec.versions ?? {};
+  return (min === undefined || atLeast(v, min)) && (max === undefined || atLeast(max, v));
 }

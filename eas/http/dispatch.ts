@@ -1,10 +1,11 @@
-// The POST path (MS-ASHTTP 2.2.1.1): authenticate → parse the query → find the command →
-// read the body → record the device → wipe/provisioning check → decode WBXML → run the
-// command → render. Each step throws EasHttpError on failure; respond.ts renders it. A long
-// poll (Ping) is handed to long-poll.ts, which answers it outside Koa once the registry does.
+// The POST path (MS-ASHTTP 2.2.1.1): authenticate → parse the query → find the command and
+// check that it exists in the request's protocol version → read the body → record the device →
+// wipe/provisioning check → decode WBXML → run the command → render. Each step throws
+// EasHttpError on failure; respond.ts renders it. A long poll (Ping) is handed to long-poll.ts,
+// which answers it outside Koa once the registry does.
 
 import type Koa from 'koa';
-import type { CommandAnswer, CommandContext, CommandResult, CommandSpec, EasQuery } from '../commands/types.js';
+import { existsAt, type CommandAnswer, type CommandContext, type CommandResult, type CommandSpec, type EasQuery } from '../commands/types.js';
 import type { EasDeps } from '../deps.js';
 import { decode, WbxmlError } from '../wbxml/index.js';
 import { checkAccess, CommonStatus, type Verdict } from './access.js';
@@ -82,6 +83,12 @@ export function createDispatcher(
     if (!spec) {
       if (EAS_COMMANDS.has(query.cmd)) throw new EasHttpError(501, `command ${query.cmd} not implemented`);
       throw new EasHttpError(400, `unknown command ${query.cmd.slice(0, 32)}`);
+    }
+    // A command of another protocol version (ItemOperations or Settings at 2.5, Find below
+    // 16.1, GetAttachment at 16.x) is a request the client's version cannot make: 400, decided
+    // here for every command from its table entry (docs/clients.md rule 45).
+    if (!existsAt(spec, query.protocolVersion)) {
+      throw new EasHttpError(400, `${spec.name} is not a command of EAS ${query.protocolVersion}`);
     }
 
     const raw = await readBody(ctx.req, deps.config.maxRequestBytes);

@@ -10,8 +10,9 @@ import { EasHttpError } from './errors.js';
 export const ADVERTISED_VERSIONS = PROTOCOL_VERSIONS.join(',');
 
 /**
- * Version used when a POST carries no version at all (2.5-era clients and some probes):
- * 12.1, the oldest whose Sync (empty requests, Wait) every newer client also reads.
+ * Version used when a POST carries no version at all (MS-ASHTTP requires one; some probes and
+ * scripts leave it out): 12.1, the oldest whose Sync (empty requests, Wait) every newer client
+ * also reads. A 2.5 client names its version, and is answered in it.
  */
 const DEFAULT_VERSION: ProtocolVersion = '12.1';
 
@@ -27,7 +28,7 @@ export function parseProtocolVersion(raw: string | undefined | null): ProtocolVe
   return found;
 }
 
-/** Base64 query byte (120, 121, 140, 141, 160, 161) to a version string. */
+/** Base64 query byte (25, 120, 121, 140, 141, 160, 161) to a version string. */
 export function versionFromByte(b: number): string {
   return `${Math.floor(b / 10)}.${b % 10}`;
 }

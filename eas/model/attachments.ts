@@ -1,5 +1,6 @@
 // MS-ASAIRS 2.2.2.8 Attachments / 2.2.2.7 Attachment: every attachment with what Android needs
-// to show it (DisplayName, EstimatedDataSize, FileReference; docs/clients.md rule 25).
+// to show it (DisplayName, EstimatedDataSize, FileReference; docs/clients.md rule 25); at 2.5 the
+// Email namespace's own form (MS-ASEMAIL 2.2.2.4.2, attachmentsElement25).
 
 import type { AttachmentMeta } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
@@ -40,6 +41,28 @@ export function attachmentsElement(attachments: AttachmentMeta[]): WbxmlElement 
         el('AirSyncBase:EstimatedDataSize', att.size),
         att.contentId ? el('AirSyncBase:ContentId', att.contentId.replace(/^<|>$/g, '')) : undefined,
         el('AirSyncBase:IsInline', att.inline ? '1' : '0'),
+      ]),
+    ),
+  );
+}
+
+/**
+ * Protocol 2.5 (MS-ASEMAIL 2.2.2.4.2 Email:Attachments, 2.2.2.3 Attachment): AttMethod, AttSize,
+ * DisplayName, AttName and, for a part with a Content-ID, Att0Id. AttName is "the location of the
+ * attachment file to be retrieved from the server" (2.2.2.6): the FileReference, which is what
+ * GetAttachment takes as its AttachmentName (ItemOperations does not exist at 2.5).
+ */
+export function attachmentsElement25(attachments: AttachmentMeta[]): WbxmlElement | undefined {
+  if (attachments.length === 0) return undefined;
+  return el(
+    'Email:Attachments',
+    attachments.map((att) =>
+      el('Email:Attachment', [
+        el('Email:AttMethod', METHOD_NORMAL),
+        el('Email:AttSize', att.size),
+        el('Email:DisplayName', attachmentDisplayName(att)),
+        el('Email:AttName', att.fileReference),
+        att.contentId ? el('Email:Att0Id', att.contentId.replace(/^<|>$/g, '')) : undefined,
       ]),
     ),
   );

@@ -1,7 +1,9 @@
 // MS-ASEMAIL 2.2.2 (Email and Email2 classes) with MS-ASAIRS 2.2.2 (Body, BodyPart, Attachments,
 // NativeBodyType): the one place that maps a stored mail item to ApplicationData, and a client's
 // Sync Change back. Per-version rules: Categories, ConversationId/Index, ReceivedAsBcc and
-// Preview are 14.0+, BodyPart 14.1+, IsDraft 16.0+; everything else here exists from 12.0 on.
+// Preview are 14.0+, BodyPart 14.1+, IsDraft 16.0+; AirSyncBase, Flag and ContentClass are 12.0+.
+// At 2.5 the body and attachments are the Email namespace's own (Email:Body/BodyTruncated/
+// BodySize or Email:MIMEData/MIMETruncated/MIMESize, Email:Attachments: eas/model/body-25.ts).
 
 import type { Flag, MailItem, MessageBody } from '../../store/types.js';
 import { el } from '../wbxml/tree.js';
@@ -9,8 +11,9 @@ import type { WbxmlElement } from '../wbxml/tree.js';
 import { atLeast, type ProtocolVersion } from '../protocol.js';
 import type { ItemOptions } from './options.js';
 import { addressList, displayAddress, displayTo } from './addresses.js';
-import { attachmentsElement } from './attachments.js';
+import { attachmentsElement, attachmentsElement25 } from './attachments.js';
 import { bodyElement, bodyPartElement, nativeBodyType } from './body.js';
+import { emailBody25 } from './body-25.js';
 import { conversationId, conversationIndex } from './conversation.js';
 import { flagElement, parseFlag } from './flag.js';
 import { isDraft, receivedAsBcc, type ItemContext } from './item-context.js';
@@ -80,6 +83,7 @@ export function emailProperties(
   const body = loadBody();
   const attachmentTypes = item.attachments.map((a) => a.contentType);
   const v14 = atLeast(version, '14.0');
+  const v12 = atLeast(version, '12.0');
   const from = s.from[0];
   // MS-ASEMAIL 2.2.2.48: a meeting request or cancellation carries the meeting, so the phone can
   // show it and answer it (MeetingResponse); a response to the user's own meeting does not.
@@ -95,15 +99,15 @@ export function emailProperties(
     el('Email:ThreadTopic', line(s.threadTopic ?? s.subject)),
     el('Email:Importance', s.importance),
     el('Email:Read', item.read ? '1' : '0'),
-    attachmentsElement(item.attachments),
-    bodyElement(body, s.preview, attachmentTypes, options, version),
+    v12 ? attachmentsElement(item.attachments) : attachmentsElement25(item.attachments),
+    ...(v12 ? [bodyElement(body, s.preview, attachmentTypes, options, version)] : emailBody25(body, attachmentTypes, options)),
     ...(atLeast(version, '14.1') ? options.bodyPartPreferences.map((p) => bodyPartElement(body, s.preview, p)) : []),
     el('Email:MessageClass', messageClass(item)),
     !!meeting?.request && meetingRequestElement(meeting.request, version),
     el('Email:InternetCPID', CPID_UTF8),
-    flagElement(item.flag),
-    el('Email:ContentClass', meeting ? MEETING_CONTENT_CLASS : CONTENT_CLASS),
-    el('AirSyncBase:NativeBodyType', nativeBodyType(body)),
+    v12 && flagElement(item.flag),
+    v12 && el('Email:ContentClass', meeting ? MEETING_CONTENT_CLASS : CONTENT_CLASS),
+    v12 && el('AirSyncBase:NativeBodyType', nativeBodyType(body)),
     v14 && el('Email2:ConversationId', conversationId(item)),
     v14 && el('Email2:ConversationIndex', conversationIndex(item)),
     v14 && item.categories.length > 0 && categoriesElement(item.categories),
@@ -120,7 +124,9 @@ export function emailProperties(
  * Flag and Categories are always present so that clearing them reaches the phone.
  */
 export function emailChangeProperties(item: MailItem, version: ProtocolVersion): WbxmlElement[] {
-  const out: WbxmlElement[] = [el('Email:Read', item.read ? '1' : '0'), flagElement(item.flag)];
+  // Flag is 12.0+ (MS-ASEMAIL 2.2.2.34): a 2.5 client hears of Read only.
+  const out: WbxmlElement[] = [el('Email:Read', item.read ? '1' : '0')];
+  if (atLeast(version, '12.0')) out.push(flagElement(item.flag));
   if (atLeast(version, '14.0')) out.push(categoriesElement(item.categories));
   return out;
 }

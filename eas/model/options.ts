@@ -1,6 +1,9 @@
 // MS-ASCMD 2.2.3.125 Options (Sync, ItemOperations, Search), MS-ASAIRS 2.2.2.12 BodyPreference and
 // 2.2.2.11 BodyPartPreference, MS-ASCMD 2.2.3.100 MIMESupport / 2.2.3.101 MIMETruncation /
 // 2.2.3.185 Truncation / 2.2.3.68 FilterType: what the client asked us to send of each item.
+// At protocol 2.5 (AirSyncBase does not exist, MS-ASAIRS 2.2.2) the block is FilterType, Conflict,
+// Truncation, RTFTruncation, MIMESupport and MIMETruncation; RTFTruncation is kept by its meaning,
+// an RTF BodyPreference (docs/sync.md §11).
 
 import type { StoredSyncOptions } from '../../store/types.js';
 import type { WbxmlElement } from '../wbxml/tree.js';
@@ -25,8 +28,12 @@ export interface ItemOptions {
   mimeSupport: 0 | 1 | 2;
   /** MIMETruncation as a byte count (0 = nothing); null = not truncated. */
   mimeTruncation: number | null;
-  /** 12.x AirSync:Truncation as a byte count (0 = nothing); null = not truncated. */
-  truncation: number | null /* 12.x AirSync:Truncation */;
+  /**
+   * AirSync:Truncation (MS-ASCMD 2.2.3.185) as a count (0 = nothing); null = not truncated. The
+   * table counts characters: at 2.5 (Email:Body and the classes' 2.5 Body) it is applied so; a
+   * 12.x client's plain text without BodyPreference is cut at as many bytes.
+   */
+  truncation: number | null;
   /** AirSync:Conflict (0 client wins, 1 server wins); null when absent (the server wins, MS-ASCMD 2.2.3.34). */
   conflict: number | null;
   /** Every Class named by any of the Options blocks (Nine: "SMS" beside the mail block). */
@@ -43,8 +50,17 @@ export class OptionsError extends Error {
 
 /** MS-ASCMD 2.2.3.101 MIMETruncation codes → bytes (8 = no truncation). */
 const MIME_TRUNCATION_BYTES = [0, 4096, 5120, 7168, 10240, 20480, 51200, 102400] as const;
-/** MS-ASCMD 2.2.3.185 Truncation codes → bytes (9 = no truncation). */
+/** MS-ASCMD 2.2.3.185 Truncation codes 0–8 → the count they allow (9 = no truncation). */
 const TRUNCATION_BYTES = [0, 512, 1024, 2048, 5120, 10240, 20480, 51200, 102400] as const;
+
+/**
+ * MS-ASCMD 2.2.3.185 Truncation (and 2.5's RTFTruncation, which takes the same table): a code
+ * 0–9 → the count, null for 9 (no truncation) or absent. OptionsError outside 0–9.
+ */
+function truncationOf(block: WbxmlElement, selector: string): number | null {
+  const code = intIn(block, selector, 0, 9);
+  return code === undefined || code === 9 ? null : TRUNCATION_BYTES[code] ?? null;
+}
 const MAX_TRUNCATION_SIZE = 4_294_967_295;
 
 /** Days back per FilterType 1–7 (MS-ASCMD 2.2.3.68.2); 0 and 8 have no date cutoff. */
@@ -162,8 +178,17 @@ export function parseItemOptions(options: WbxmlElement[], version: ProtocolVersi
   result.mimeSupport = (intIn(block, 'AirSync:MIMESupport', 0, 2) ?? 0) as ItemOptions['mimeSupport'];
   const mimeTruncation = intIn(block, 'AirSync:MIMETruncation', 0, 8);
   result.mimeTruncation = mimeTruncation === undefined || mimeTruncation === 8 ? null : MIME_TRUNCATION_BYTES[mimeTruncation] ?? null;
-  const truncation = intIn(block, 'AirSync:Truncation', 0, 9);
-  result.truncation = truncation === undefined || truncation === 9 ? null : TRUNCATION_BYTES[truncation] ?? null;
+  result.truncation = truncationOf(block, 'AirSync:Truncation');
+
+  if (!atLeast(version, '12.0')) {
+    // 2.5 has no BodyPreference. RTFTruncation says how much compressed RTF (Contacts:Rtf,
+    // Calendar:Rtf, Tasks:Rtf) the client takes; cut RTF is unreadable, so it means "RTF up to
+    // that size, else none": an RTF preference with AllOrNone (MS-ASAIRS 2.2.2.3.2 names exactly
+    // this use), kept in the sticky rows like any preference.
+    const rtf = truncationOf(block, 'AirSync:RTFTruncation');
+    if (rtf !== null) result.bodyPreferences.push({ type: 3, truncationSize: rtf, allOrNone: true, preview: null });
+    return result;
+  }
 
   const seen = new Set<number>();
   for (const pref of block.all('AirSyncBase:BodyPreference')) {

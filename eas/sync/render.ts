@@ -1,5 +1,5 @@
 // MS-ASCMD 2.2.1.21 Sync response: one Collection element from a computed result.
-// Order inside Collection: (Class at 12.1) SyncKey, CollectionId, Status, MoreAvailable,
+// Order inside Collection: (Class below 14.0: 2.5 to 12.1) SyncKey, CollectionId, Status, MoreAvailable,
 // Commands, Responses — docs/clients.md rule 18: MoreAvailable sits between Status and Commands, and an
 // empty <Responses/> or <Commands/> is never sent.
 
@@ -18,7 +18,7 @@ export interface CollectionResult {
   /** The key the client is to use next (or its own key on an error, "0" on Status 3). */
   syncKey: string;
   collectionId: string;
-  /** Echoed at 12.1 only. */
+  /** Echoed below 14.0 (2.5, 12.x), as those clients send it. */
   className: string | null;
   status: number;
   moreAvailable: boolean;

@@ -25,7 +25,7 @@ export interface SyncCollectionRequest {
   collectionId: string;
   /** Null when CollectionId is not one of our folder ids (Status 12). */
   folderId: number | null;
-  /** 12.1 sends Class ("Email"); echoed in the response at 12.1. */
+  /** 2.5 to 12.1 send Class ("Email"), first in the Collection; echoed in the answer below 14.0. */
   className: string | null;
   /** Null when absent: then it is false at SyncKey 0 and true otherwise (2.2.3.84). */
   getChanges: boolean | null;

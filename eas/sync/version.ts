@@ -1,7 +1,7 @@
 // MS-ASCMD 2.2.1.21 Sync, its version notes: the empty request (2.2.1.21.1), Partial
 // (2.2.3.131) and Wait (2.2.3.199) exist from 12.1, HeartbeatInterval (2.2.3.88.2) from 14.0.
-// An older client sending them gets Status 4 (protocol error), as for any element its version
-// does not have (docs/clients.md rule 35).
+// An older client (2.5, 12.0) sending them gets Status 4 (protocol error), as for any element its
+// version does not have (docs/clients.md rules 35 and 43).
 
 import { atLeast, type ProtocolVersion } from '../protocol.js';
 import type { SyncRequest } from './request.js';

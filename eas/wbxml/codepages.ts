@@ -3,7 +3,10 @@
 // Names and namespaces are written exactly as the spec writes them (so "GAL", not libwbxml's "Gal";
 // "BusinessAddressCity", not "BusinessCity"; "Mime", not "MIME"). Tokens the spec lists for older
 // protocol versions (e.g. AirSync:Truncation, Email:Body) stay in so old clients still decode; tokens
-// the spec dropped entirely (e.g. Ping:AutdState, AirNotify's whole page) are left out on purpose.
+// the spec dropped entirely (e.g. Ping:AutdState, AirNotify's whole page) are left out on purpose,
+// except the four a 2.5 client sends for compressed RTF bodies (AirSync:RTFTruncation 0x1A,
+// Contacts/Calendar/Tasks:Rtf 0x3B/0x10/0x21; libwbxml knows them as RTFTruncation and
+// CompressedRTF), which 2.5 devices still send (docs/sync.md §11).
 // The lookups below are derived from this one table, never typed twice.
 
 export type TagTable = readonly (readonly [token: number, name: string])[];
@@ -23,7 +26,7 @@ export const CODE_PAGES: readonly CodePage[] = [
       [0x0a, 'Fetch'], [0x0b, 'SyncKey'], [0x0c, 'ClientId'], [0x0d, 'ServerId'], [0x0e, 'Status'],
       [0x0f, 'Collection'], [0x10, 'Class'], [0x12, 'CollectionId'], [0x13, 'GetChanges'],
       [0x14, 'MoreAvailable'], [0x15, 'WindowSize'], [0x16, 'Commands'], [0x17, 'Options'],
-      [0x18, 'FilterType'], [0x19, 'Truncation'], [0x1b, 'Conflict'], [0x1c, 'Collections'],
+      [0x18, 'FilterType'], [0x19, 'Truncation'], [0x1a, 'RTFTruncation'], [0x1b, 'Conflict'], [0x1c, 'Collections'],
       [0x1d, 'ApplicationData'], [0x1e, 'DeletesAsMoves'], [0x20, 'Supported'], [0x21, 'SoftDelete'],
       [0x22, 'MIMESupport'], [0x23, 'MIMETruncation'], [0x24, 'Wait'], [0x25, 'Limit'],
       [0x26, 'Partial'], [0x27, 'ConversationMode'], [0x28, 'MaxItems'], [0x29, 'HeartbeatInterval'],
@@ -49,7 +52,7 @@ export const CODE_PAGES: readonly CodePage[] = [
       [0x30, 'OtherAddressState'], [0x31, 'OtherAddressStreet'], [0x32, 'PagerNumber'],
       [0x33, 'RadioPhoneNumber'], [0x34, 'Spouse'], [0x35, 'Suffix'], [0x36, 'Title'],
       [0x37, 'WebPage'], [0x38, 'YomiCompanyName'], [0x39, 'YomiFirstName'], [0x3a, 'YomiLastName'],
-      [0x3c, 'Picture'], [0x3d, 'Alias'], [0x3e, 'WeightedRank'],
+      [0x3b, 'Rtf'], [0x3c, 'Picture'], [0x3d, 'Alias'], [0x3e, 'WeightedRank'],
     ],
   },
   {
@@ -81,7 +84,7 @@ export const CODE_PAGES: readonly CodePage[] = [
     tags: [
       [0x05, 'Timezone'], [0x06, 'AllDayEvent'], [0x07, 'Attendees'], [0x08, 'Attendee'],
       [0x09, 'Email'], [0x0a, 'Name'], [0x0b, 'Body'], [0x0c, 'BodyTruncated'], [0x0d, 'BusyStatus'],
-      [0x0e, 'Categories'], [0x0f, 'Category'], [0x11, 'DtStamp'], [0x12, 'EndTime'],
+      [0x0e, 'Categories'], [0x0f, 'Category'], [0x10, 'Rtf'], [0x11, 'DtStamp'], [0x12, 'EndTime'],
       [0x13, 'Exception'], [0x14, 'Exceptions'], [0x15, 'Deleted'], [0x16, 'ExceptionStartTime'],
       [0x17, 'Location'], [0x18, 'MeetingStatus'], [0x19, 'OrganizerEmail'], [0x1a, 'OrganizerName'],
       [0x1b, 'Recurrence'], [0x1c, 'Type'], [0x1d, 'Until'], [0x1e, 'Occurrences'], [0x1f, 'Interval'],
@@ -140,7 +143,7 @@ export const CODE_PAGES: readonly CodePage[] = [
       [0x15, 'DayOfMonth'], [0x16, 'DayOfWeek'], [0x17, 'WeekOfMonth'], [0x18, 'MonthOfYear'],
       [0x19, 'Regenerate'], [0x1a, 'DeadOccur'], [0x1b, 'ReminderSet'], [0x1c, 'ReminderTime'],
       [0x1d, 'Sensitivity'], [0x1e, 'StartDate'], [0x1f, 'UtcStartDate'], [0x20, 'Subject'],
-      [0x22, 'OrdinalDate'], [0x23, 'SubOrdinalDate'], [0x24, 'CalendarType'], [0x25, 'IsLeapMonth'],
+      [0x21, 'Rtf'], [0x22, 'OrdinalDate'], [0x23, 'SubOrdinalDate'], [0x24, 'CalendarType'], [0x25, 'IsLeapMonth'],
       [0x26, 'FirstDayOfWeek'],
     ],
   },

@@ -87,8 +87,8 @@ for (const [name, qs, headers] of [
 }
 
 test('an unsupported version answer lists the versions we offer', (t) => {
-  const err = t.throws(() => parseQuery('Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': '2.5' }), {
+  const err = t.throws(() => parseQuery('Cmd=Sync&DeviceId=b&DeviceType=c', { 'ms-asprotocolversion': '2.0' }), {
     instanceOf: EasHttpError,
   });
-  t.is(err?.headers['MS-ASProtocolVersions'], '12.0,12.1,14.0,14.1,16.0,16.1');
+  t.is(err?.headers['MS-ASProtocolVersions'], '2.5,12.0,12.1,14.0,14.1,16.0,16.1');
 });

@@ -11,7 +11,7 @@ import { EXCEPTION_TAG, EXCEPTIONS_TAG, INSTANCE_TAG, inExceptionOrder, KEY_TAG 
 import { BASE_LOCATION, locationToClient } from './location.js';
 import { RECURRENCE_TAG, recurrenceToClient } from './recurrence.js';
 import { compact, parseEasTime } from './time.js';
-import { sentAt } from './versions.js';
+import { attendeesAt, sentAt } from './versions.js';
 import { TIMEZONE_TAG, type EventZone } from './zone.js';
 
 export interface OutScope {
@@ -42,6 +42,8 @@ function renderOne(node: PropNode, ctx: OutScope): PropNode | null {
     }
     case BASE_LOCATION:
       return locationToClient(node, ctx.version);
+    case 'Calendar:Attendees':
+      return attendeesAt(node, ctx.version);
     case TIMEZONE_TAG:
       // MS-ASCAL 2.2.2.1: a 16.x all-day event is days, without a time zone.
       return ctx.allDay && atLeast(ctx.version, '16.0') ? null : node;

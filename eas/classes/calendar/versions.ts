@@ -1,10 +1,10 @@
 // Which stored Calendar properties each protocol version is sent: the "Protocol Versions" table
 // of each MS-ASCAL 2.2.2 section. Properties not listed here exist at every version this server
-// speaks (12.1 and later). Location, Timezone of all-day events, ExceptionStartTime/InstanceId
+// speaks (2.5 and later). Location, Timezone of all-day events, ExceptionStartTime/InstanceId
 // change form rather than disappear; their modules handle them.
 
 import { atLeast, type ProtocolVersion } from '../../protocol.js';
-import { isPrivate } from '../doc/nodes.js';
+import { isPrivate, type PropNode } from '../doc/nodes.js';
 
 /** Top-level properties newer than 12.1. */
 const SINCE: Record<string, ProtocolVersion> = {
@@ -28,6 +28,18 @@ const EXCEPTION_SINCE: Record<string, ProtocolVersion> = {
  * this server never makes; private nodes are the server's own.
  */
 const NEVER: ReadonlySet<string> = new Set(['Calendar:ClientUid', 'Calendar:Body', 'Calendar:BodyTruncated']);
+
+/** 2.2.2.5 AttendeeStatus and 2.2.2.6 AttendeeType: children of Attendee from 12.0 on. */
+const ATTENDEE_SINCE_12: ReadonlySet<string> = new Set(['Calendar:AttendeeStatus', 'Calendar:AttendeeType']);
+
+/** Attendees as this version has them: below 12.0 each Attendee is its Email and Name only. */
+export function attendeesAt(node: PropNode, version: ProtocolVersion): PropNode {
+  if (atLeast(version, '12.0')) return node;
+  return {
+    ...node,
+    children: (node.children ?? []).map((a) => ({ ...a, children: (a.children ?? []).filter((c) => !ATTENDEE_SINCE_12.has(c.tag)) })),
+  };
+}
 
 export function sentAt(tag: string, version: ProtocolVersion, scope: 'item' | 'exception'): boolean {
   if (NEVER.has(tag) || isPrivate({ tag })) return false;

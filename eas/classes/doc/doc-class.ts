@@ -2,6 +2,7 @@
 // share. A class describes itself as a DocClassSpec (its properties in and out per version, its
 // FilterType window, its UID); this factory turns it into the contract the commands use: Sync
 // Add/Change with ghosting, rendering with the client's BodyPreference, the store's documents.
+// At protocol 2.5 the body is the class's own Ns:Body/Rtf both ways (doc/body-25.ts).
 
 import type { DocInput, Item } from '../../../store/types.js';
 import { serverIdOf } from '../../model/ids.js';
@@ -12,6 +13,7 @@ import type { WbxmlElement } from '../../wbxml/tree.js';
 import type { Account } from '../../../store/types.js';
 import type { ApplyItemContext, ItemClass, RenderItemContext } from '../types.js';
 import { BODY_TAG, renderBody, storedBody } from './body.js';
+import { bodyFrom25, bodyTags25, elementsFor25, type Body25 } from './body-25.js';
 import { docProps, isPrivate, toElement, toNodes, type DocData, type PropNode } from './nodes.js';
 
 /** A client's item the class refuses: the AirSync Status to answer (6 unless said otherwise). */
@@ -43,6 +45,8 @@ export interface DocClassSpec {
   name: string;
   folderTypes: readonly number[];
   minVersion: ProtocolVersion;
+  /** The class's 2.5 body elements (MS-ASCAL/ASCNTC/ASTASK "Body (… Namespace)"); absent: none at 2.5. */
+  body25?: Body25;
   /** FilterType → window start (null = all). A FilterType the class does not know means all. */
   windowSince(filterType: number, now: Date): string | null;
   /**
@@ -90,25 +94,31 @@ export function docInput(spec: DocClassSpec, props: PropNode[], account: Account
   return { data, uid: spec.uid(props), windowAt: spec.windowAt(props, { account, now }) };
 }
 
-/** A client's ApplicationData → the properties as sent (Body reduced to what is kept; no private nodes). */
-function sentProps(appData: WbxmlElement): PropNode[] {
-  return toNodes(appData)
-    .filter((n) => !isPrivate(n))
-    .map((n) => (n.tag === BODY_TAG ? storedBody(n) : n));
+/**
+ * A client's ApplicationData → the properties as sent (Body reduced to what is kept; no private
+ * nodes). A 2.5 client's Ns:Body or Ns:Rtf becomes the stored AirSyncBase:Body.
+ */
+function sentProps(appData: WbxmlElement, version: ProtocolVersion, body25: Body25 | undefined): PropNode[] {
+  let nodes = toNodes(appData).filter((n) => !isPrivate(n));
+  if (body25 && !atLeast(version, '12.0')) nodes = bodyFrom25(nodes, body25);
+  return nodes.map((n) => (n.tag === BODY_TAG ? storedBody(n) : n));
 }
 
 export function createDocClass(spec: DocClassSpec): ItemClass {
   function absentRule(ctx: ApplyItemContext): (tag: string) => boolean {
     if (spec.ghosting(ctx.version) === 'unchanged') return () => true;
     if (ctx.supported === null) return () => false;
-    const promised = new Set(ctx.supported.map((t) => spec.storedTag?.(t, ctx.version) ?? t));
+    // A 2.5 Supported list names the body by its own tags (Contacts:Body…): they stand for the stored one.
+    const body25 = spec.body25 && !atLeast(ctx.version, '12.0') ? new Set(bodyTags25(spec.body25)) : null;
+    const promised = new Set(ctx.supported.map((t) => (body25?.has(t) ? BODY_TAG : spec.storedTag?.(t, ctx.version) ?? t)));
     return (tag) => !promised.has(tag);
   }
 
   function render(item: Item, ctx: RenderItemContext): WbxmlElement[] {
     if (item.kind !== 'doc') throw new Error(`${spec.name}: item ${item.id} is not a document`);
-    const out = spec.toClient(docProps(item.data), { version: ctx.version, account: ctx.account, options: ctx.options });
-    return out.filter((n) => !isPrivate(n)).map((n) => (n.tag === BODY_TAG ? renderBody(n, ctx.options, ctx.version) : toElement(n)));
+    const out = spec.toClient(docProps(item.data), { version: ctx.version, account: ctx.account, options: ctx.options }).filter((n) => !isPrivate(n));
+    if (!atLeast(ctx.version, '12.0')) return elementsFor25(out, ctx.options, spec.body25 ?? null);
+    return out.map((n) => (n.tag === BODY_TAG ? renderBody(n, ctx.options, ctx.version) : toElement(n)));
   }
 
   return {
@@ -127,7 +137,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
       const inCtx: DocInContext = { version: ctx.version, account: ctx.account, stored: null, now };
       let props: PropNode[];
       try {
-        props = spec.fromClient(sentProps(appData), inCtx);
+        props = spec.fromClient(sentProps(appData, ctx.version, spec.body25), inCtx);
         props = spec.complete?.(props, inCtx) ?? props;
       } catch (err) {
         if (err instanceof DocConversionError) {
@@ -143,7 +153,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
     toDoc(appData, ctx) {
       const stored = ctx.stored?.kind === 'doc' ? docProps(ctx.stored.data) : null;
       const inCtx: DocInContext = { version: ctx.version, account: ctx.account, stored, now: ctx.now };
-      const sent = spec.fromClient(sentProps(appData), inCtx);
+      const sent = spec.fromClient(sentProps(appData, ctx.version, spec.body25), inCtx);
       let props = stored ? ghostMerge(stored.filter(isPrivate), sent, () => false) : sent;
       props = spec.complete?.(props, inCtx) ?? props;
       return docInput(spec, props, ctx.account, ctx.now);
@@ -156,7 +166,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
       const inCtx: DocInContext = { version: ctx.version, account: ctx.account, stored, now };
       let props: PropNode[];
       try {
-        const sent = spec.fromClient(sentProps(appData), inCtx);
+        const sent = spec.fromClient(sentProps(appData, ctx.version, spec.body25), inCtx);
         const absentKept = absentRule(ctx);
         props = spec.merge ? spec.merge(stored, sent, absentKept, inCtx) : ghostMerge(stored, sent, absentKept);
         props = spec.complete?.(props, inCtx) ?? props;

@@ -16,17 +16,18 @@ export const RECURRENCE_TAG = 'Tasks:Recurrence';
 
 /** The children in the order MS-ASTASK lists them (Type first), with the first version that has each. */
 const CHILDREN: readonly (readonly [tag: string, since: ProtocolVersion])[] = [
-  ['Tasks:Type', '12.0'],
-  ['Tasks:Start', '12.0'],
-  ['Tasks:Until', '12.0'],
-  ['Tasks:Occurrences', '12.0'],
-  ['Tasks:Interval', '12.0'],
-  ['Tasks:DayOfWeek', '12.0'],
-  ['Tasks:DayOfMonth', '12.0'],
-  ['Tasks:WeekOfMonth', '12.0'],
-  ['Tasks:MonthOfYear', '12.0'],
-  ['Tasks:Regenerate', '12.0'],
-  ['Tasks:DeadOccur', '12.0'],
+  // The pattern itself exists from 2.5 on (MS-ASTASK Recurrence and its children).
+  ['Tasks:Type', '2.5'],
+  ['Tasks:Start', '2.5'],
+  ['Tasks:Until', '2.5'],
+  ['Tasks:Occurrences', '2.5'],
+  ['Tasks:Interval', '2.5'],
+  ['Tasks:DayOfWeek', '2.5'],
+  ['Tasks:DayOfMonth', '2.5'],
+  ['Tasks:WeekOfMonth', '2.5'],
+  ['Tasks:MonthOfYear', '2.5'],
+  ['Tasks:Regenerate', '2.5'],
+  ['Tasks:DeadOccur', '2.5'],
   // MS-ASWBXML code page 9: CalendarType and IsLeapMonth from 14.0, FirstDayOfWeek from 14.1.
   ['Tasks:CalendarType', '14.0'],
   ['Tasks:IsLeapMonth', '14.0'],
