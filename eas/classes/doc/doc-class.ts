@@ -105,7 +105,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
     return (tag) => !promised.has(tag);
   }
 
-  function render(item: Item, ctx: RenderItemContext): WbxmlElement[] {
+  async function render(item: Item, ctx: RenderItemContext): Promise<WbxmlElement[]> {
     if (item.kind !== 'doc') throw new Error(`${spec.name}: item ${item.id} is not a document`);
     const out = spec.toClient(docProps(item.data), { version: ctx.version, account: ctx.account, options: ctx.options });
     return out.filter((n) => !isPrivate(n)).map((n) => (n.tag === BODY_TAG ? renderBody(n, ctx.options, ctx.version) : toElement(n)));
@@ -136,7 +136,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
         }
         throw err;
       }
-      const item = ctx.deps.store.addDoc(ctx.account.id, ctx.folder.id, docInput(spec, props, ctx.account, now), ctx.device.id);
+      const item = await ctx.deps.store.addDoc(ctx.account.id, ctx.folder.id, docInput(spec, props, ctx.account, now), ctx.device.id);
       return { status: SyncStatus.Success, serverId: serverIdOf(item.folderId, item.id) };
     },
 
@@ -167,7 +167,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
         }
         throw err;
       }
-      const updated = ctx.deps.store.replaceDoc(ctx.account.id, item.id, docInput(spec, props, ctx.account, now), ctx.device.id);
+      const updated = await ctx.deps.store.replaceDoc(ctx.account.id, item.id, docInput(spec, props, ctx.account, now), ctx.device.id);
       return updated ? SyncStatus.Success : SyncStatus.ObjectNotFound;
     },
   };
