@@ -1,10 +1,10 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../store/index.js';
+import { storeTest } from './contract/store-test.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 
-test('createAccount stores a lower-case address and makes the system folders', async (t) => {
-  const { store } = tempStore(t);
+storeTest('createAccount stores a lower-case address and makes the system folders', async (t, store) => {
   const a = await store.createAccount('Alice@Example.COM', 'secret', 'Alice');
   t.is(a.address, 'alice@example.com');
   t.is(a.displayName, 'Alice');
@@ -28,16 +28,14 @@ test('createAccount stores a lower-case address and makes the system folders', a
   t.is((await store.folderByType(a.id, 12))?.name, 'Junk Email');
 });
 
-test('createAccount refuses duplicates, whatever the case', async (t) => {
-  const { store } = tempStore(t);
+storeTest('createAccount refuses duplicates, whatever the case', async (t, store) => {
   await store.createAccount('alice@example.com', 'one');
   const err = await t.throwsAsync(async () => await store.createAccount('ALICE@example.com', 'two'), { instanceOf: StoreError });
   t.is(err?.code, 'account-exists');
   t.is((await store.listAccounts()).length, 1);
 });
 
-test('createAccount refuses invalid addresses', async (t) => {
-  const { store } = tempStore(t);
+storeTest('createAccount refuses invalid addresses', async (t, store) => {
   for (const bad of ['', 'alice', '@example.com', 'alice@', 'a b@example.com', 'alice@exa mple.com', 'al+ice@example.com', 'a..b@x.org', 'alice@-x.org']) {
     const err = await t.throwsAsync(async () => await store.createAccount(bad, 'pw'), { instanceOf: StoreError }, bad);
     t.is(err?.code, 'invalid-address', bad);
@@ -46,8 +44,7 @@ test('createAccount refuses invalid addresses', async (t) => {
   t.deepEqual((await store.listAccounts()).map((a) => a.address), ['test@localhost']);
 });
 
-test('findAccount is case-insensitive and folds +tag', async (t) => {
-  const { store } = tempStore(t);
+storeTest('findAccount is case-insensitive and folds +tag', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   t.is((await store.findAccount('ALICE@Example.com'))?.id, a.id);
   t.is((await store.findAccount('alice+lists@example.com'))?.id, a.id);
@@ -58,8 +55,7 @@ test('findAccount is case-insensitive and folds +tag', async (t) => {
   t.is(await store.getAccount(a.id + 100), null);
 });
 
-test('verifyPassword accepts the right password only', async (t) => {
-  const { store } = tempStore(t);
+storeTest('verifyPassword accepts the right password only', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'correct horse');
   t.is((await store.verifyPassword('alice@example.com', 'correct horse'))?.id, a.id);
   // Second time comes from the cache: still the same answer.
@@ -89,14 +85,12 @@ test('passwd and remove from another Store instance take effect at once', async 
   t.deepEqual((await store.listAccounts()).map((x) => x.address), ['bob@example.com']);
 });
 
-test('setPassword and removeAccount of an unknown address fail with no-such-account', async (t) => {
-  const { store } = tempStore(t);
+storeTest('setPassword and removeAccount of an unknown address fail with no-such-account', async (t, store) => {
   t.is((await t.throwsAsync(async () => await store.setPassword('x@example.com', 'pw'), { instanceOf: StoreError }))?.code, 'no-such-account');
   t.is((await t.throwsAsync(async () => await store.removeAccount('x@example.com'), { instanceOf: StoreError }))?.code, 'no-such-account');
 });
 
-test('removeAccount removes its mail and devices', async (t) => {
-  const { store } = tempStore(t);
+storeTest('removeAccount removes its mail and devices', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const d = await store.touchDevice(a.id, 'DEV1', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' });
   const [m] = await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed({ subject: 'Gone soon' }));
@@ -113,8 +107,7 @@ test('removeAccount removes its mail and devices', async (t) => {
   t.is(await store.latestSyncState(d.id, 1), null);
 });
 
-test('oof settings round-trip per account', async (t) => {
-  const { store } = tempStore(t);
+storeTest('oof settings round-trip per account', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   t.is(await store.getOof(a.id), null);
@@ -153,8 +146,7 @@ test('a stored hash scrypt refuses matches nothing and throws nothing, sync or a
   t.is(await store.verifyPassword('alice@example.com', 'pw'), null);
 });
 
-test('failed logins do not block the event loop: a tick scheduled before them runs before any is answered', async (t) => {
-  const { store } = tempStore(t);
+storeTest('failed logins do not block the event loop: a tick scheduled before them runs before any is answered', async (t, store) => {
   await store.createAccount('alice@example.com', 'right');
   const events: string[] = [];
   setImmediate(() => events.push('tick'));

@@ -1,11 +1,10 @@
-import test from 'ava';
 import { HEAD_ITEM, type ChangesPage, type Cursor, type ItemChange, type Store } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 import { serverIdOf } from '../../eas/model/ids.js';
 import { mail, sid } from '../helpers/items.js';
 
-async function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store } = tempStore(t);
+async function setup(store: Store) {
   const a = await store.createAccount('alice@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
   const seen = { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' };
@@ -40,8 +39,8 @@ async function syncAll(store: Store, accountId: number, folderId: number, device
   }
 }
 
-test('initial sync pages through every item with MoreAvailable, then ends at the head', async (t) => {
-  const { store, accountId, inbox, d1, deliver } = await setup(t);
+storeTest('initial sync pages through every item with MoreAvailable, then ends at the head', async (t, s) => {
+  const { store, accountId, inbox, d1, deliver } = await setup(s);
   const ids: number[] = [];
   for (let i = 0; i < 25; i++) ids.push((await deliver())[0]!);
   const p1 = await page(store, accountId, inbox, d1, START, 10);
@@ -59,8 +58,8 @@ test('initial sync pages through every item with MoreAvailable, then ends at the
   t.is(await store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor: START, since: null }), 25);
 });
 
-test('items sharing one modseq page exactly thanks to the id in the cursor', async (t) => {
-  const { store, accountId, inbox, d1, deliver } = await setup(t);
+storeTest('items sharing one modseq page exactly thanks to the id in the cursor', async (t, s) => {
+  const { store, accountId, inbox, d1, deliver } = await setup(s);
   const ids = await deliver(5); // one transaction: one modseq for all five
   t.is(new Set(await Promise.all(ids.map(async (id) => (await store.getItem(accountId, id))!.modseq))).size, 1);
   const { all, pages } = await syncAll(store, accountId, inbox, d1, START, 2);
@@ -68,8 +67,8 @@ test('items sharing one modseq page exactly thanks to the id in the cursor', asy
   t.deepEqual(summary(all), ids.map((id) => `add:${id}`));
 });
 
-test('add, change and delete are classified against the cursor', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('add, change and delete are classified against the cursor', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const [x, y] = await deliver(2);
   const base = (await page(store, accountId, inbox, d1, START)).next;
 
@@ -88,8 +87,8 @@ test('add, change and delete are classified against the cursor', async (t) => {
   t.is(await store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor: base, since: null }), 3);
 });
 
-test('a device is not sent its own changes; other devices are', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('a device is not sent its own changes; other devices are', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const [x, y] = await deliver(2);
   const c1 = (await page(store, accountId, inbox, d1, START)).next;
   const c2 = (await page(store, accountId, inbox, d2, START)).next;
@@ -103,8 +102,8 @@ test('a device is not sent its own changes; other devices are', async (t) => {
   t.false(await store.hasPending(accountId, inbox, d2, c2, true));
 });
 
-test('a device\'s own writes after a page are covered by the head cursor', async (t) => {
-  const { store, accountId, inbox, d1, deliver } = await setup(t);
+storeTest('a device\'s own writes after a page are covered by the head cursor', async (t, s) => {
+  const { store, accountId, inbox, d1, deliver } = await setup(s);
   await deliver(3);
   const p = await page(store, accountId, inbox, d1, START);
   const item = await store.addItem(accountId, inbox, rawOf(), parsed(), d1);
@@ -113,8 +112,8 @@ test('a device\'s own writes after a page are covered by the head cursor', async
   t.true(summary((await page(store, accountId, inbox, d1, START)).changes).includes(`add:${item.id}`));
 });
 
-test('a no-op update changes nothing for anyone', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('a no-op update changes nothing for anyone', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const [x] = await deliver();
   const c = (await page(store, accountId, inbox, d1, START)).next;
   const before = await store.headModseq(accountId);
@@ -123,8 +122,8 @@ test('a no-op update changes nothing for anyone', async (t) => {
   t.deepEqual((await page(store, accountId, inbox, d1, c)).changes, []);
 });
 
-test('moves: tombstone in the source, a new item in the destination', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('moves: tombstone in the source, a new item in the destination', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
   const [x] = await deliver();
   await store.updateItem(accountId, x!, { read: true, categories: ['Blue'], flag: { status: 2 } }, d2);
@@ -158,8 +157,8 @@ test('moves: tombstone in the source, a new item in the destination', async (t) 
   t.is(await store.moveItem(accountId, x!, archive, d1), null);
 });
 
-test('an item changed between two pages is still sent as an Add, never lost', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('an item changed between two pages is still sent as an Add, never lost', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const ids: number[] = [];
   for (let i = 0; i < 6; i++) ids.push((await deliver())[0]!);
   const p1 = await page(store, accountId, inbox, d1, START, 2);
@@ -176,8 +175,8 @@ test('an item changed between two pages is still sent as an Add, never lost', as
   t.deepEqual((await page(store, accountId, inbox, d1, rest.cursor)).changes, []);
 });
 
-test('since limits adds to items received at or after it', async (t) => {
-  const { store, accountId, inbox, d1, deliver } = await setup(t);
+storeTest('since limits adds to items received at or after it', async (t, s) => {
+  const { store, accountId, inbox, d1, deliver } = await setup(s);
   const [old] = await deliver();
   const since = new Date(Date.now() + 60_000).toISOString();
   t.deepEqual((await page(store, accountId, inbox, d1, START, 100, since)).changes, []);
@@ -185,8 +184,8 @@ test('since limits adds to items received at or after it', async (t) => {
   t.is(await store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor: START, since }), 0);
 });
 
-test('hasPending answers for adds only or for any change', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('hasPending answers for adds only or for any change', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const [x] = await deliver();
   const c = (await page(store, accountId, inbox, d1, START)).next;
   t.false(await store.hasPending(accountId, inbox, d1, c, true));
@@ -201,8 +200,8 @@ test('hasPending answers for adds only or for any change', async (t) => {
   t.false(await store.hasPending(accountId, drafts, d1, c, false));
 });
 
-test('emptyFolder tombstones every item, reported as deletes and one feed event', async (t) => {
-  const { store, accountId, inbox, d1, deliver } = await setup(t);
+storeTest('emptyFolder tombstones every item, reported as deletes and one feed event', async (t, s) => {
+  const { store, accountId, inbox, d1, deliver } = await setup(s);
   const ids = await deliver(4);
   const c = (await page(store, accountId, inbox, d1, START)).next;
   const kinds: string[] = [];

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { StoreError, type ChangeKind } from '../../store/index.js';
+import { storeTest } from './contract/store-test.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 import { mail, sid } from '../helpers/items.js';
 
-test('deliver stores the raw bytes exactly and the summary', async (t) => {
-  const { store } = tempStore(t);
+storeTest('deliver stores the raw bytes exactly and the summary', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const raw = Buffer.concat([rawOf('Hello'), Buffer.from([0xff, 0x00, 0xfe])]);
   const msg = parsed({ subject: 'Hello', text: 'plain body', html: '<p>html body</p>', importance: 2 });
@@ -31,8 +31,7 @@ test('deliver stores the raw bytes exactly and the summary', async (t) => {
   t.is(await store.countItems(a.id, inbox.id), 1);
 });
 
-test('deliver to several accounts is one transaction with one modseq per account', async (t) => {
-  const { store } = tempStore(t);
+storeTest('deliver to several accounts is one transaction with one modseq per account', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const headA = await store.headModseq(a.id);
@@ -43,8 +42,7 @@ test('deliver to several accounts is one transaction with one modseq per account
   t.truthy(await store.getItem(b.id, out[1]!.itemId));
 });
 
-test('a failure in the middle of a delivery stores nothing and wakes nobody', async (t) => {
-  const { store } = tempStore(t);
+storeTest('a failure in the middle of a delivery stores nothing and wakes nobody', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const inboxA = (await store.folderByType(a.id, 2))!.id;
@@ -71,8 +69,7 @@ test('a failure in the middle of a delivery stores nothing and wakes nobody', as
   t.is((await t.throwsAsync(async () => await store.deliver([{ accountId: 999, raw: rawOf() }], parsed()), { instanceOf: StoreError }))?.code, 'no-such-account');
 });
 
-test('the feed fires once per committed delivery, after commit, with the row readable', async (t) => {
-  const { store } = tempStore(t);
+storeTest('the feed fires once per committed delivery, after commit, with the row readable', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
@@ -114,8 +111,7 @@ test('a listener that throws breaks neither the write nor the other listeners', 
   t.is(errors.length, 1);
 });
 
-test('a listener may unsubscribe itself and others while being called', async (t) => {
-  const { store } = tempStore(t);
+storeTest('a listener may unsubscribe itself and others while being called', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
   const calls: string[] = [];
@@ -133,8 +129,7 @@ test('a listener may unsubscribe itself and others while being called', async (t
   t.deepEqual(calls, ['x']);
 });
 
-test('another account\'s ids behave as not found', async (t) => {
-  const { store } = tempStore(t);
+storeTest('another account\'s ids behave as not found', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const msg = parsed({ hasAttachments: true });
@@ -158,8 +153,7 @@ test('another account\'s ids behave as not found', async (t) => {
   t.truthy(await store.getItem(a.id, item.id));
 });
 
-test('attachments are stored as rows with URL-safe unique file references', async (t) => {
-  const { store } = tempStore(t);
+storeTest('attachments are stored as rows with URL-safe unique file references', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const msg = parsed({ hasAttachments: true });
   const pdf = Buffer.from('%PDF-1.4 binary \x00\x01');
@@ -187,11 +181,11 @@ test('attachments are stored as rows with URL-safe unique file references', asyn
   t.is(await store.getAttachment(a.id, '999999_1'), null);
 });
 
-test('listItems is newest first and honours the limit', async (t) => {
-  const { store } = tempStore(t);
+storeTest('listItems is newest first and honours the limit', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
-  const ids = await Promise.all([1, 2, 3].map(async () => (await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed()))[0]!.itemId));
+  const ids: number[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed()))[0]!.itemId);
   t.deepEqual((await store.listItems(a.id, inbox)).map((i) => i.id), [...ids].reverse());
   t.deepEqual((await store.listItems(a.id, inbox, 2)).map((i) => i.id), [ids[2], ids[1]]);
 });

@@ -1,9 +1,7 @@
-import test from 'ava';
 import { StoreError, type SyncState } from '../../store/index.js';
-import { tempStore } from './helpers.js';
+import { storeTest } from './contract/store-test.js';
 
-test('touchDevice creates once, then updates what the device says', async (t) => {
-  const { store } = tempStore(t);
+storeTest('touchDevice creates once, then updates what the device says', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const d = await store.touchDevice(a.id, 'ABC123', { deviceType: 'iPhone', userAgent: 'Apple-iPhone/1', protocolVersion: '16.1' });
   t.is(d.wipe, 'none');
@@ -23,8 +21,7 @@ test('touchDevice creates once, then updates what the device says', async (t) =>
   t.is((await store.listDevices()).length, 2);
 });
 
-test('updateDevice changes only what it is given; removeDevice drops its states', async (t) => {
-  const { store } = tempStore(t);
+storeTest('updateDevice changes only what it is given; removeDevice drops its states', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const d = await store.touchDevice(a.id, 'ABC', { deviceType: 'Android', userAgent: null, protocolVersion: '14.0' });
   const u = await store.updateDevice(d.id, { pendingPolicyKey: 123, info: { Model: 'Pixel' }, pingHeartbeat: 480, pingFolders: [1, 2] });
@@ -46,8 +43,7 @@ test('updateDevice changes only what it is given; removeDevice drops its states'
   t.is(gone?.code, 'no-such-account');
 });
 
-test('sync states keep N and N-1 only', async (t) => {
-  const { store } = tempStore(t);
+storeTest('sync states keep N and N-1 only', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const d = (await store.touchDevice(a.id, 'ABC', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' })).id;
   const state = (syncKey: number, collectionId = 5): SyncState => ({

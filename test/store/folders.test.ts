@@ -1,16 +1,16 @@
-import test from 'ava';
 import { StoreError } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import type { Store } from '../../store/types.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 
-async function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store } = tempStore(t);
+async function setup(store: Store) {
   const a = await store.createAccount('alice@example.com', 'pw');
   return { store, accountId: a.id };
 }
 
-const code = (fn: () => unknown) => {
+const code = async (fn: () => Promise<unknown>): Promise<string> => {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof StoreError) return err.code;
     throw err;
@@ -18,44 +18,44 @@ const code = (fn: () => unknown) => {
   return 'no error';
 };
 
-test('user folders nest, and sibling names are unique case-insensitively', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('user folders nest, and sibling names are unique case-insensitively', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const projects = await store.createFolder(accountId, null, 'Projects', 12, null);
   const sub = await store.createFolder(accountId, projects.id, 'Eas', 12, null);
   t.is(sub.parentId, projects.id);
   t.false(sub.system);
   t.deepEqual(await store.getFolder(accountId, sub.id), sub);
-  t.is(code(async () => await store.createFolder(accountId, projects.id, 'EAS', 12, null)), 'folder-exists');
-  t.is(code(async () => await store.createFolder(accountId, null, 'inbox', 12, null)), 'folder-exists');
+  t.is(await code(async () => await store.createFolder(accountId, projects.id, 'EAS', 12, null)), 'folder-exists');
+  t.is(await code(async () => await store.createFolder(accountId, null, 'inbox', 12, null)), 'folder-exists');
   t.truthy(await store.createFolder(accountId, null, 'Eas', 12, null)); // other parent: fine
-  t.is(code(async () => await store.createFolder(accountId, 9999, 'X', 12, null)), 'bad-parent');
-  t.is(code(async () => await store.createFolder(accountId, null, '  ', 12, null)), 'invalid-folder');
-  t.is(code(async () => await store.createFolder(accountId, null, 'Second inbox', 2, null)), 'invalid-folder');
+  t.is(await code(async () => await store.createFolder(accountId, 9999, 'X', 12, null)), 'bad-parent');
+  t.is(await code(async () => await store.createFolder(accountId, null, '  ', 12, null)), 'invalid-folder');
+  t.is(await code(async () => await store.createFolder(accountId, null, 'Second inbox', 2, null)), 'invalid-folder');
 });
 
-test('system folders cannot be renamed or deleted', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('system folders cannot be renamed or deleted', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const inbox = (await store.folderByType(accountId, 2))!;
-  t.is(code(async () => await store.updateFolder(accountId, inbox.id, null, 'Mail', null)), 'system-folder');
-  t.is(code(async () => await store.deleteFolder(accountId, inbox.id, null)), 'system-folder');
-  t.is(code(async () => await store.deleteFolder(accountId, 9999, null)), 'no-such-folder');
+  t.is(await code(async () => await store.updateFolder(accountId, inbox.id, null, 'Mail', null)), 'system-folder');
+  t.is(await code(async () => await store.deleteFolder(accountId, inbox.id, null)), 'system-folder');
+  t.is(await code(async () => await store.deleteFolder(accountId, 9999, null)), 'no-such-folder');
 });
 
-test('updateFolder renames and moves, but never under itself', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('updateFolder renames and moves, but never under itself', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const a = await store.createFolder(accountId, null, 'A', 12, null);
   const b = await store.createFolder(accountId, a.id, 'B', 12, null);
   const renamed = await store.updateFolder(accountId, a.id, null, 'Alpha', null);
   t.is(renamed.name, 'Alpha');
   t.true(renamed.modseq > a.modseq);
-  t.is(code(async () => await store.updateFolder(accountId, a.id, b.id, 'Alpha', null)), 'bad-parent');
-  t.is(code(async () => await store.updateFolder(accountId, a.id, a.id, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, b.id, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, a.id, 'Alpha', null)), 'bad-parent');
   const moved = await store.updateFolder(accountId, b.id, null, 'B', null);
   t.is(moved.parentId, null);
 });
 
-test('folderChanges is a cursor over adds, changes and deletes', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('folderChanges is a cursor over adds, changes and deletes', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const initial = await store.folderChanges(accountId, 0);
   t.is(initial.added.length, 10);
   t.deepEqual(initial.changed, []);
@@ -90,18 +90,18 @@ test('folderChanges is a cursor over adds, changes and deletes', async (t) => {
   t.deepEqual((await store.listFolders(accountId)).filter((f) => !f.system).map((f) => f.id), [y.id]);
 });
 
-test('deleting a folder deletes its items and frees its name', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('deleting a folder deletes its items and frees its name', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const f = await store.createFolder(accountId, null, 'Old', 12, null);
   const [d] = await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed());
   await store.deleteFolder(accountId, f.id, null);
   t.is(await store.getItem(accountId, d!.itemId), null);
   t.truthy(await store.createFolder(accountId, null, 'Old', 12, null));
-  t.is(code(async () => await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed())), 'no-such-folder');
+  t.is(await code(async () => await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed())), 'no-such-folder');
 });
 
-test('emptyFolder with subfolders removes them too', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('emptyFolder with subfolders removes them too', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const deleted = (await store.folderByType(accountId, 4))!.id;
   const sub = await store.createFolder(accountId, deleted, 'Sub', 12, null);
   const subsub = await store.createFolder(accountId, sub.id, 'SubSub', 12, null);
@@ -112,18 +112,18 @@ test('emptyFolder with subfolders removes them too', async (t) => {
   t.is(await store.getFolder(accountId, sub.id), null);
   t.is(await store.getFolder(accountId, subsub.id), null);
   t.truthy(await store.getFolder(accountId, deleted));
-  t.is(code(async () => await store.emptyFolder(accountId, 9999, null)), 'no-such-folder');
+  t.is(await code(async () => await store.emptyFolder(accountId, 9999, null)), 'no-such-folder');
 });
 
-test('another account\'s folders behave as not found', async (t) => {
-  const { store, accountId } = await setup(t);
+storeTest('another account\'s folders behave as not found', async (t, s) => {
+  const { store, accountId } = await setup(s);
   const bob = (await store.createAccount('bob@example.com', 'pw')).id;
   const mine = await store.createFolder(accountId, null, 'Mine', 12, null);
   t.is(await store.getFolder(bob, mine.id), null);
-  t.is(code(async () => await store.updateFolder(bob, mine.id, null, 'Stolen', null)), 'no-such-folder');
-  t.is(code(async () => await store.deleteFolder(bob, mine.id, null)), 'no-such-folder');
-  t.is(code(async () => await store.createFolder(bob, mine.id, 'Child', 12, null)), 'bad-parent');
-  t.is(code(async () => await store.emptyFolder(bob, mine.id, null)), 'no-such-folder');
+  t.is(await code(async () => await store.updateFolder(bob, mine.id, null, 'Stolen', null)), 'no-such-folder');
+  t.is(await code(async () => await store.deleteFolder(bob, mine.id, null)), 'no-such-folder');
+  t.is(await code(async () => await store.createFolder(bob, mine.id, 'Child', 12, null)), 'bad-parent');
+  t.is(await code(async () => await store.emptyFolder(bob, mine.id, null)), 'no-such-folder');
   t.is((await store.getFolder(accountId, mine.id))?.name, 'Mine');
   t.false((await store.folderChanges(bob, 0)).added.some((f) => f.id === mine.id));
 });

@@ -1,12 +1,11 @@
 // Own changes after the start of a sync relationship (ChangesQuery.ownAfter), moves that keep
 // their date and tell or do not tell the mover, and drafts whose message is replaced in place.
-import test from 'ava';
 import { type ChangesPage, type Cursor, type ItemChange, type Store } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 import { mail, sid } from '../helpers/items.js';
 
-async function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store } = tempStore(t);
+async function setup(store: Store) {
   const a = await store.createAccount('alice@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
   const archive = (await store.createFolder(a.id, null, 'Archive', 12, null)).id;
@@ -38,16 +37,17 @@ async function resync(store: Store, accountId: number, folderId: number, device:
   }
 }
 
-test('a resync sends back, on every page, the items the device moved into the folder', async (t) => {
-  const { store, accountId, inbox, archive, d1, deliver } = await setup(t);
-  const moved = await Promise.all((await deliver(5)).map(async (id) => (await store.moveItem(accountId, id, archive, d1))!.id));
+storeTest('a resync sends back, on every page, the items the device moved into the folder', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, deliver } = await setup(s);
+  const moved: number[] = [];
+  for (const id of await deliver(5)) moved.push((await store.moveItem(accountId, id, archive, d1))!.id);
   const { all } = await resync(store, accountId, archive, d1, 2);
   t.deepEqual(summary(all), moved.map((id) => `add:${id}`));
   t.is((await store.listItems(accountId, inbox)).length, 0);
 });
 
-test('after the relationship began, the device\'s own writes are skipped and others\' are not', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('after the relationship began, the device\'s own writes are skipped and others\' are not', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const [x, y, z] = await deliver(3);
   const { cursor, ownAfter } = await resync(store, accountId, inbox, d1, 100);
   await store.updateItem(accountId, x!, { read: true }, d1);
@@ -64,8 +64,8 @@ test('after the relationship began, the device\'s own writes are skipped and oth
   t.false(await store.hasPending(accountId, inbox, d1, cursor, true));
 });
 
-test('changes and deletes from before the relationship began are not sent again while paging', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeTest('changes and deletes from before the relationship began are not sent again while paging', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
   const ids: number[] = [];
   for (let i = 0; i < 4; i++) ids.push((await deliver())[0]!);
   await store.updateItem(accountId, ids[0]!, { read: true }, d2);
@@ -76,8 +76,8 @@ test('changes and deletes from before the relationship began are not sent again 
   t.true(first?.kind === 'add' && first.item.read);
 });
 
-test('MoveItems-style moves keep the mover out; delete-as-move sends it the Add; both keep receivedAt', async (t) => {
-  const { store, accountId, inbox, archive, d1, d2, deliver } = await setup(t);
+storeTest('MoveItems-style moves keep the mover out; delete-as-move sends it the Add; both keep receivedAt', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, d2, deliver } = await setup(s);
   const trash = (await store.folderByType(accountId, 4))!.id;
   const [x, y] = await deliver(2);
   const received = (await store.getItem(accountId, x!))!.receivedAt;
@@ -100,8 +100,8 @@ test('MoveItems-style moves keep the mover out; delete-as-move sends it the Add;
   t.true(await store.hasPending(accountId, trash, d1, c1.cursor, true, c1.ownAfter));
 });
 
-test('a moved item keeps the date it arrived', async (t) => {
-  const { store, accountId, inbox, archive, d1, deliver } = await setup(t);
+storeTest('a moved item keeps the date it arrived', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, deliver } = await setup(s);
   const [x] = await deliver();
   const before = (await store.getItem(accountId, x!))!.receivedAt;
   // Until the clock has moved on, a move stamped with "now" could not be told apart.
@@ -111,8 +111,8 @@ test('a moved item keeps the date it arrived', async (t) => {
   t.deepEqual(await store.listItems(accountId, inbox), []);
 });
 
-test('replaceMessage changes a draft in place: same id, new content, a Change for others only', async (t) => {
-  const { store, accountId, d1, d2 } = await setup(t);
+storeTest('replaceMessage changes a draft in place: same id, new content, a Change for others only', async (t, s) => {
+  const { store, accountId, d1, d2 } = await setup(s);
   const drafts = (await store.folderByType(accountId, 3))!.id;
   const draft = await store.addItem(accountId, drafts, rawOf('First'), parsed({ subject: 'First', text: 'first words' }), d1, true);
   const c1 = await resync(store, accountId, drafts, d1, 100);

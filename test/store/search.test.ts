@@ -1,8 +1,7 @@
-import test from 'ava';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 
-test('search finds by subject, sender, recipient and body words, newest first, per account', async (t) => {
-  const { store } = tempStore(t);
+storeTest('search finds by subject, sender, recipient and body words, newest first, per account', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;

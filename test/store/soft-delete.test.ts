@@ -59,7 +59,8 @@ test('items leaving the window are soft-deleted once; items still inside are not
 
 test('soft-deletes page with MoreAvailable and keep the cursor until they are done', async (t) => {
   const { store, deliverAt, query } = await setup(t);
-  const ids = await Promise.all(['2024-01-01', '2024-01-02', '2024-01-03'].map(async (d) => await deliverAt(`${d}T00:00:00.000Z`)));
+  const ids: number[] = [];
+  for (const d of ['2024-01-01', '2024-01-02', '2024-01-03']) ids.push(await deliverAt(`${d}T00:00:00.000Z`));
   const fresh = await deliverAt('2024-02-01T00:00:00.000Z');
   const p1 = await store.changes(query(START, '2023-12-01T00:00:00.000Z', null));
   const since = '2024-01-15T00:00:00.000Z';
