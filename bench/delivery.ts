@@ -55,9 +55,9 @@ async function measure(kind: SampleKind, count: number, connections: number): Pr
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-delivery-'));
   try {
     const setup = openStore(databasePath(dir));
-    const account = setup.createAccount(RECIPIENT, 'bench-password');
-    const inbox = setup.folderByType(account.id, FolderType.Inbox)!.id;
-    setup.close();
+    const account = await setup.createAccount(RECIPIENT, 'bench-password');
+    const inbox = (await setup.folderByType(account.id, FolderType.Inbox))!.id;
+    await setup.close();
 
     // Built before the clock starts: the client should cost the shared CPUs as little as possible.
     const warm = Array.from({ length: WARMUP }, (_, i) => toWire(sampleMessage(kind, -1 - i, RECIPIENT)));
@@ -81,8 +81,8 @@ async function measure(kind: SampleKind, count: number, connections: number): Pr
       const stopped = await server.stop();
       if (stopped.code !== 0) console.error(`  server exited with ${stopped.code}; see the log in ${dir}`);
       const check = openStore(databasePath(dir));
-      const stored = check.countItems(account.id, inbox);
-      check.close();
+      const stored = await check.countItems(account.id, inbox);
+      await check.close();
       if (stored !== WARMUP + count) throw new Error(`${kind}: ${stored} messages in the Inbox, expected ${WARMUP + count}`);
     }
   } finally {

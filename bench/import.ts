@@ -58,7 +58,7 @@ export async function run(argv: string[] = []): Promise<void> {
       const store = openStore(databasePath(data));
       const pool = createParsePool({ workers: opts.workers, log: silent });
       try {
-        const account = store.createAccount('phone@bench.test', 'bench-password');
+        const account = await store.createAccount('phone@bench.test', 'bench-password');
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
         const done = await importMail({ store, parse: pool.parse, account, source: mbox, push: false, batchSize: opts.batch });
@@ -76,7 +76,7 @@ export async function run(argv: string[] = []): Promise<void> {
         ]);
       } finally {
         await pool.close();
-        store.close();
+        await store.close();
       }
     }
   } finally {

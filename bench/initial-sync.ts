@@ -47,7 +47,7 @@ const TEMPLATES = 100;
 async function fillInbox(dir: string, messages: number): Promise<void> {
   const store = openStore(databasePath(dir));
   try {
-    const account = store.createAccount(USER, PASSWORD);
+    const account = await store.createAccount(USER, PASSWORD);
     const templates: ParsedMessage[] = [];
     for (let i = 0; i < Math.min(TEMPLATES, messages); i++) templates.push(await parseMessage(Buffer.from(sampleMessage('4k', i, USER))));
     for (let i = 0; i < messages; i++) {
@@ -55,10 +55,10 @@ async function fillInbox(dir: string, messages: number): Promise<void> {
       const t = templates[i % templates.length]!;
       const date = new Date(Date.parse(t.summary.date) + (i - (i % templates.length)) * 1000).toISOString();
       const parsed = { ...t, summary: { ...t.summary, subject: sampleSubject(i), messageId: sampleMessageId(i), date } };
-      store.deliver([{ accountId: account.id, raw }], parsed);
+      await store.deliver([{ accountId: account.id, raw }], parsed);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

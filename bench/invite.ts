@@ -123,14 +123,14 @@ function percentile(sorted: number[], p: number): number {
 async function measure(opts: { parked: number; rounds: number; warmup: number }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-invite-'));
   const store = openStore(databasePath(dir));
-  const invitee = store.createAccount(INVITEE, PASSWORD);
-  const calendar = store.folderByType(invitee.id, FolderType.Calendar)!.id;
+  const invitee = await store.createAccount(INVITEE, PASSWORD);
+  const calendar = (await store.folderByType(invitee.id, FolderType.Calendar))!.id;
   const load: { user: string; inbox: number }[] = [];
   for (let a = 0; a < Math.ceil(opts.parked / DEVICES_PER_ACCOUNT); a++) {
-    const acc = store.createAccount(`load${a}@bench.test`, PASSWORD);
-    load.push({ user: acc.address, inbox: store.folderByType(acc.id, FolderType.Inbox)!.id });
+    const acc = await store.createAccount(`load${a}@bench.test`, PASSWORD);
+    load.push({ user: acc.address, inbox: (await store.folderByType(acc.id, FolderType.Inbox))!.id });
   }
-  store.close();
+  await store.close();
 
   const server = await startServer(ROOT, dir, ['--heartbeat-max', String(HEARTBEAT)]);
   const smtp = await SmtpConnection.open('127.0.0.1', server.smtpPort);
@@ -138,7 +138,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
   const watch = openStore(databasePath(dir));
   const phoneParked = parkWatch(watch, invitee.id, 'BenchPhone');
   // The same phone's Inbox, for the plain-mail rounds run in between (one machine, one moment).
-  const inbox = watch.folderByType(invitee.id, FolderType.Inbox)!.id;
+  const inbox = (await watch.folderByType(invitee.id, FolderType.Inbox))!.id;
   const KINDS = {
     invitation: { folder: calendar, body: pingBody(calendar, 'Calendar'), message: (i: number) => invitation(i), from: ORGANIZER },
     plain: { folder: inbox, body: pingBody(inbox, 'Email'), message: (i: number) => sampleMessage('4k', i, INVITEE), from: 'sender@bench.test' },
@@ -174,15 +174,15 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
       await round(-1 - i);
       await round(-1 - i, 'plain');
     }
-    const parkedNow = (): number => watch.listDevices().filter((d) => d.pingHeartbeat === HEARTBEAT && d.deviceId.startsWith('Load')).length;
+    const parkedNow = async (): Promise<number> => (await watch.listDevices()).filter((d) => d.pingHeartbeat === HEARTBEAT && d.deviceId.startsWith('Load')).length;
     const others: Promise<PingAnswer>[] = [];
     for (let i = 0; i < opts.parked; i++) {
       const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
       others.push(sendPing(server.httpPort, acc.user, PASSWORD, `Load${i}`, pingBody(acc.inbox, 'Email'), false).answer);
       if (i % 250 === 249 || i === opts.parked - 1) {
         const deadline = Date.now() + 60_000;
-        while (parkedNow() < i + 1) {
-          if (Date.now() > deadline) throw new Error(`only ${parkedNow()} of ${i + 1} other Pings parked after 60 s`);
+        while (await parkedNow() < i + 1) {
+          if (Date.now() > deadline) throw new Error(`only ${await parkedNow()} of ${i + 1} other Pings parked after 60 s`);
           await delay(20);
         }
       }
@@ -226,7 +226,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
     console.log(`server commit→answer p99 of the phone's Pings: ${f(percentile(serverSide(), 99))} ms`);
     ok = true;
   } finally {
-    watch.close();
+    await watch.close();
     await smtp.quit();
     phoneAgent.destroy();
     await server.stop();

@@ -78,16 +78,16 @@ function event(i: number, recurring: boolean, timeZone: string): WbxmlElement[] 
   return props.filter((p): p is WbxmlElement => p !== false);
 }
 
-function fillFolder(store: Store, account: Account, className: string, folderType: number, items: WbxmlElement[][]): void {
+async function fillFolder(store: Store, account: Account, className: string, folderType: number, items: WbxmlElement[][]): Promise<void> {
   const cls = createItemClasses().byName(className);
   if (!cls?.toDoc) throw new Error(`no document class ${className}`);
-  const folder = store.folderByType(account.id, folderType);
+  const folder = await store.folderByType(account.id, folderType);
   if (!folder) throw new Error(`no folder of type ${folderType}`);
   const now = new Date();
   const docs: DocInput[] = items.map((props) =>
     cls.toDoc!(el('AirSync:ApplicationData', props), { version: VERSION, account, now, stored: null }),
   );
-  store.upsertDocs(account.id, folder.id, docs, null);
+  await store.upsertDocs(account.id, folder.id, docs, null);
 }
 
 interface Case {
@@ -113,9 +113,9 @@ export async function run(argv: string[] = []): Promise<void> {
     try {
       const store = openStore(databasePath(dir));
       try {
-        const account = store.createAccount(USER, PASSWORD);
-        fillFolder(store, account, 'Contacts', FolderType.Contacts, Array.from({ length: opts.contacts }, (_, i) => contact(i)));
-        fillFolder(
+        const account = await store.createAccount(USER, PASSWORD);
+        await fillFolder(store, account, 'Contacts', FolderType.Contacts, Array.from({ length: opts.contacts }, (_, i) => contact(i)));
+        await fillFolder(
           store,
           account,
           'Calendar',
@@ -123,7 +123,7 @@ export async function run(argv: string[] = []): Promise<void> {
           Array.from({ length: opts.events }, (_, i) => event(i, i < opts.recurring, timeZone)),
         );
       } finally {
-        store.close();
+        await store.close();
       }
       for (const c of cases) {
         const server = await startServer(ROOT, dir);

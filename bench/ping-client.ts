@@ -115,8 +115,8 @@ export function parkWatch(watch: Store, accountId: number, deviceId: string): ()
   return async () => {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const device = watch.getDevice(accountId, deviceId);
-      const newest = device ? watch.pushHistory(device.id, 1)[0] : undefined;
+      const device = await watch.getDevice(accountId, deviceId);
+      const newest = device ? (await watch.pushHistory(device.id, 1))[0] : undefined;
       if (newest && newest.endedAt === null && newest.id > lastParkId) {
         lastParkId = newest.id;
         return;

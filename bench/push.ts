@@ -112,16 +112,16 @@ async function runOne(k: number, args: Args): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-'));
   // Accounts are made here, before the server starts (scrypt per account is the slow part).
   const store = openStore(databasePath(dir));
-  const target = store.createAccount('target@bench.test', PASSWORD);
-  const admin = store.createAccount('admin@bench.test', PASSWORD);
-  store.setAdmin(admin.id, true);
-  const targetInbox = store.folderByType(target.id, FolderType.Inbox)!.id;
+  const target = await store.createAccount('target@bench.test', PASSWORD);
+  const admin = await store.createAccount('admin@bench.test', PASSWORD);
+  await store.setAdmin(admin.id, true);
+  const targetInbox = (await store.folderByType(target.id, FolderType.Inbox))!.id;
   const load: { user: string; inbox: number }[] = [];
   for (let a = 0; a < Math.ceil(k / DEVICES_PER_ACCOUNT); a++) {
-    const acc = store.createAccount(`load${a}@bench.test`, PASSWORD);
-    load.push({ user: acc.address, inbox: store.folderByType(acc.id, FolderType.Inbox)!.id });
+    const acc = await store.createAccount(`load${a}@bench.test`, PASSWORD);
+    load.push({ user: acc.address, inbox: (await store.folderByType(acc.id, FolderType.Inbox))!.id });
   }
-  store.close();
+  await store.close();
 
   const consolePort = args.console ? await freePort() : null;
   const server: BenchServer = await startServer(ROOT, dir, [
@@ -200,7 +200,7 @@ async function measure(
   // Park K Pings from K distinct devices, one socket each, in batches the listen backlog
   // takes. A Ping caches its heartbeat on its device row in the same synchronous turn as it
   // parks, so counting those rows (a second connection to the WAL database) counts parked Pings.
-  const parkedNow = (): number => watch.listDevices().filter((d) => d.pingHeartbeat === LOAD_HEARTBEAT && d.deviceId.startsWith('Load')).length;
+  const parkedNow = async (): Promise<number> => (await watch.listDevices()).filter((d) => d.pingHeartbeat === LOAD_HEARTBEAT && d.deviceId.startsWith('Load')).length;
   const parked: Promise<PingAnswer>[] = [];
   const BATCH = 250;
   const sources = sourceAddresses(k);
@@ -210,8 +210,8 @@ async function measure(
     parked.push(sendPing(server.httpPort, acc.user, PASSWORD, `Load${i}`, pingBody(acc.inbox, LOAD_HEARTBEAT), false, undefined, from).answer);
     if (i % BATCH === BATCH - 1 || i === k - 1) {
       const deadline = Date.now() + 60_000;
-      while (parkedNow() < i + 1) {
-        if (Date.now() > deadline) throw new Error(`only ${parkedNow()} of ${i + 1} load Pings parked after 60 s`);
+      while (await parkedNow() < i + 1) {
+        if (Date.now() > deadline) throw new Error(`only ${await parkedNow()} of ${i + 1} load Pings parked after 60 s`);
         await delay(20);
       }
     }
@@ -226,7 +226,7 @@ async function measure(
 
   const latencies: number[] = [];
   for (let i = 0; i < args.rounds; i++) latencies.push(await round(i));
-  watch.close();
+  await watch.close();
 
   await smtp.quit();
   phoneAgent.destroy();

@@ -11,9 +11,9 @@ const FIRST_RUN_DELAY_MS = 60_000;
 
 /** Starts the schedule; the returned function stops it. */
 export function scheduleMaintenance(store: Store, log: Logger, intervalMs = MAINTENANCE_INTERVAL_MS): () => void {
-  const run = (): void => {
+  const run = async (): Promise<void> => {
     try {
-      const purged = store.maintenance();
+      const purged = await store.maintenance();
       // Every field is a count of purged rows: log only a run that purged something.
       const total = Object.values(purged).reduce((sum, n) => sum + n, 0);
       if (total > 0) log.info('maintenance', { ...purged });
@@ -23,9 +23,10 @@ export function scheduleMaintenance(store: Store, log: Logger, intervalMs = MAIN
   };
   let interval: NodeJS.Timeout | null = null;
   const first = setTimeout(() => {
-    run();
+    // Armed before the first run, so that stopping during that run stops the schedule too.
     interval = setInterval(run, intervalMs);
     interval.unref();
+    void run();
   }, Math.min(FIRST_RUN_DELAY_MS, intervalMs));
   first.unref();
   return () => {

@@ -40,11 +40,17 @@ const HTTP_CLOSE_GRACE_MS = 5_000;
 const EXTERNAL_COMMIT_CHECK_MS = 200;
 
 function watchExternalCommits(store: Store, log: Logger): () => void {
-  const timer = setInterval(() => {
+  // One look at a time: a store whose look takes longer than the period skips a beat.
+  let looking = false;
+  const timer = setInterval(async () => {
+    if (looking) return;
+    looking = true;
     try {
-      store.publishExternalCommits();
+      await store.publishExternalCommits();
     } catch (err) {
       log.warn('checking for other processes\' commits failed', { error: String(err) });
+    } finally {
+      looking = false;
     }
   }, EXTERNAL_COMMIT_CHECK_MS);
   timer.unref();
@@ -106,7 +112,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
           },
         }),
   });
-  const cleanups: Array<() => Promise<void> | void> = [() => store.close()];
+  const cleanups: Array<() => Promise<void> | void> = [async () => await store.close()];
   // The store closes last (cleanups run in reverse), after the schedule that uses it stopped.
   cleanups.push(scheduleMaintenance(store, log));
   cleanups.push(watchExternalCommits(store, log));
@@ -127,7 +133,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const parse = parsePool.parse;
     const classes = createItemClasses(options.extraClasses);
     // Meeting messages: eas/imip plans what each recipient's copy carries (plugin/types.ts Schedule).
-    const schedule = createMeetingPlanner({ store, classes, log, policy: options.calendarInvitations ?? DEFAULTS.calendarInvitations });
+    const schedule = createMeetingPlanner({ classes, log, policy: options.calendarInvitations ?? DEFAULTS.calendarInvitations });
     // With the console on, its metrics count deliveries, push latency and failed logins off the push path (docs/admin.md §3).
     const metrics = options.admin ? createAdminMetrics() : null;
     const deliver = createLocalDelivery({ store, parse, log: metrics ? tapDeliveryLog(log, metrics) : log, schedule });

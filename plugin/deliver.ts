@@ -6,7 +6,7 @@
 // meeting it is and the calendar event it places, written in that same transaction. Planning
 // never costs a message: when it fails, the message is delivered as plain mail.
 
-import type { Account, DeliveredItem, Delivery, ParsedMessage, Store } from '../store/types.js';
+import type { Account, DeliveredItem, Delivery, DeliveryPlan, ParsedMessage, Store } from '../store/types.js';
 import { SmtpReplyError, describeError, noSuchUser, temporaryFailure } from './errors.js';
 import { withMdaHeaders } from './mda-headers.js';
 import { localAccount } from './recipients.js';
@@ -43,9 +43,6 @@ export interface DeliveryMeta {
 
 export type DeliverMessage = (envelope: Envelope, raw: Buffer, meta: DeliveryMeta) => Promise<DeliveryReport>;
 
-/** A copy without what a plan added: the message alone. */
-const plainCopy = ({ accountId, raw, folderId }: Delivery): Delivery => ({ accountId, raw, ...(folderId !== undefined ? { folderId } : {}) });
-
 export function createLocalDelivery({ store, parse, log, schedule }: LocalDeliveryDeps): DeliverMessage {
   return async (envelope, raw, meta) => {
     const started = performance.now();
@@ -69,7 +66,7 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
     const accounts: Account[] = [];
     try {
       for (const address of envelope.to) {
-        const account = localAccount(store, address);
+        const account = await localAccount(store, address);
         recipients.push({ address, delivered: account !== null });
         if (!account || accounts.some((a) => a.id === account.id)) continue;
         accounts.push(account);
@@ -82,17 +79,30 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
     if (missing && meta.requireAllLocal) throw noSuchUser(missing.address);
     if (deliveries.length === 0) return { recipients, items: [] };
 
-    // No await from here to the commit: the plan is made against the store the commit sees.
+    // The plan runs inside the store's transaction: what it reads is what the commit sees.
     let planned = 0;
+    let planFailure: unknown = null;
+    let plan: DeliveryPlan | undefined;
     if (schedule && parsed.calendar) {
       try {
-        const plans = schedule({ parsed, calendar: parsed.calendar, envelopeFrom: envelope.from, recipients: accounts });
-        for (const d of deliveries) {
-          const plan = plans.get(d.accountId);
-          if (!plan) continue;
-          if (plan.meeting !== undefined) d.meeting = plan.meeting;
-          if (plan.docs && plan.docs.length > 0) d.docs = plan.docs;
-          planned++;
+        const meetingPlan = schedule({ parsed, calendar: parsed.calendar, envelopeFrom: envelope.from, recipients: accounts });
+        if (meetingPlan) {
+          plan = {
+            uid: meetingPlan.uid,
+            plan: (views) => {
+              // A failed plan costs no message: the copies go in as plain mail.
+              planned = 0;
+              planFailure = null;
+              try {
+                const plans = meetingPlan.plan(views);
+                planned = deliveries.filter((d) => plans.has(d.accountId)).length;
+                return plans;
+              } catch (err) {
+                planFailure = err;
+                return new Map();
+              }
+            },
+          };
         }
       } catch (err) {
         log.warn('meeting: calendar part not used, delivered as plain mail', { ...context, method: parsed.calendar.method, error: describeError(err) });
@@ -101,18 +111,21 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
 
     let items: DeliveredItem[];
     try {
-      items = store.deliver(deliveries, parsed);
+      items = await store.deliver(deliveries, parsed, plan);
     } catch (err) {
       if (planned === 0) throw failed('store', err);
       // What the plan wrote may be what failed (a calendar folder removed meanwhile): the mail
       // itself still goes in, alone. A store that cannot write at all fails here as well (451).
       log.warn('meeting: calendar write failed, delivered as plain mail', { ...context, error: describeError(err) });
       try {
-        items = store.deliver(deliveries.map(plainCopy), parsed);
+        items = await store.deliver(deliveries, parsed);
         planned = 0;
       } catch (again) {
         throw failed('store', again);
       }
+    }
+    if (planFailure !== null && parsed.calendar) {
+      log.warn('meeting: calendar part not used, delivered as plain mail', { ...context, method: parsed.calendar.method, error: describeError(planFailure) });
     }
     log.info('delivered', {
       ...context,

@@ -55,7 +55,7 @@ export function createDeliveryServer(options: DeliveryServerOptions): DeliverySe
   async function onRcptTo(address: string): Promise<void> {
     let account;
     try {
-      account = localAccount(store, address);
+      account = await localAccount(store, address);
     } catch (err) {
       log.error('recipient lookup failed', { via: protocol, address, error: describeError(err) });
       throw new SmtpReplyError(451, 'Local error in processing, try again later');

@@ -4,9 +4,9 @@
 import type { Account, Store } from '../store/types.js';
 import { StoreError } from '../store/types.js';
 
-export function localAccount(store: Store, address: string): Account | null {
+export async function localAccount(store: Store, address: string): Promise<Account | null> {
   try {
-    return store.findAccount(address);
+    return await store.findAccount(address);
   } catch (err) {
     if (err instanceof StoreError && (err.code === 'invalid-address' || err.code === 'no-such-account')) return null;
     throw err;

@@ -1,7 +1,7 @@
 // What the delivery plugin needs from its host. plugin/ imports store/ only (docs/architecture.md),
 // so the logger shape is declared here; eas/'s Logger has the same shape.
 
-import type { Account, DocWrite, ParsedMessage } from '../store/types.js';
+import type { Account, DeliveryPlan, DocWrite, ParsedMessage } from '../store/types.js';
 
 export interface DeliveryLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -40,10 +40,12 @@ export interface SchedulePlan {
 }
 
 /**
- * Plans the calendar side of a delivery, per account id (an account absent from the map gets
- * plain mail). Runs synchronously right before the store's one transaction, so what it read of
- * the store is what the commit sees. Throws when the calendar part cannot be used as a whole:
- * the message is then delivered as ordinary mail. eas/imip implements it (plugin/ never imports
- * eas/: the composition root passes it in).
+ * Plans the calendar side of a delivery. Reads the message only and returns the plan the store
+ * runs inside the delivery's one transaction, per recipient account (an account absent from
+ * what the plan returns gets plain mail), so what the plan read of the store is what the commit
+ * sees (store/types.ts DeliveryPlan); null: plain mail for everyone. Throws when the calendar
+ * part cannot be used as a whole; what the plan throws is caught by the delivery: the message
+ * is then delivered as ordinary mail. eas/imip implements it (plugin/ never imports eas/: the
+ * composition root passes it in).
  */
-export type Schedule = (input: ScheduleInput) => ReadonlyMap<number, SchedulePlan>;
+export type Schedule = (input: ScheduleInput) => DeliveryPlan | null;

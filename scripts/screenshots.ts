@@ -29,10 +29,10 @@ const server = await createServer({
 });
 try {
   const { store } = server;
-  const root = store.createAccount('ops@example.com', 'screenshot-admin', 'Operator');
-  store.setAdmin(root.id, true);
-  const alice = store.createAccount('alice@example.com', 'alice-pw', 'Alice Example');
-  store.createAccount('bob@example.com', 'bob-pw', 'Bob Example');
+  const root = await store.createAccount('ops@example.com', 'screenshot-admin', 'Operator');
+  await store.setAdmin(root.id, true);
+  const alice = await store.createAccount('alice@example.com', 'alice-pw', 'Alice Example');
+  await store.createAccount('bob@example.com', 'bob-pw', 'Bob Example');
   const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtp!.port, secure: false, ignoreTLS: true });
   const send = (to: string, subject: string) => mailer.sendMail({ from: 'news@example.org', to, subject, text: `${subject}\n` });
 
@@ -41,8 +41,8 @@ try {
   const alicePhone = phone('alice@example.com', 'alice-pw', 'ALICEPHONE01', 'iPhone', 'Apple-iPhone15C2/2205.114');
   const aliceTablet = phone('alice@example.com', 'alice-pw', 'ALICETABLET1', 'Android', 'Android-Mail/2024.05');
   const bobPhone = phone('bob@example.com', 'bob-pw', 'BOBPHONE0001', 'Outlook', 'Outlook-iOS/2.0');
-  const parkedOf = (c: EasClient, accountId: number) => () => {
-    const d = store.getDevice(accountId, c.opts.deviceId);
+  const parkedOf = (c: EasClient, accountId: number) => async () => {
+    const d = await store.getDevice(accountId, c.opts.deviceId);
     return d !== null && server.push.isParked(accountId, d.id);
   };
 

@@ -11,6 +11,13 @@ export interface FeedEvent {
 export interface PublishingFeed extends ChangeFeed {
   /** Called by the writer after COMMIT only. */
   publish(events: Iterable<FeedEvent>): void;
+  /**
+   * "Anything may have changed": every subscription of the account (null: of every account) is
+   * woken for each of its folders, as an add, so that its waiter re-reads the store whatever it
+   * waits for. For wake-ups that lost their detail: the PostgreSQL bus after a reconnect, or a
+   * commit that touched too many folders to name (store/postgres/notify.ts).
+   */
+  recheck(accountId: number | null): void;
 }
 
 interface Subscription {
@@ -22,6 +29,15 @@ interface Subscription {
 export function createChangeFeed(onListenerError: (err: unknown) => void): PublishingFeed {
   const byAccount = new Map<number, Set<Subscription>>();
   let count = 0;
+
+  function call(sub: Subscription, folderId: number, kind: ChangeKind): void {
+    try {
+      sub.listener(folderId, kind);
+    } catch (err) {
+      // One broken waiter must neither fail the write (already committed) nor starve others.
+      onListenerError(err);
+    }
+  }
 
   return {
     subscribe(accountId, folderIds, listener) {
@@ -49,11 +65,17 @@ export function createChangeFeed(onListenerError: (err: unknown) => void): Publi
         for (const sub of [...subs]) {
           // Unsubscribed by an earlier listener of this same publish: its request is answered.
           if (!sub.live || !sub.folders.has(ev.folderId)) continue;
-          try {
-            sub.listener(ev.folderId, ev.kind);
-          } catch (err) {
-            // One broken waiter must neither fail the write (already committed) nor starve others.
-            onListenerError(err);
+          call(sub, ev.folderId, ev.kind);
+        }
+      }
+    },
+    recheck(accountId) {
+      const accounts = accountId === null ? [...byAccount.values()] : [byAccount.get(accountId) ?? new Set<Subscription>()];
+      for (const subs of accounts) {
+        for (const sub of [...subs]) {
+          for (const folderId of sub.folders) {
+            if (!sub.live) break;
+            call(sub, folderId, 'add');
           }
         }
       }

@@ -5,6 +5,7 @@ import { createChangeFeed } from './change-feed.js';
 import { createClientIds } from './client-ids.js';
 import { startCheckpointer, type CheckpointerOptions } from './checkpointer.js';
 import { openDatabase, type Durability } from './db.js';
+import { runDeliveryPlan } from './delivery-plan.js';
 import { createDevices } from './devices.js';
 import { createDirectory } from './directory.js';
 import { createDocs } from './docs.js';
@@ -16,12 +17,14 @@ import { createItems } from './items.js';
 import { createMaintenance } from './maintenance.js';
 import { createMailImport } from './mail-import.js';
 import { migrate } from './migrations.js';
+import { createPendingFolders } from './pending.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
 import { createSyncOptions } from './sync-options.js';
 import { createSyncLoops } from './sync-loops.js';
 import type { Store } from './types.js';
 import { createWriter } from './transaction.js';
+import { promised, type Synchronous } from './promised.js';
 
 export * from './types.js';
 export { HEAD_ITEM } from './item-changes.js';
@@ -63,11 +66,13 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const itemChanges = createItemChanges(db);
   const search = createSearch(db);
   const mailImport = createMailImport(db, write, items.place, items.requireFolder);
+  const planReads = { getAccount: accounts.getAccount, listFolders: folders.listFolders, findDocByUid: docs.findDocByUid };
 
   const checkpointer = options.checkpoints ? startCheckpointer(db, file, options.checkpoints) : null;
 
-  return {
-    feed,
+  // better-sqlite3 is synchronous: each call runs (and a write commits) before it returns; the
+  // contract's Promise only carries the result (docs/store.md "The asynchronous contract").
+  const sync: Synchronous<Omit<Store, 'verifyPasswordAsync'>> = {
     close: () => {
       checkpointer?.stop();
       db.close();
@@ -78,7 +83,6 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     findAccount: accounts.findAccount,
     getAccount: accounts.getAccount,
     verifyPassword: accounts.verifyPassword,
-    verifyPasswordAsync: accounts.verifyPasswordAsync,
     knownCredentials: accounts.knownCredentials,
     setPassword: accounts.setPassword,
     removeAccount: accounts.removeAccount,
@@ -96,7 +100,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     deleteFolder: folders.deleteFolder,
     folderChanges: folders.folderChanges,
 
-    deliver: (deliveries, parsed) => items.deliver(deliveries, parsed, docs.writeDocs),
+    deliver: (deliveries, parsed, plan) =>
+      items.deliver(deliveries, parsed, docs.writeDocs, plan && ((ds) => runDeliveryPlan(planReads, ds, plan))),
     addItem: items.addItem,
     getItem: items.getItem,
     listItems: items.listItems,
@@ -119,6 +124,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     headModseq: accounts.headModseq,
     changes: itemChanges.changes,
     countChanges: itemChanges.countChanges,
+    pendingFolders: createPendingFolders(syncStates, itemChanges),
     hasPending: itemChanges.hasPending,
     getSyncState: syncStates.getSyncState,
     latestSyncState: syncStates.latestSyncState,
@@ -156,4 +162,5 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     getOof: accounts.getOof,
     setOof: accounts.setOof,
   };
+  return { ...promised(sync), feed, verifyPasswordAsync: accounts.verifyPasswordAsync };
 }

@@ -163,10 +163,16 @@ export function createItems(db: Database.Database, write: Write) {
     requireFolder,
 
     /** `writeDocs` writes a delivery's documents inside the same transaction (store/docs.ts). */
-    deliver(deliveries: Delivery[], parsed: ParsedMessage, writeDocs: (tx: WriteContext, accountId: number, writes: DocWrite[]) => void): DeliveredItem[] {
+    /** `prepare` (a DeliveryPlan) completes the copies inside the transaction, before any write. */
+    deliver(
+      deliveries: Delivery[],
+      parsed: ParsedMessage,
+      writeDocs: (tx: WriteContext, accountId: number, writes: DocWrite[]) => void,
+      prepare?: (deliveries: Delivery[]) => Delivery[],
+    ): DeliveredItem[] {
       const msg = prepareMessage(parsed);
       return write((tx) =>
-        deliveries.map((d) => {
+        (prepare ? prepare(deliveries) : deliveries).map((d) => {
           let folderId = d.folderId;
           if (folderId === undefined) {
             folderId = inbox.get(d.accountId)?.id;

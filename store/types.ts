@@ -264,6 +264,20 @@ export interface ChangesQuery {
   window?: WindowStart | null;
 }
 
+/** Store.pendingFolders: docs/push.md rule 2. */
+export interface PendingQuery {
+  accountId: number;
+  deviceRowId: number;
+  folderIds: readonly number[];
+  /**
+   * A folder with a sync state of the device is compared with the cursor of its latest SyncKey
+   * (own changes skipped as in ChangesQuery); one it never synced with this cursor, adds only.
+   */
+  baseline: Cursor;
+  /** Only adds count (docs/push.md rule 5); false: any change. */
+  addsOnly: boolean;
+}
+
 export interface ChangesPage {
   changes: ItemChange[];
   /** Where the device stands after receiving these changes. */
@@ -409,6 +423,35 @@ export interface DocWrite {
   doc: DocInput;
 }
 
+/** Additions to one recipient's copy of a delivery (see Delivery.meeting, Delivery.docs). */
+export type DeliveryAdditions = Pick<Delivery, 'meeting' | 'docs'>;
+
+/** What a DeliveryPlan reads of one recipient's account, inside the delivery's transaction. */
+export interface PlanView {
+  account: Account;
+  /** The account's live folders, by id. */
+  folders: Folder[];
+  /** The account's live document with the plan's UID, in any of its folders; null when none. */
+  docByUid: DocItem | null;
+}
+
+/**
+ * The part of a delivery that depends on what the recipients' accounts hold (an invitation
+ * updates the event of its UID): Store.deliver runs it inside the delivery's one transaction,
+ * with the recipients' accounts locked, so what it read is what the commit sees and no other
+ * write of those accounts comes between (docs/store.md "Atomic units").
+ */
+export interface DeliveryPlan {
+  /** The document UID whose live document `plan` is shown in each recipient's account. */
+  uid: string;
+  /**
+   * Synchronous and without I/O; may run more than once (a store may retry its transaction).
+   * What it returns for an account is added to that account's copy; what it throws fails the
+   * delivery, and nothing is written.
+   */
+  plan(views: ReadonlyMap<number, PlanView>): ReadonlyMap<number, DeliveryAdditions>;
+}
+
 export interface DeliveredItem {
   accountId: number;
   folderId: number;
@@ -451,135 +494,143 @@ export interface FolderChanges {
  */
 export interface Store {
   readonly feed: ChangeFeed;
-  close(): void;
+  close(): Promise<void>;
   /**
    * Publishes to the feed what other processes committed to the same file since the last call
    * (store/external-commits.ts); the server calls it on a short timer. Returns the wake-ups sent.
    */
-  publishExternalCommits(): number;
+  publishExternalCommits(): Promise<number>;
 
   // accounts
-  createAccount(address: string, password: string, displayName?: string): Account;
+  createAccount(address: string, password: string, displayName?: string): Promise<Account>;
   /** Case-insensitive; "alice+tag@x" resolves to "alice@x". */
-  findAccount(address: string): Account | null;
-  getAccount(accountId: number): Account | null;
+  findAccount(address: string): Promise<Account | null>;
+  getAccount(accountId: number): Promise<Account | null>;
   /** Constant-time scrypt check; null when the address or password is wrong. */
-  verifyPassword(address: string, password: string): Account | null;
+  verifyPassword(address: string, password: string): Promise<Account | null>;
   /** verifyPassword with the hash computed off the event loop (libuv thread pool): the request path. */
   verifyPasswordAsync(address: string, password: string): Promise<Account | null>;
   /**
    * The account when these credentials were verified before and the stored hash is unchanged;
    * null otherwise (then verifyPasswordAsync decides). Never hashes: a signed-in phone's request.
    */
-  knownCredentials(address: string, password: string): Account | null;
-  setPassword(address: string, password: string): void;
-  removeAccount(address: string): void;
-  listAccounts(): Account[];
+  knownCredentials(address: string, password: string): Promise<Account | null>;
+  setPassword(address: string, password: string): Promise<void>;
+  removeAccount(address: string): Promise<void>;
+  listAccounts(): Promise<Account[]>;
 
   // the directory (store/directory.ts)
   /** Accounts whose display name (or a word of it), first or last name, alias or address starts with the text. */
-  searchDirectory(q: DirectoryQuery): { total: number; entries: DirectoryEntry[] };
-  directoryEntry(accountId: number): DirectoryEntry | null;
-  directoryPicture(accountId: number): Buffer | null;
-  updateDirectoryEntry(accountId: number, update: DirectoryUpdate): DirectoryEntry;
+  searchDirectory(q: DirectoryQuery): Promise<{ total: number; entries: DirectoryEntry[] }>;
+  directoryEntry(accountId: number): Promise<DirectoryEntry | null>;
+  directoryPicture(accountId: number): Promise<Buffer | null>;
+  updateDirectoryEntry(accountId: number, update: DirectoryUpdate): Promise<DirectoryEntry>;
 
   // folders
-  listFolders(accountId: number): Folder[];
-  getFolder(accountId: number, folderId: number): Folder | null;
-  folderByType(accountId: number, type: number): Folder | null;
-  createFolder(accountId: number, parentId: number | null, name: string, type: number, origin: Origin): Folder;
-  updateFolder(accountId: number, folderId: number, parentId: number | null, name: string, origin: Origin): Folder;
-  deleteFolder(accountId: number, folderId: number, origin: Origin): void;
+  listFolders(accountId: number): Promise<Folder[]>;
+  getFolder(accountId: number, folderId: number): Promise<Folder | null>;
+  folderByType(accountId: number, type: number): Promise<Folder | null>;
+  createFolder(accountId: number, parentId: number | null, name: string, type: number, origin: Origin): Promise<Folder>;
+  updateFolder(accountId: number, folderId: number, parentId: number | null, name: string, origin: Origin): Promise<Folder>;
+  deleteFolder(accountId: number, folderId: number, origin: Origin): Promise<void>;
   /** Folder hierarchy changes after `sinceModseq` (FolderSync). */
-  folderChanges(accountId: number, sinceModseq: number): FolderChanges;
+  folderChanges(accountId: number, sinceModseq: number): Promise<FolderChanges>;
 
   // mail
-  /** All recipients in one transaction: all or none. */
-  deliver(deliveries: Delivery[], parsed: ParsedMessage): DeliveredItem[];
+  /**
+   * All recipients in one transaction: all or none. With a plan, the plan runs in that
+   * transaction first and what it returns is added to each recipient's copy (DeliveryPlan).
+   */
+  deliver(deliveries: Delivery[], parsed: ParsedMessage, plan?: DeliveryPlan): Promise<DeliveredItem[]>;
   /** A message put into a folder by a client (Drafts, Sent Items copy). */
-  addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): MailItem;
+  addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): Promise<MailItem>;
 
   // documents (items of the other classes: docs/store.md)
   /** A new document item in the folder. */
-  addDoc(accountId: number, folderId: number, doc: DocInput, origin: Origin): DocItem;
+  addDoc(accountId: number, folderId: number, doc: DocInput, origin: Origin): Promise<DocItem>;
   /** Replaces a live document item's content (same id): a 'change' unless nothing differs. Null if no such item. */
-  replaceDoc(accountId: number, itemId: number, doc: DocInput, origin: Origin): DocItem | null;
+  replaceDoc(accountId: number, itemId: number, doc: DocInput, origin: Origin): Promise<DocItem | null>;
   /** The live document item of the folder (any folder of the account when null) with this UID. */
-  findDocByUid(accountId: number, folderId: number | null, uid: string): DocItem | null;
+  findDocByUid(accountId: number, folderId: number | null, uid: string): Promise<DocItem | null>;
   /**
    * Adds or updates (by UID, within the folder) many documents in one transaction: all or none.
    * Entries without a UID are always added.
    */
-  upsertDocs(accountId: number, folderId: number, docs: DocInput[], origin: Origin): { added: number; updated: number; unchanged: number };
-  getItem(accountId: number, itemId: number): Item | null;
+  upsertDocs(accountId: number, folderId: number, docs: DocInput[], origin: Origin): Promise<{ added: number; updated: number; unchanged: number }>;
+  getItem(accountId: number, itemId: number): Promise<Item | null>;
   /** Live items of a folder, newest first. */
-  listItems(accountId: number, folderId: number, limit?: number): Item[];
-  countItems(accountId: number, folderId: number): number;
-  getBody(accountId: number, itemId: number): MessageBody | null;
-  getAttachment(accountId: number, fileReference: string): (AttachmentMeta & { content: Buffer }) | null;
+  listItems(accountId: number, folderId: number, limit?: number): Promise<Item[]>;
+  countItems(accountId: number, folderId: number): Promise<number>;
+  getBody(accountId: number, itemId: number): Promise<MessageBody | null>;
+  getAttachment(accountId: number, fileReference: string): Promise<(AttachmentMeta & { content: Buffer }) | null>;
   updateItem(
     accountId: number,
     itemId: number,
     change: { read?: boolean; flag?: Flag | null; categories?: string[] },
     origin: Origin,
-  ): Item | null;
-  deleteItem(accountId: number, itemId: number, origin: Origin): boolean;
+  ): Promise<Item | null>;
+  deleteItem(accountId: number, itemId: number, origin: Origin): Promise<boolean>;
   /**
    * Tombstone in the source, new item (new id) in the destination, same receivedAt; returns it.
    * By default the mover knows the new item (MoveItems answered DstMsgId) and is not sent its
    * Add; `moverKnows: false` (Sync delete-as-move) sends it the Add like any other device.
    */
-  moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin, options?: { moverKnows?: boolean }): Item | null;
+  moveItem(accountId: number, itemId: number, destFolderId: number, origin: Origin, options?: { moverKnows?: boolean }): Promise<Item | null>;
   /**
    * Replaces the message of a live item (a draft edited by a client): same id and ServerId,
    * new raw and parsed content, a 'change' for the account's other devices. Null if no such item.
    */
-  replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): MailItem | null;
+  replaceMessage(accountId: number, itemId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin): Promise<MailItem | null>;
   /**
    * A batch of imported mail into one folder in one transaction, journaled as adds that wake
    * parked devices only with `push` (docs/push.md rule 12); already imported messages are skipped.
    */
-  importMail(accountId: number, folderId: number, messages: readonly ImportedMessage[], options: { push: boolean }): MailImportResult;
+  importMail(accountId: number, folderId: number, messages: readonly ImportedMessage[], options: { push: boolean }): Promise<MailImportResult>;
   /** True when a message with this SHA-256 was imported into the folder before. */
-  isImported(folderId: number, digest: Buffer): boolean;
-  emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): number;
-  search(query: SearchQuery): SearchResult;
+  isImported(folderId: number, digest: Buffer): Promise<boolean>;
+  emptyFolder(accountId: number, folderId: number, origin: Origin, includeSubfolders?: boolean): Promise<number>;
+  search(query: SearchQuery): Promise<SearchResult>;
 
   // sync
-  headModseq(accountId: number): number;
-  changes(query: ChangesQuery): ChangesPage;
+  headModseq(accountId: number): Promise<number>;
+  changes(query: ChangesQuery): Promise<ChangesPage>;
   /** Count of changes pending for the device after the cursor (GetItemEstimate). */
-  countChanges(query: Omit<ChangesQuery, 'limit'>): number;
+  countChanges(query: Omit<ChangesQuery, 'limit'>): Promise<number>;
+  /**
+   * The monitored folders with something pending for the device, in the order given (Ping and
+   * Sync with Wait, on parking and on every wake: one call for all of them). See PendingQuery.
+   */
+  pendingFolders(query: PendingQuery): Promise<number[]>;
   /** Is anything in the folder pending for this device after `cursor`? (Ping) `ownAfter` as in ChangesQuery. */
-  hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean, ownAfter?: number | null): boolean;
-  getSyncState(deviceRowId: number, collectionId: number, syncKey: number): SyncState | null;
+  hasPending(accountId: number, folderId: number, deviceRowId: number, cursor: Cursor, addsOnly: boolean, ownAfter?: number | null): Promise<boolean>;
+  getSyncState(deviceRowId: number, collectionId: number, syncKey: number): Promise<SyncState | null>;
   /** Latest state of the collection for the device, whatever its key. */
-  latestSyncState(deviceRowId: number, collectionId: number): SyncState | null;
+  latestSyncState(deviceRowId: number, collectionId: number): Promise<SyncState | null>;
   /** Saves state N; keeps N-1 for retries; drops older ones. */
-  saveSyncState(state: SyncState): void;
+  saveSyncState(state: SyncState): Promise<void>;
   /** Forget all states of a collection (SyncKey 0, Status 3). */
-  resetSyncState(deviceRowId: number, collectionId: number): void;
+  resetSyncState(deviceRowId: number, collectionId: number): Promise<void>;
   /** The sticky Options a device last sent for `className` in a collection, or null. */
-  getSyncOptions(deviceRowId: number, collectionId: number, className: string): StoredSyncOptions | null;
+  getSyncOptions(deviceRowId: number, collectionId: number, className: string): Promise<StoredSyncOptions | null>;
   /** Replaces the sticky Options of `options.className` (the other classes keep theirs). */
-  saveSyncOptions(deviceRowId: number, collectionId: number, options: StoredSyncOptions): void;
+  saveSyncOptions(deviceRowId: number, collectionId: number, options: StoredSyncOptions): Promise<void>;
   /**
    * Has the item changed since `cursor` by anyone but the device (docs/sync.md §10: a client
    * Change conflicts)? False for a missing item.
    */
-  changedByOthersSince(accountId: number, itemId: number, cursor: Cursor, deviceRowId: number): boolean;
+  changedByOthersSince(accountId: number, itemId: number, cursor: Cursor, deviceRowId: number): Promise<boolean>;
   /** The repeated-SyncKey episode of a device and folder, or null (docs/sync.md §9). */
-  syncLoop(deviceRowId: number, collectionId: number): SyncLoop | null;
-  saveSyncLoop(loop: SyncLoop): void;
-  endSyncLoop(deviceRowId: number, collectionId: number): void;
+  syncLoop(deviceRowId: number, collectionId: number): Promise<SyncLoop | null>;
+  saveSyncLoop(loop: SyncLoop): Promise<void>;
+  endSyncLoop(deviceRowId: number, collectionId: number): Promise<void>;
   /** Marks an item skipped for the device (idempotent). */
-  skipItem(deviceRowId: number, collectionId: number, itemId: number, subject: string | null, at: string): void;
+  skipItem(deviceRowId: number, collectionId: number, itemId: number, subject: string | null, at: string): Promise<void>;
   /** Lifts the skips of a collection (the device starts it over at SyncKey 0). */
-  clearSkippedItems(deviceRowId: number, collectionId: number): void;
+  clearSkippedItems(deviceRowId: number, collectionId: number): Promise<void>;
   /** Ids of the items skipped for the device in the collection. */
-  skippedItemIds(deviceRowId: number, collectionId: number): Set<number>;
+  skippedItemIds(deviceRowId: number, collectionId: number): Promise<Set<number>>;
   /** Every item skipped for the device, oldest first. */
-  skippedItems(deviceRowId: number): SkippedItem[];
+  skippedItems(deviceRowId: number): Promise<SkippedItem[]>;
 
   /**
    * Purges what no device can still need: item tombstones (and their journal rows, and the
@@ -588,7 +639,7 @@ export interface Store {
    * folders likewise, by the hierarchy (FolderSync) cursors of the account's devices. Cheap
    * enough to run every few minutes; one short transaction per account. Returns counts.
    */
-  maintenance(options?: MaintenanceOptions): MaintenanceResult;
+  maintenance(options?: MaintenanceOptions): Promise<MaintenanceResult>;
 
   // devices
   /** Find or create the device row; updates type/user agent/version/last seen. */
@@ -596,38 +647,38 @@ export interface Store {
     accountId: number,
     deviceId: string,
     seen: { deviceType: string; userAgent: string | null; protocolVersion: string | null },
-  ): Device;
-  getDevice(accountId: number, deviceId: string): Device | null;
-  listDevices(accountId?: number): Device[];
+  ): Promise<Device>;
+  getDevice(accountId: number, deviceId: string): Promise<Device | null>;
+  listDevices(accountId?: number): Promise<Device[]>;
   updateDevice(
     deviceRowId: number,
     change: Partial<Pick<Device, 'policyKey' | 'pendingPolicyKey' | 'wipe' | 'info' | 'pingHeartbeat' | 'pingFolders'>>,
-  ): Device;
-  removeDevice(deviceRowId: number): void;
+  ): Promise<Device>;
+  removeDevice(deviceRowId: number): Promise<void>;
 
   // push diagnostics (store/push-history.ts; written by eas/push/history.ts)
   /** Applies the ops in order in one transaction; keeps each device's newest 50 entries. */
-  writePushHistory(ops: readonly PushHistoryOp[]): void;
+  writePushHistory(ops: readonly PushHistoryOp[]): Promise<void>;
   /** The device's recent Pings and Sync-Waits, newest first. */
-  pushHistory(deviceRowId: number, limit?: number): PushHistoryEntry[];
+  pushHistory(deviceRowId: number, limit?: number): Promise<PushHistoryEntry[]>;
   /** At server start: ends the entries a previous process left open ('interrupted'); returns the next free entry id. */
-  resumePushHistory(now: string): number;
+  resumePushHistory(now: string): Promise<number>;
 
   // the operator's console (store/admins.ts, docs/admin.md)
-  isAdmin(accountId: number): boolean;
+  isAdmin(accountId: number): Promise<boolean>;
   /** False when there is no such account. */
-  setAdmin(accountId: number, admin: boolean): boolean;
+  setAdmin(accountId: number, admin: boolean): Promise<boolean>;
 
   // sent ClientIds (store/client-ids.ts): a resend of a sent message is recognised
   /** 'claimed': send it; 'sent': already sent; 'in-flight': another request is sending it now. */
-  claimClientId(deviceRowId: number, clientId: string, now?: Date): ClientIdClaim;
-  markClientIdSent(deviceRowId: number, clientId: string, now?: Date): void;
+  claimClientId(deviceRowId: number, clientId: string, now?: Date): Promise<ClientIdClaim>;
+  markClientIdSent(deviceRowId: number, clientId: string, now?: Date): Promise<void>;
   /** After a failed send: the retry is sent as a new message. */
-  releaseClientId(deviceRowId: number, clientId: string): void;
+  releaseClientId(deviceRowId: number, clientId: string): Promise<void>;
 
   // settings
-  getOof(accountId: number): Record<string, unknown> | null;
-  setOof(accountId: number, oof: Record<string, unknown>): void;
+  getOof(accountId: number): Promise<Record<string, unknown> | null>;
+  setOof(accountId: number, oof: Record<string, unknown>): Promise<void>;
 }
 
 /** How a parked Ping or Sync-Wait ended (eas/push/types.ts ParkOutcomeReason, plus 'interrupted'). */

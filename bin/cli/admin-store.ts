@@ -12,15 +12,15 @@ import { CliError } from './errors.js';
  * Runs `work` on the store of --data-dir. A store refusal (no such account, address taken…)
  * is the admin's mistake, so it becomes a CliError: one line on stderr, exit 1, no stack.
  */
-export function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T): T {
+export async function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T | Promise<T>): Promise<T> {
   const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
   try {
-    return work(store);
+    return await work(store);
   } catch (err) {
     if (err instanceof StoreError) throw new CliError(err.message);
     throw err;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -28,8 +28,8 @@ export function withStore<T>(values: Map<string, unknown>, work: (store: Store) 
  * Admin commands name the account itself: "alice+tag@" finds alice for mail, not here.
  * `hint` (e.g. "see eas-push user list") is added to the error in parentheses.
  */
-export function exactAccount(store: Store, address: string, hint?: string): Account {
-  const account = store.findAccount(address);
+export async function exactAccount(store: Store, address: string, hint?: string): Promise<Account> {
+  const account = await store.findAccount(address);
   if (!account || account.address !== address.trim().toLowerCase()) {
     throw new CliError(`no account ${address}${hint ? ` (${hint})` : ''}`);
   }

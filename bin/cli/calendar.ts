@@ -90,16 +90,16 @@ function readFile(path: string): string {
   }
 }
 
-function runImport(cmd: PimCommand, values: Map<string, unknown>, positionals: string[], io: Io, classes: ClassRegistry): number {
+async function runImport(cmd: PimCommand, values: Map<string, unknown>, positionals: string[], io: Io, classes: ClassRegistry): Promise<number> {
   if (positionals.length !== 2) throw usageError(`usage: eas-push ${cmd.usage.import}`);
   const [address, file] = positionals as [string, string];
   const content = readFile(file);
   const name = basename(file);
   const format = cmd.format(values);
-  const report = withStore(values, (store) => {
-    const account = exactAccount(store, address, USER_LIST_HINT);
+  const report = await withStore(values, async (store) => {
+    const account = await exactAccount(store, address, USER_LIST_HINT);
     try {
-      const done = importText({ store, account, classes, now: new Date() }, format, content, values.get('folder') as string | undefined);
+      const done = await importText({ store, account, classes, now: new Date() }, format, content, values.get('folder') as string | undefined);
       return importReport(name, done.read, done.outcome, { noun: format.kind.item, folder: done.folder.name, address: account.address });
     } catch (err) {
       if (err instanceof FileError) throw new CliError(`${name}: ${err.message}; nothing imported`);
@@ -111,12 +111,12 @@ function runImport(cmd: PimCommand, values: Map<string, unknown>, positionals: s
   return report.exitCode;
 }
 
-function runExport(cmd: PimCommand, values: Map<string, unknown>, positionals: string[], io: Io, classes: ClassRegistry): number {
+async function runExport(cmd: PimCommand, values: Map<string, unknown>, positionals: string[], io: Io, classes: ClassRegistry): Promise<number> {
   if (positionals.length !== 1) throw usageError(`usage: eas-push ${cmd.usage.export}`);
   const log = createLogger({ level: 'warn', write: io.stderr });
-  const done = withStore(values, (store) => {
-    const account = exactAccount(store, positionals[0]!, USER_LIST_HINT);
-    return { ...exportText({ store, account, classes, log, now: new Date() }, cmd.format(values), values.get('folder') as string | undefined), address: account.address };
+  const done = await withStore(values, async (store) => {
+    const account = await exactAccount(store, positionals[0]!, USER_LIST_HINT);
+    return { ...await exportText({ store, account, classes, log, now: new Date() }, cmd.format(values), values.get('folder') as string | undefined), address: account.address };
   });
   for (const p of done.problems) io.stderr(`${p.position}: ${p.reason}\n`);
   const out = values.get('out') as string | undefined;
@@ -143,7 +143,7 @@ export async function pimCommand(cmd: PimCommand, sub: string, args: readonly st
     io.stdout(pimHelp(cmd, sub));
     return 0;
   }
-  return sub === 'import' ? runImport(cmd, values, positionals, io, classes) : runExport(cmd, values, positionals, io, classes);
+  return sub === 'import' ? await runImport(cmd, values, positionals, io, classes) : await runExport(cmd, values, positionals, io, classes);
 }
 
 export function calendarHelp(sub: string | undefined): string {

@@ -49,9 +49,9 @@ export function deviceHelp(command: string | undefined): string {
   return `Usage: eas-push ${usage}\n\n${DEVICE_NOTES[command]}\n\nOptions:\n${formatOptions(specs)}\n`;
 }
 
-function findDevice(store: Store, address: string, deviceId: string): { device: Device; address: string } {
-  const account = exactAccount(store, address, USER_LIST_HINT);
-  const device = store.getDevice(account.id, deviceId);
+async function findDevice(store: Store, address: string, deviceId: string): Promise<{ device: Device; address: string }> {
+  const account = await exactAccount(store, address, USER_LIST_HINT);
+  const device = await store.getDevice(account.id, deviceId);
   if (!device) throw new CliError(`no device ${deviceId} for ${account.address} (see eas-push device list ${account.address})`);
   return { device, address: account.address };
 }
@@ -61,12 +61,12 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-function list(store: Store, address: string | undefined, now: Date): string {
-  const accounts = address === undefined ? store.listAccounts() : [exactAccount(store, address, USER_LIST_HINT)];
+async function list(store: Store, address: string | undefined, now: Date): Promise<string> {
+  const accounts = address === undefined ? await store.listAccounts() : [await exactAccount(store, address, USER_LIST_HINT)];
   const rows: string[][] = [['ACCOUNT', 'DEVICE', 'TYPE', 'EAS', 'LAST SEEN', 'PUSH PARKED', 'USER AGENT']];
   for (const account of accounts) {
-    for (const d of store.listDevices(account.id)) {
-      const state = parkedState(store.pushHistory(d.id, 1)[0], now);
+    for (const d of await store.listDevices(account.id)) {
+      const state = parkedState((await store.pushHistory(d.id, 1))[0], now);
       const push = state.kind === 'parked' ? `since ${when(state.since)}` : state.kind === 'stale' ? 'no (stale record)' : 'no';
       rows.push([account.address, d.deviceId, d.deviceType, d.protocolVersion ?? '-', when(d.lastSeenAt), push, d.userAgent ?? '-']);
     }
@@ -76,9 +76,9 @@ function list(store: Store, address: string | undefined, now: Date): string {
   return table(address === undefined ? rows : rows.map((r) => r.slice(1)));
 }
 
-function show(store: Store, address: string, deviceId: string, now: Date): string {
-  const { device: d, address: canonical } = findDevice(store, address, deviceId);
-  const history = store.pushHistory(d.id);
+async function show(store: Store, address: string, deviceId: string, now: Date): Promise<string> {
+  const { device: d, address: canonical } = await findDevice(store, address, deviceId);
+  const history = await store.pushHistory(d.id);
   const info = Object.entries(d.info).map(([k, v]) => `${k}=${v}`).join(', ');
   const lines = [
     `device ${d.deviceId} of ${canonical}`,
@@ -93,7 +93,7 @@ function show(store: Store, address: string, deviceId: string, now: Date): strin
     `  parked now:     ${parkedText(parkedState(history[0], now), now)}`,
   ];
   if (info) lines.push(`  information:    ${info}`);
-  lines.push(...skippedLines(store, d));
+  lines.push(...await skippedLines(store, d));
   lines.push('', history.length === 0 ? 'push history: none yet' : `push history (newest first, last ${history.length}):`);
   for (const entry of history) lines.push(historyLine(entry, now));
   return lines.join('\n') + '\n';
@@ -104,25 +104,25 @@ function show(store: Store, address: string, deviceId: string, now: Date): strin
  * server and reach every other device; a resync of the folder (SyncKey 0) gives them another
  * chance, and `device remove` forgets them with the rest.
  */
-function skippedLines(store: Store, d: Device): string[] {
-  const skipped = store.skippedItems(d.id);
+async function skippedLines(store: Store, d: Device): Promise<string[]> {
+  const skipped = await store.skippedItems(d.id);
   if (skipped.length === 0) return [];
   const lines = ['', `skipped items (the device kept refusing them; they stay on the server), ${skipped.length}:`];
   for (const s of skipped) {
-    const folder = store.getFolder(d.accountId, s.collectionId)?.name ?? `folder ${s.collectionId}`;
+    const folder = (await store.getFolder(d.accountId, s.collectionId))?.name ?? `folder ${s.collectionId}`;
     lines.push(`  ${when(s.skippedAt)}  ${folder}  item ${s.collectionId}:${s.itemId}  ${s.subject === null ? '(no subject)' : JSON.stringify(s.subject)}`);
   }
   return lines;
 }
 
-function wipe(store: Store, address: string, deviceId: string, accountOnly: boolean): string {
-  const { device, address: canonical } = findDevice(store, address, deviceId);
+async function wipe(store: Store, address: string, deviceId: string, accountOnly: boolean): Promise<string> {
+  const { device, address: canonical } = await findDevice(store, address, deviceId);
   if (accountOnly && device.protocolVersion !== null && device.protocolVersion !== '16.1') {
     throw new CliError(
       `device ${deviceId} speaks EAS ${device.protocolVersion}: an account-only wipe needs 16.1 and would never be sent (wipe without --account-only, or device remove)`,
     );
   }
-  store.updateDevice(device.id, { wipe: accountOnly ? 'account-only-requested' : 'requested' });
+  await store.updateDevice(device.id, { wipe: accountOnly ? 'account-only-requested' : 'requested' });
   if (accountOnly) {
     return (
       `account-only remote wipe requested for ${deviceId} of ${canonical}: on its next request the device is told to\n` +
@@ -137,10 +137,10 @@ function wipe(store: Store, address: string, deviceId: string, accountOnly: bool
   );
 }
 
-function removeDevice(store: Store, address: string, deviceId: string, now: Date): string {
-  const { device, address: canonical } = findDevice(store, address, deviceId);
-  const parked = parkedState(store.pushHistory(device.id, 1)[0], now).kind === 'parked';
-  store.removeDevice(device.id);
+async function removeDevice(store: Store, address: string, deviceId: string, now: Date): Promise<string> {
+  const { device, address: canonical } = await findDevice(store, address, deviceId);
+  const parked = parkedState((await store.pushHistory(device.id, 1))[0], now).kind === 'parked';
+  await store.removeDevice(device.id);
   return (
     `removed device ${deviceId} of ${canonical}\n` +
     (parked ? 'note: it has a request parked now; it is answered normally, and its next request makes it a new device\n' : '')
@@ -162,19 +162,19 @@ export async function device(command: string, args: readonly string[], io: Io): 
   switch (command) {
     case 'list':
       if (positionals.length > 1) throw usage();
-      out = withStore(values, (store) => list(store, address, now));
+      out = await withStore(values, async (store) => await list(store, address, now));
       break;
     case 'show':
       if (positionals.length !== 2) throw usage();
-      out = withStore(values, (store) => show(store, address!, deviceId!, now));
+      out = await withStore(values, async (store) => await show(store, address!, deviceId!, now));
       break;
     case 'wipe':
       if (positionals.length !== 2) throw usage();
-      out = withStore(values, (store) => wipe(store, address!, deviceId!, values.get('account-only') === true));
+      out = await withStore(values, async (store) => await wipe(store, address!, deviceId!, values.get('account-only') === true));
       break;
     default:
       if (positionals.length !== 2) throw usage();
-      out = withStore(values, (store) => removeDevice(store, address!, deviceId!, now));
+      out = await withStore(values, async (store) => await removeDevice(store, address!, deviceId!, now));
   }
   io.stdout(out);
   return 0;

@@ -79,7 +79,7 @@ async function runImport(values: Map<string, unknown>, positionals: string[], io
   const log = createLogger({ level: 'warn', write: io.stderr });
   const pool = createParsePool({ workers: defaultParseWorkers(), ...(io.workerEntry ? { entry: io.workerEntry } : {}), log });
   try {
-    const account = exactAccount(store, address, USER_LIST_HINT);
+    const account = await exactAccount(store, address, USER_LIST_HINT);
     let nextReport = PROGRESS_EVERY;
     const summary = await importMail({
       store,
@@ -107,7 +107,7 @@ async function runImport(values: Map<string, unknown>, positionals: string[], io
     throw err;
   } finally {
     await pool.close();
-    store.close();
+    await store.close();
   }
 }
 
@@ -117,8 +117,8 @@ async function runExport(values: Map<string, unknown>, positionals: string[], io
   const { exportMail, ExportTargetError } = await import('../../plugin/mailbox-files/export-mail.js');
   const store = openFor(values);
   try {
-    const account = exactAccount(store, address, USER_LIST_HINT);
-    const summary = exportMail({ store, account, dir: resolve(dir) });
+    const account = await exactAccount(store, address, USER_LIST_HINT);
+    const summary = await exportMail({ store, account, dir: resolve(dir) });
     io.stdout(`exported ${summary.messages} message${summary.messages === 1 ? '' : 's'} in ${summary.folders} folders of ${account.address} to ${resolve(dir)}\n`);
     return 0;
   } catch (err) {
@@ -127,7 +127,7 @@ async function runExport(values: Map<string, unknown>, positionals: string[], io
     if (err instanceof Error && 'code' in err) throw new CliError(`cannot write ${dir}: ${reasonOf(err)}`);
     throw err;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

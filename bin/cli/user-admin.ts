@@ -20,17 +20,17 @@ export function adminChoice(values: Map<string, unknown>, command: string): bool
   return on ? true : off ? false : undefined;
 }
 
-export function markAdmin(store: Store, accountId: number, admin: boolean): void {
-  store.setAdmin(accountId, admin);
+export async function markAdmin(store: Store, accountId: number, admin: boolean): Promise<void> {
+  await store.setAdmin(accountId, admin);
 }
 
 /** `user set ADDRESS --admin|--no-admin`: the admin flag alone. */
-export function setAdminFlag(values: Map<string, unknown>, address: string, io: Io, command = 'set'): number {
+export async function setAdminFlag(values: Map<string, unknown>, address: string, io: Io, command = 'set'): Promise<number> {
   const admin = adminChoice(values, command);
   if (admin === undefined) throw usageError(`user ${command} needs a change to make (e.g. --admin or --no-admin)`);
-  const canonical = withStore(values, (store) => {
-    const account = exactAccount(store, address, 'see eas-push user list');
-    markAdmin(store, account.id, admin);
+  const canonical = await withStore(values, async (store) => {
+    const account = await exactAccount(store, address, 'see eas-push user list');
+    await markAdmin(store, account.id, admin);
     return account.address;
   });
   io.stdout(`${canonical} ${admin ? 'is now an admin (may log in to the console)' : 'is no longer an admin'}\n`);

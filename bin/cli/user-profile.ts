@@ -73,7 +73,7 @@ function describe(e: DirectoryEntry): string {
 }
 
 /** `user set` with profile fields (and --admin/--no-admin beside them, if given). */
-export function setProfile(values: Map<string, unknown>, address: string, io: Io): number {
+export async function setProfile(values: Map<string, unknown>, address: string, io: Io): Promise<number> {
   const update: DirectoryUpdate = {};
   for (const [flag, field] of PROFILE_FLAGS) {
     if (values.has(flag)) (update as Record<string, unknown>)[field] = values.get(flag);
@@ -82,10 +82,10 @@ export function setProfile(values: Map<string, unknown>, address: string, io: Io
   if (values.has('picture')) update.picture = readPicture(values.get('picture') as string);
   if (values.has('no-picture')) update.picture = null;
   const admin = adminChoice(values, 'set');
-  const entry = withStore(values, (store) => {
-    const account = exactAccount(store, address, 'see eas-push user list');
-    if (admin !== undefined) markAdmin(store, account.id, admin);
-    return store.updateDirectoryEntry(account.id, update);
+  const entry = await withStore(values, async (store) => {
+    const account = await exactAccount(store, address, 'see eas-push user list');
+    if (admin !== undefined) await markAdmin(store, account.id, admin);
+    return await store.updateDirectoryEntry(account.id, update);
   });
   io.stdout(`updated ${entry.address}\n${describe(entry)}`);
   return 0;

@@ -57,9 +57,9 @@ export async function user(command: string, args: readonly string[], io: Io): Pr
       const address = oneAddress(positionals, command);
       const pw = await password(values, io, command);
       const admin = adminChoice(values, command) === true;
-      const account = withStore(values, (store) => {
-        const made = store.createAccount(address, pw, values.get('name') as string | undefined);
-        if (admin) markAdmin(store, made.id, true);
+      const account = await withStore(values, async (store) => {
+        const made = await store.createAccount(address, pw, values.get('name') as string | undefined);
+        if (admin) await markAdmin(store, made.id, true);
         return made;
       });
       io.stdout(`added ${account.address}${admin ? ' (admin)' : ''}\n`);
@@ -68,22 +68,22 @@ export async function user(command: string, args: readonly string[], io: Io): Pr
     case 'passwd': {
       const address = oneAddress(positionals, command);
       const pw = await password(values, io, command);
-      const canonical = withStore(values, (store) => {
-        const account = exactAccount(store, address);
-        store.setPassword(account.address, pw);
+      const canonical = await withStore(values, async (store) => {
+        const account = await exactAccount(store, address);
+        await store.setPassword(account.address, pw);
         return account.address;
       });
       io.stdout(`password changed for ${canonical}\n`);
       return 0;
     }
     case 'set':
-      if (hasProfileChange(values)) return setProfile(values, oneAddress(positionals, command), io);
-      return setAdminFlag(values, oneAddress(positionals, command), io);
+      if (hasProfileChange(values)) return await setProfile(values, oneAddress(positionals, command), io);
+      return await setAdminFlag(values, oneAddress(positionals, command), io);
     case 'remove': {
       const address = oneAddress(positionals, command);
-      const canonical = withStore(values, (store) => {
-        const account = exactAccount(store, address);
-        store.removeAccount(account.address);
+      const canonical = await withStore(values, async (store) => {
+        const account = await exactAccount(store, address);
+        await store.removeAccount(account.address);
         return account.address;
       });
       io.stdout(`removed ${canonical}\n`);
@@ -91,7 +91,7 @@ export async function user(command: string, args: readonly string[], io: Io): Pr
     }
     default: {
       if (positionals.length > 0) throw usageError('usage: eas-push user list');
-      const accounts = withStore(values, (store) => store.listAccounts());
+      const accounts = await withStore(values, async (store) => await store.listAccounts());
       for (const account of accounts) {
         io.stdout(`${account.address}${account.displayName ? `\t${account.displayName}` : ''}\n`);
       }

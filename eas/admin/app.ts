@@ -79,10 +79,10 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
   const cookieFlags = (ctx: Ctx, path = '/'): string => `HttpOnly; SameSite=Strict; Path=${path}${options.secure || ctx.secure ? '; Secure' : ''}`;
 
   /** A live session of an account that is still an admin (re-read: the CLI may have changed it). */
-  function currentSession(ctx: Ctx, touch = true): Session | null {
+  async function currentSession(ctx: Ctx, touch = true): Promise<Session | null> {
     const session = sessions.get(ctx.cookies.get(SESSION_COOKIE), touch);
     if (!session) return null;
-    if (!store.getAccount(session.accountId) || !store.isAdmin(session.accountId)) {
+    if (!await store.getAccount(session.accountId) || !await store.isAdmin(session.accountId)) {
       sessions.drop(session.id);
       return null;
     }
@@ -109,15 +109,15 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
     ctx.body = page(frame(ctx, title), body).text;
   }
 
-  function findAccount(address: string): Account {
-    const account = store.findAccount(address);
+  async function findAccount(address: string): Promise<Account> {
+    const account = await store.findAccount(address);
     if (!account || account.address !== address.trim().toLowerCase()) throw new ConsoleError(404, `no account ${address}`);
     return account;
   }
 
-  function findDevice(address: string, deviceId: string): { account: Account; device: Device } {
-    const account = findAccount(address);
-    const device = store.getDevice(account.id, deviceId);
+  async function findDevice(address: string, deviceId: string): Promise<{ account: Account; device: Device }> {
+    const account = await findAccount(address);
+    const device = await store.getDevice(account.id, deviceId);
     if (!device) throw new ConsoleError(404, `no device ${deviceId} of ${account.address}`);
     return { account, device };
   }
@@ -170,7 +170,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
     if (ctx.path === '/login') return login(ctx);
     if (ctx.path === '/favicon.ico') throw new ConsoleError(404, 'no icon');
     // The page's own refreshes (fragments, the event stream) do not keep a session alive.
-    const session = currentSession(ctx, ctx.get('X-Console-Fragment') !== '1' && ctx.path !== '/events');
+    const session = await currentSession(ctx, ctx.get('X-Console-Fragment') !== '1' && ctx.path !== '/events');
     if (!session) {
       if (ctx.method === 'GET' && ctx.get('X-Console-Fragment') !== '1' && ctx.path !== '/events') return redirect(ctx, '/login');
       throw new ConsoleError(401, 'not logged in');
@@ -218,7 +218,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
       log.warn('admin: login failed', { ip, login: address, ...(wait > 0 ? { retryAfter: wait } : {}) });
       return refuse(401, 'Wrong account or password.');
     }
-    if (!store.isAdmin(account.id)) {
+    if (!await store.isAdmin(account.id)) {
       log.warn('admin: login refused, not an admin', { ip, login: account.address });
       return refuse(403, `${account.address} is not an administrator (eas-push user set ${account.address} --admin).`);
     }
@@ -250,7 +250,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
     }
     if (parts[0] === 'events' && parts.length === 1 && !post) {
       ctx.respond = false;
-      events.open(ctx.res, () => currentSession(ctx, false) !== null);
+      events.open(ctx.res, async () => await currentSession(ctx, false) !== null);
       return;
     }
     if (parts[0] === 'server' && parts.length === 1 && !post) {
@@ -259,42 +259,42 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
     if (parts[0] === 'accounts') {
       if (parts.length === 1 && !post) {
         const done = ctx.query['done'];
-        return livePage(ctx, 'Accounts', 'accounts', accountsLive(store, now, typeof done === 'string' ? done : null));
+        return livePage(ctx, 'Accounts', 'accounts', await accountsLive(store, now, typeof done === 'string' ? done : null));
       }
       const address = parts[1]!;
       if (parts.length === 3 && parts[2] === 'password') {
-        const account = findAccount(address);
+        const account = await findAccount(address);
         if (!post) return plainPage(ctx, 'Reset password', passwordForm(account, session.csrf, null));
         const pw = form!.get('password') ?? '';
         if (form!.get('confirm') !== 'yes') throw new ConsoleError(400, 'the action was not confirmed');
         if (pw === '' || pw !== form!.get('repeat')) {
           return plainPage(ctx, 'Reset password', passwordForm(account, session.csrf, pw === '' ? 'The password is empty.' : 'The two passwords differ.'), 400);
         }
-        store.setPassword(account.address, pw);
+        await store.setPassword(account.address, pw);
         sessions.dropAccount(account.id, session.id);
         log.info('admin: password reset', { ...who, account: account.address });
         return redirect(ctx, `/accounts?done=${seg(`password of ${account.address} reset`)}`);
       }
       if (parts.length >= 4 && parts[2] === 'devices') {
-        const { account, device } = findDevice(address, parts[3]!);
+        const { account, device } = await findDevice(address, parts[3]!);
         const base = `/accounts/${seg(account.address)}/devices/${seg(device.deviceId)}`;
         if (parts.length === 4 && !post) {
           const done = ctx.query['done'];
-          return livePage(ctx, device.deviceId, 'accounts', deviceLive(store, account, device, now, typeof done === 'string' ? done : null));
+          return livePage(ctx, device.deviceId, 'accounts', await deviceLive(store, account, device, now, typeof done === 'string' ? done : null));
         }
         if (parts.length === 5 && parts[4] === 'wipe') {
           if (!post) return plainPage(ctx, 'Wipe', wipeConfirm(account, device, session.csrf));
           if (form!.get('confirm') !== 'yes') throw new ConsoleError(400, 'the action was not confirmed');
           const accountOnly = form!.get('account-only') === 'yes';
           if (accountOnly && device.protocolVersion !== '16.1') throw new ConsoleError(400, `device ${device.deviceId} speaks EAS ${device.protocolVersion ?? '(unknown)'}: an account-only wipe needs 16.1`);
-          store.updateDevice(device.id, { wipe: accountOnly ? 'account-only-requested' : 'requested' });
+          await store.updateDevice(device.id, { wipe: accountOnly ? 'account-only-requested' : 'requested' });
           log.info('admin: remote wipe requested', { ...who, account: account.address, device: device.deviceId, accountOnly });
           return redirect(ctx, `${base}?done=${seg(accountOnly ? 'Account-only remote wipe requested: sent on the device\'s next request.' : 'Full remote wipe requested: sent on the device\'s next request.')}`);
         }
         if (parts.length === 5 && parts[4] === 'remove') {
           if (!post) return plainPage(ctx, 'Remove', removeConfirm(account, device, session.csrf));
           if (form!.get('confirm') !== 'yes') throw new ConsoleError(400, 'the action was not confirmed');
-          store.removeDevice(device.id);
+          await store.removeDevice(device.id);
           log.info('admin: device removed', { ...who, account: account.address, device: device.deviceId });
           return redirect(ctx, `/accounts?done=${seg(`device ${device.deviceId} of ${account.address} removed`)}`);
         }

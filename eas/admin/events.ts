@@ -11,12 +11,12 @@ const COALESCE_MS = 100;
 
 interface Stream {
   res: ServerResponse;
-  /** False once the stream's session is over. */
-  valid: () => boolean;
+  /** False once the stream's session is over (the session's account is read from the store). */
+  valid: () => Promise<boolean>;
 }
 
 export interface EventHub {
-  open(res: ServerResponse, valid: () => boolean): void;
+  open(res: ServerResponse, valid: () => Promise<boolean>): void;
   size(): number;
   close(): void;
 }
@@ -27,15 +27,24 @@ export function createEventHub(metrics: AdminMetrics, tickMs: number): EventHub 
   let tickTimer: NodeJS.Timeout | null = null;
 
   const send = (event: string): void => {
-    for (const s of streams) {
-      if (!s.valid()) {
-        streams.delete(s);
-        s.res.end();
-        continue;
-      }
-      s.res.write(`event: ${event}\ndata: ${Date.now()}\n\n`);
-    }
+    for (const s of streams) void sendTo(s, event);
     if (streams.size === 0) stopTick();
+  };
+  const sendTo = async (s: Stream, event: string): Promise<void> => {
+    let valid = false;
+    try {
+      valid = await s.valid();
+    } catch {
+      // A store that cannot say ends the stream: the page reconnects and logs in again.
+    }
+    if (!streams.has(s)) return;
+    if (!valid) {
+      streams.delete(s);
+      s.res.end();
+      if (streams.size === 0) stopTick();
+      return;
+    }
+    s.res.write(`event: ${event}\ndata: ${Date.now()}\n\n`);
   };
   const stopTick = (): void => {
     if (tickTimer) clearInterval(tickTimer);

@@ -133,11 +133,11 @@ export function createAdminMetrics(now: () => number = Date.now): AdminMetrics {
  */
 export function tapHistory(store: PushHistoryStore, metrics: AdminMetrics): PushHistoryStore {
   return {
-    resumePushHistory: (now) => store.resumePushHistory(now),
-    writePushHistory(ops) {
+    resumePushHistory: async (now) => await store.resumePushHistory(now),
+    async writePushHistory(ops) {
       for (const op of ops) if (op.op === 'end' && op.commitToAnswerMs !== null) metrics.pushAnswered(op.commitToAnswerMs);
       // Written first: a console woken by the notice reads the new entries.
-      store.writePushHistory(ops);
+      await store.writePushHistory(ops);
       metrics.historyWritten();
     },
   };

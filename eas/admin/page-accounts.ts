@@ -6,15 +6,15 @@ import type { Store } from '../../store/types.js';
 import { duration, parkedState } from '../push/verdict.js';
 import { html, seg, type Html } from './html.js';
 
-export function accountsLive(store: Store, now: Date, notice: string | null = null): Html {
-  const accounts = store.listAccounts();
+export async function accountsLive(store: Store, now: Date, notice: string | null = null): Promise<Html> {
+  const accounts = await store.listAccounts();
   let devices = 0;
   let parked = 0;
-  const sections = accounts.map((account) => {
-    const list = store.listDevices(account.id);
+  const sections = await Promise.all(accounts.map(async (account) => {
+    const list = await store.listDevices(account.id);
     devices += list.length;
-    const rows = list.map((d) => {
-      const state = parkedState(store.pushHistory(d.id, 1)[0], now);
+    const rows = await Promise.all(list.map(async (d) => {
+      const state = parkedState((await store.pushHistory(d.id, 1))[0], now);
       if (state.kind === 'parked') parked++;
       const push =
         state.kind === 'parked'
@@ -25,9 +25,9 @@ export function accountsLive(store: Store, now: Date, notice: string | null = nu
       return html`<tr data-device="${d.deviceId}"><td><a href="/accounts/${seg(account.address)}/devices/${seg(d.deviceId)}">${d.deviceId}</a></td>
 <td>${d.deviceType}</td><td class="hide-narrow">${d.protocolVersion ?? '-'}</td><td>${duration(Math.max(0, now.getTime() - Date.parse(d.lastSeenAt)))} ago</td><td>${push}</td>
 <td class="hide-narrow mute">${d.userAgent ?? '-'}</td></tr>`;
-    });
+    }));
     return html`<section data-account="${account.address}"><h2>${account.address}${account.displayName ? html` <span class="mute">· ${account.displayName}</span>` : ''}${
-      store.isAdmin(account.id) ? html` <span class="mute">· admin</span>` : ''
+      await store.isAdmin(account.id) ? html` <span class="mute">· admin</span>` : ''
     }</h2>
 <div class="actions"><a class="button" href="/accounts/${seg(account.address)}/password">Reset password</a></div>${
       rows.length === 0
@@ -35,7 +35,7 @@ export function accountsLive(store: Store, now: Date, notice: string | null = nu
         : html`<div class="scroll"><table><thead><tr><th>Device</th><th>Type</th><th class="hide-narrow">EAS</th><th>Last request</th><th>Parked now</th><th class="hide-narrow">User agent</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
     }</section>`;
-  });
+  }));
   return html`<h1>Accounts</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
 <div class="cards"><div class="card"><b>${accounts.length}</b><span>accounts</span></div><div class="card"><b>${devices}</b><span>devices</span></div>

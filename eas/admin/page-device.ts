@@ -15,13 +15,13 @@ const ARRIVAL_SLACK_MS = 5_000;
  * before the answer (items are stamped inside the delivery's transaction, before its commit)
  * and not long before the commit the registry timed.
  */
-export function wokenBy(store: Store, accountId: number, entry: PushHistoryEntry): Item | null {
+export async function wokenBy(store: Store, accountId: number, entry: PushHistoryEntry): Promise<Item | null> {
   if (entry.endedAt === null || entry.commitToAnswerMs === null) return null;
   const answered = Date.parse(entry.endedAt);
   const committed = answered - entry.commitToAnswerMs;
   let best: Item | null = null;
   for (const folderId of entry.reported) {
-    for (const item of store.listItems(accountId, folderId, 20)) {
+    for (const item of await store.listItems(accountId, folderId, 20)) {
       const at = Date.parse(item.receivedAt);
       // Both times are floored to the millisecond, so an item stored before the answer never
       // reads as later than it; a later delivery does, however close it came.
@@ -40,10 +40,10 @@ function describeItem(item: Item): Html {
   return html`item ${item.id}`;
 }
 
-function entryLine(store: Store, account: Account, entry: PushHistoryEntry, now: Date): Html {
+async function entryLine(store: Store, account: Account, entry: PushHistoryEntry, now: Date): Promise<Html> {
   const kind = entry.kind === 'ping' ? 'Ping' : 'Sync-Wait';
   const outcome = entry.outcome ?? (entry.endedAt === null ? 'parked' : '-');
-  const item = wokenBy(store, account.id, entry);
+  const item = await wokenBy(store, account.id, entry);
   return html`<li data-entry="${entry.id}" data-outcome="${outcome}"><b>${when(entry.startedAt)}</b> ${kind}, heartbeat ${entry.heartbeatSeconds} s, ${entry.folderIds.length} folder${
     entry.folderIds.length === 1 ? '' : 's'
   }: <span class="${entry.endedAt === null ? 'ok' : entry.outcome === 'interrupted' ? 'bad' : ''}">${outcome}</span> · ${verdict(entry, now)}${
@@ -51,8 +51,8 @@ function entryLine(store: Store, account: Account, entry: PushHistoryEntry, now:
   }</li>`;
 }
 
-export function deviceLive(store: Store, account: Account, device: Device, now: Date, notice: string | null): Html {
-  const history = store.pushHistory(device.id);
+export async function deviceLive(store: Store, account: Account, device: Device, now: Date, notice: string | null): Promise<Html> {
+  const history = await store.pushHistory(device.id);
   const base = `/accounts/${seg(account.address)}/devices/${seg(device.deviceId)}`;
   const info = Object.entries(device.info).map(([k, v]) => `${k}=${v}`).join(', ');
   const row = (k: string, v: unknown) => html`<tr><th>${k}</th><td>${v}</td></tr>`;
@@ -72,6 +72,6 @@ ${
     ? html`<p class="mute">None yet.</p>`
     : html`<div class="scroll">${timelineChart(history.slice(0, 20), now)}</div>
 <p class="mute">Bars: parked (green: answered by new mail, grey: heartbeat, blue: replaced or parked now, amber: disconnected); dots: woken by a delivery; amber lines: the gap until the device came back.</p>
-<ol class="timeline" reversed>${history.map((e) => entryLine(store, account, e, now))}</ol>`
+<ol class="timeline" reversed>${await Promise.all(history.map(async (e) => await entryLine(store, account, e, now)))}</ol>`
 }`;
 }

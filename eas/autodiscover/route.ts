@@ -58,7 +58,7 @@ export function createAutodiscoverRoute(deps: AutodiscoverDeps): Koa.Middleware 
 
     // Only the authenticated account's own settings: an address of it ("alice+tag@" included)
     // or nothing. Telling whether another address exists would let any account probe them all.
-    if (deps.store.findAccount(request.emailAddress)?.id !== account.id) {
+    if ((await deps.store.findAccount(request.emailAddress))?.id !== account.id) {
       deps.log.info('autodiscover: address is not the account', { user: account.address, requested: request.emailAddress.slice(0, 256) });
       return reply(providerErrorResponse(request.emailAddress, 'The e-mail address does not belong to the authenticated account', 'EMailAddress'));
     }

@@ -15,7 +15,7 @@ import type { ApplyItemContext } from './types.js';
 /** Sends the stored draft; returns the Sync Status of the Add or Change that asked for it. */
 export async function sendDraft(ctx: ApplyItemContext, item: MailItem): Promise<number> {
   const { store, log } = ctx.deps;
-  const body = store.getBody(ctx.account.id, item.id);
+  const body = await store.getBody(ctx.account.id, item.id);
   if (!body) return SyncStatus.ObjectNotFound;
   try {
     await submitMessage(ctx, body.raw, { saveInSent: true });
@@ -33,6 +33,6 @@ export async function sendDraft(ctx: ApplyItemContext, item: MailItem): Promise<
       ? SyncStatus.ServerError
       : SyncStatus.ConversionError;
   }
-  store.deleteItem(ctx.account.id, item.id, null);
+  await store.deleteItem(ctx.account.id, item.id, null);
   return SyncStatus.Success;
 }

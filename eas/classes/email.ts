@@ -40,9 +40,9 @@ function contextOf(ctx: RenderItemContext): ItemContext {
   return { folderType: ctx.folder.type, accountAddress: ctx.account.address };
 }
 
-function full(item: MailItem, ctx: RenderItemContext): WbxmlElement[] {
-  const loadBody = () => ctx.store.getBody(ctx.account.id, item.id);
-  return emailProperties(item, loadBody, ctx.options, ctx.version, contextOf(ctx));
+async function full(item: MailItem, ctx: RenderItemContext): Promise<WbxmlElement[]> {
+  const loadBody = async () => await ctx.store.getBody(ctx.account.id, item.id);
+  return await emailProperties(item, loadBody, ctx.options, ctx.version, contextOf(ctx));
 }
 
 /** The FileReferences of the attachments the request added, for the Sync response. */
@@ -73,16 +73,16 @@ async function addDraft(ctx: ApplyItemContext, appData: WbxmlElement | null) {
   }
   const { store } = ctx.deps;
   const parsed = await ctx.deps.parse(built.raw);
-  let item = store.addItem(ctx.account.id, ctx.folder.id, built.raw, parsed, ctx.device.id, fields.read ?? true);
+  let item = await store.addItem(ctx.account.id, ctx.folder.id, built.raw, parsed, ctx.device.id, fields.read ?? true);
   if (fields.flag !== undefined || fields.categories !== undefined) {
     const { flag, categories } = fields;
-    item = mail(store.updateItem(ctx.account.id, item.id, { flag, categories }, ctx.device.id) ?? item);
+    item = mail(await store.updateItem(ctx.account.id, item.id, { flag, categories }, ctx.device.id) ?? item);
   }
   const serverId = serverIdOf(item.folderId, item.id);
   if (ctx.send) {
     const status = await sendDraft(ctx, item);
     // Not sent: the client keeps the message; the draft it would not know of is removed.
-    if (status !== SyncStatus.Success) store.deleteItem(ctx.account.id, item.id, ctx.device.id);
+    if (status !== SyncStatus.Success) await store.deleteItem(ctx.account.id, item.id, ctx.device.id);
     return { serverId: status === SyncStatus.Success ? serverId : null, status };
   }
   reportAdded(ctx, item, built);
@@ -95,17 +95,21 @@ async function addDraft(ctx: ApplyItemContext, appData: WbxmlElement | null) {
  */
 async function editDraft(ctx: ApplyItemContext, item: MailItem, appData: WbxmlElement): Promise<number> {
   const { store } = ctx.deps;
-  const stored = store.getBody(ctx.account.id, item.id);
+  const stored = await store.getBody(ctx.account.id, item.id);
   if (!stored) return SyncStatus.ObjectNotFound;
   const draft: DraftBase = {
     summary: item.summary,
     text: stored.text,
     html: stored.html,
     bcc: bccHeaderOf(stored.raw),
-    attachments: item.attachments.flatMap((a) => {
-      const att = store.getAttachment(ctx.account.id, a.fileReference);
-      return att ? [{ ...a, content: att.content }] : [];
-    }),
+    attachments: (
+      await Promise.all(
+        item.attachments.map(async (a) => {
+          const att = await store.getAttachment(ctx.account.id, a.fileReference);
+          return att ? [{ ...a, content: att.content }] : [];
+        }),
+      )
+    ).flat(),
   };
   let built: BuiltDraft;
   try {
@@ -115,7 +119,7 @@ async function editDraft(ctx: ApplyItemContext, item: MailItem, appData: WbxmlEl
     throw err;
   }
   const parsed = await ctx.deps.parse(built.raw);
-  const replaced = store.replaceMessage(ctx.account.id, item.id, built.raw, parsed, ctx.device.id);
+  const replaced = await store.replaceMessage(ctx.account.id, item.id, built.raw, parsed, ctx.device.id);
   if (!replaced) return SyncStatus.ObjectNotFound;
   reportAdded(ctx, replaced, built);
   return SyncStatus.Success;
@@ -136,12 +140,12 @@ async function changeMail(ctx: ApplyItemContext, item: MailItem, appData: WbxmlE
     if (status !== SyncStatus.Success) return status;
   }
   if (fields.read !== undefined || fields.flag !== undefined || fields.categories !== undefined) {
-    const updated = ctx.deps.store.updateItem(ctx.account.id, item.id, fields, ctx.device.id);
+    const updated = await ctx.deps.store.updateItem(ctx.account.id, item.id, fields, ctx.device.id);
     if (!updated) return SyncStatus.ObjectNotFound;
   }
   // MS-ASEMAIL 2.2.2.69: email2:Send on a Change of a draft sends it as it now stands.
   if (ctx.send && ctx.folder.type === FolderType.Drafts && atLeast(ctx.version, '16.0')) {
-    const draft = ctx.deps.store.getItem(ctx.account.id, item.id);
+    const draft = await ctx.deps.store.getItem(ctx.account.id, item.id);
     if (!draft || draft.kind !== 'mail' || draft.deletedModseq !== null) return SyncStatus.ObjectNotFound;
     return sendDraft(ctx, draft);
   }
@@ -156,11 +160,11 @@ export function createEmailClass(): ItemClass {
     searchable: true,
     parseOptions: (blocks, version) => parseItemOptions(blocks, version, 'Email'),
     windowSince: filterSince,
-    render: (item, ctx) => full(mail(item), ctx),
+    render: async (item, ctx) => await full(mail(item), ctx),
     // A draft's content can change (an edit on another device): send the whole item, as a
     // Change may carry any property; elsewhere only Read/Flag/Categories ever change.
-    renderChange: (item, ctx) =>
-      ctx.folder.type === FolderType.Drafts ? full(mail(item), ctx) : emailChangeProperties(mail(item), ctx.version),
+    renderChange: async (item, ctx) =>
+      ctx.folder.type === FolderType.Drafts ? await full(mail(item), ctx) : emailChangeProperties(mail(item), ctx.version),
     add: addDraft,
     change: (ctx, item, appData) => (item.kind === 'mail' ? changeMail(ctx, item, appData) : Promise.resolve(SyncStatus.ConversionError)),
   };

@@ -14,16 +14,16 @@ export interface RenderedItem {
 }
 
 /** Null when the item's folder is gone. */
-export function renderStoredItem(
+export async function renderStoredItem(
   deps: EasDeps,
   account: Account,
   version: ProtocolVersion,
   item: Item,
   options: ItemOptions,
-): RenderedItem | null {
-  const folder = deps.store.getFolder(account.id, item.folderId);
+): Promise<RenderedItem | null> {
+  const folder = await deps.store.getFolder(account.id, item.folderId);
   if (!folder) return null;
   const itemClass = deps.classes.forFolderType(folder.type);
-  const properties = itemClass.render(item, { store: deps.store, account, folder, version, options, log: deps.log });
+  const properties = await itemClass.render(item, { store: deps.store, account, folder, version, options, log: deps.log });
   return { itemClass, properties };
 }

@@ -82,9 +82,9 @@ export interface ItemClass {
   windowSince(filterType: number, now: Date): string | null;
 
   /** The whole item: the children of ApplicationData, ItemOperations or Search Properties. */
-  render(item: Item, ctx: RenderItemContext): WbxmlElement[];
+  render(item: Item, ctx: RenderItemContext): Promise<WbxmlElement[]>;
   /** What a server Change sends of the item (mail: Read, Flag, Categories; the other classes: all). */
-  renderChange(item: Item, ctx: RenderItemContext): WbxmlElement[];
+  renderChange(item: Item, ctx: RenderItemContext): Promise<WbxmlElement[]>;
 
   /** A client Sync Add in a folder of this class. */
   add(ctx: ApplyItemContext, appData: WbxmlElement | null): Promise<AddResult>;

@@ -78,23 +78,23 @@ async function handleFind(ctx: CommandContext, seen: Set<string>, remember: (key
   if (range.start !== 0 && !seen.has(key)) return topLevel(FindStatus.RangeNotFromZero);
   remember(key);
   if (req.criterion.kind === 'gal') {
-    const found = searchGal(ctx.deps, ctx.account, req.criterion.query, range);
+    const found = await searchGal(ctx.deps, ctx.account, req.criterion.query, range);
     const budget = req.criterion.picture ? createPictureBudget(ctx.deps, req.criterion.picture) : null;
-    const results = found.entries.map((e) => el('Find:Result', [el('Find:Properties', galProperties(e, budget))]));
+    const results = await Promise.all(found.entries.map(async (e) => el('Find:Result', [el('Find:Properties', await galProperties(e, budget))])));
     return response(results, range, found.total);
   }
   let found: { total: number; items: MailItem[] };
   try {
-    found = findMail(ctx.deps.store, ctx.account.id, req.criterion, range);
+    found = await findMail(ctx.deps.store, ctx.account.id, req.criterion, range);
   } catch (err) {
     if (!(err instanceof FindFolderError)) throw err;
     return topLevel(FindStatus.FolderSyncRequired);
   }
-  return response(found.items.map((item) => mailResult(ctx, ctx.account, item)), range, found.total);
+  return response(await Promise.all(found.items.map(async (item) => await mailResult(ctx, ctx.account, item))), range, found.total);
 }
 
 /** 2.2.3.139.1 in the order the spec lists the properties. */
-function mailResult(ctx: CommandContext, account: Account, item: MailItem): WbxmlElement {
+async function mailResult(ctx: CommandContext, account: Account, item: MailItem): Promise<WbxmlElement> {
   const s = item.summary;
   const from = s.from[0];
   return el('Find:Result', [
@@ -108,7 +108,7 @@ function mailResult(ctx: CommandContext, account: Account, item: MailItem): Wbxm
       s.cc.length > 0 && el('Find:DisplayCc', displayTo(s.cc)),
       el('Email:Importance', s.importance),
       el('Email:Read', item.read ? 1 : 0),
-      el('Email2:IsDraft', isDraft(itemContext(ctx.deps.store, account, item)) ? 1 : 0),
+      el('Email2:IsDraft', isDraft(await itemContext(ctx.deps.store, account, item)) ? 1 : 0),
       s.preview !== '' && el('Find:Preview', s.preview),
       el('Find:HasAttachments', s.hasAttachments || item.attachments.some((a) => !a.inline) ? 1 : 0),
       el('Email:From', from ? displayAddress(from) : ''),

@@ -45,16 +45,16 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   }
   if (!CREATABLE_TYPES.has(type)) return statusOnly(FolderCreateStatus.MalformedRequest);
 
-  const state = requestedState(ctx, keyText);
+  const state = await requestedState(ctx, keyText);
   if (!state) return statusOnly(FolderCreateStatus.InvalidSyncKey);
 
-  const target = parentOf(ctx, parentText);
+  const target = await parentOf(ctx, parentText);
   if (!target) return statusOnly(FolderCreateStatus.ParentNotFound);
   if (target.parent?.type === FolderType.RecipientInfoCache) return statusOnly(FolderCreateStatus.SpecialParent);
 
   try {
-    const folder = store.createFolder(ctx.account.id, target.parentId, name, type, ctx.device.id);
-    const syncKey = saveOwnChange(store, state, { folders: [folder] });
+    const folder = await store.createFolder(ctx.account.id, target.parentId, name, type, ctx.device.id);
+    const syncKey = await saveOwnChange(store, state, { folders: [folder] });
     return successAnswer('FolderCreate', syncKey, el('FolderHierarchy:ServerId', folderServerId(folder.id)));
   } catch (err) {
     return statusOnly(

@@ -30,17 +30,17 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   const serverIdText = req.textOf('FolderHierarchy:ServerId');
   if (serverIdText === undefined) return statusOnly(FolderDeleteStatus.MalformedRequest);
 
-  const state = requestedState(ctx, keyText);
+  const state = await requestedState(ctx, keyText);
   if (!state) return statusOnly(FolderDeleteStatus.InvalidSyncKey);
 
-  const folder = folderOf(ctx, serverIdText);
+  const folder = await folderOf(ctx, serverIdText);
   if (!folder) return statusOnly(FolderDeleteStatus.NotFound);
   if (folder.system) return statusOnly(FolderDeleteStatus.SpecialFolder);
 
   // The device drops the subfolders with the folder, so none of them is news to it.
-  const gone = subtreeIds(store.listFolders(ctx.account.id), folder.id);
+  const gone = subtreeIds(await store.listFolders(ctx.account.id), folder.id);
   try {
-    store.deleteFolder(ctx.account.id, folder.id, ctx.device.id);
+    await store.deleteFolder(ctx.account.id, folder.id, ctx.device.id);
   } catch (err) {
     return statusOnly(
       storeErrorStatus(err, {
@@ -49,7 +49,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
       }),
     );
   }
-  return successAnswer('FolderDelete', saveOwnChange(store, state, { gone }));
+  return successAnswer('FolderDelete', await saveOwnChange(store, state, { gone }));
 }
 
 export const folderDelete = commandSpec('FolderDelete', handler);

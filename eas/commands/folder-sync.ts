@@ -48,22 +48,22 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
 
   if (key === 0) {
     // Full hierarchy, parents before children. Item sync states are left alone on purpose.
-    store.resetSyncState(ctx.device.id, HIERARCHY_COLLECTION);
-    const all = store.folderChanges(ctx.account.id, 0);
-    saveDelivered(store, ctx.device.id, 1, all.head);
+    await store.resetSyncState(ctx.device.id, HIERARCHY_COLLECTION);
+    const all = await store.folderChanges(ctx.account.id, 0);
+    await saveDelivered(store, ctx.device.id, 1, all.head);
     return answer(1, { added: all.added, changed: [], deleted: [] });
   }
 
-  const state = hierarchyState(store, ctx.device.id, key);
+  const state = await hierarchyState(store, ctx.device.id, key);
   if (!state) return statusOnly(FolderSyncStatus.InvalidSyncKey);
-  const delta = pendingChanges(store, ctx.account.id, state);
+  const delta = await pendingChanges(store, ctx.account.id, state);
   const count = delta.added.length + delta.changed.length + delta.deleted.length;
   if (count === 0) {
     // Nothing new for the hierarchy (mail may have moved the account's modseq): the same key
     // again, so polling clients do not churn states.
     return answer(key, delta);
   }
-  saveDelivered(store, ctx.device.id, key + 1, delta.head);
+  await saveDelivered(store, ctx.device.id, key + 1, delta.head);
   return answer(key + 1, delta);
 }
 

@@ -40,20 +40,20 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     return statusOnly(FolderUpdateStatus.MalformedRequest);
   }
 
-  const state = requestedState(ctx, keyText);
+  const state = await requestedState(ctx, keyText);
   if (!state) return statusOnly(FolderUpdateStatus.InvalidSyncKey);
 
-  const folder = folderOf(ctx, serverIdText);
+  const folder = await folderOf(ctx, serverIdText);
   if (!folder) return statusOnly(FolderUpdateStatus.NotFound);
   if (folder.type === FolderType.RecipientInfoCache) return statusOnly(FolderUpdateStatus.RecipientInfoFolder);
   if (folder.system) return statusOnly(FolderUpdateStatus.ExistsOrSpecial);
 
-  const target = parentOf(ctx, parentText);
+  const target = await parentOf(ctx, parentText);
   if (!target) return statusOnly(FolderUpdateStatus.ParentNotFound);
 
   try {
-    const updated = store.updateFolder(ctx.account.id, folder.id, target.parentId, name, ctx.device.id);
-    const syncKey = saveOwnChange(store, state, { folders: [updated] });
+    const updated = await store.updateFolder(ctx.account.id, folder.id, target.parentId, name, ctx.device.id);
+    const syncKey = await saveOwnChange(store, state, { folders: [updated] });
     return successAnswer('FolderUpdate', syncKey);
   } catch (err) {
     return statusOnly(

@@ -17,7 +17,7 @@ export const getAttachment = commandSpec('GetAttachment', handleGetAttachment, {
 async function handleGetAttachment(ctx: CommandContext): Promise<CommandResult> {
   const name = ctx.query.params['AttachmentName'];
   if (!name) throw new EasHttpError(400, 'GetAttachment needs the AttachmentName parameter');
-  const attachment = ctx.deps.store.getAttachment(ctx.account.id, name);
+  const attachment = await ctx.deps.store.getAttachment(ctx.account.id, name);
   // MS-ASCMD: an attachment that is not there (deleted, or never the caller's) is an HTTP error.
   if (!attachment) throw new EasHttpError(404, 'no such attachment');
   return {

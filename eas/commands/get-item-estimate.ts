@@ -37,11 +37,11 @@ async function handleGetItemEstimate(ctx: CommandContext): Promise<CommandResult
   const now = new Date();
   return {
     kind: 'wbxml',
-    body: el('GetItemEstimate:GetItemEstimate', collections.map((c) => estimateOne(ctx, c, now))),
+    body: el('GetItemEstimate:GetItemEstimate', await Promise.all(collections.map(async (c) => await estimateOne(ctx, c, now)))),
   };
 }
 
-function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElement {
+async function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): Promise<WbxmlElement> {
   const { store } = ctx.deps;
   const collectionId = c.textOf('GetItemEstimate:CollectionId')?.trim() ?? '';
   const respond = (status: number, estimate?: number) =>
@@ -54,17 +54,17 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
     ]);
 
   const folderId = parseFolderId(collectionId);
-  const folder = folderId === null ? null : store.getFolder(ctx.account.id, folderId);
+  const folder = folderId === null ? null : await store.getFolder(ctx.account.id, folderId);
   if (!folder) return respond(EstimateStatus.InvalidCollection);
   const itemClass = ctx.deps.classes.forFolderType(folder.type);
   if (!atLeast(ctx.version, itemClass.minVersion)) return respond(EstimateStatus.InvalidCollection);
 
   const syncKey = c.textOf('AirSync:SyncKey')?.trim() ?? '';
   if (syncKey === '' || syncKey === '0') return respond(EstimateStatus.NotPrimed);
-  const key = resolveSyncKey(store, ctx.device.id, folder.id, syncKey);
+  const key = await resolveSyncKey(store, ctx.device.id, folder.id, syncKey);
   if (key.kind === 'invalid') {
     // No state at all for the collection: it was never synced, not a wrong key.
-    return respond(store.latestSyncState(ctx.device.id, folder.id) ? EstimateStatus.InvalidSyncKey : EstimateStatus.NotPrimed);
+    return respond(await store.latestSyncState(ctx.device.id, folder.id) ? EstimateStatus.InvalidSyncKey : EstimateStatus.NotPrimed);
   }
   if (key.kind === 'initial') return respond(EstimateStatus.NotPrimed);
 
@@ -79,7 +79,7 @@ function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): WbxmlElem
     return respond(EstimateStatus.InvalidCollection);
   }
 
-  const estimate = store.countChanges({
+  const estimate = await store.countChanges({
     accountId: ctx.account.id,
     folderId: folder.id,
     deviceRowId: ctx.device.id,

@@ -51,9 +51,9 @@ async function handleItemOperations(ctx: CommandContext): Promise<CommandResult>
   const empties: WbxmlElement[] = [];
   const fetches: WbxmlElement[] = [];
   for (const op of req.children) {
-    if (op.tag === 'ItemOperations:Fetch') fetches.push(fetch(ctx, op));
-    else if (op.tag === 'ItemOperations:EmptyFolderContents') empties.push(emptyFolderContents(ctx, op));
-    else if (op.tag === 'ItemOperations:Move') moves.push(moveConversation(ctx, op));
+    if (op.tag === 'ItemOperations:Fetch') fetches.push(await fetch(ctx, op));
+    else if (op.tag === 'ItemOperations:EmptyFolderContents') empties.push(await emptyFolderContents(ctx, op));
+    else if (op.tag === 'ItemOperations:Move') moves.push(await moveConversation(ctx, op));
     else {
       // An element that is no operation: the request is malformed as a whole.
       return { kind: 'wbxml', body: el('ItemOperations:ItemOperations', [el('ItemOperations:Status', ItemOperationsStatus.ProtocolError)]) };
@@ -71,7 +71,7 @@ async function handleItemOperations(ctx: CommandContext): Promise<CommandResult>
 
 // --- Fetch ---------------------------------------------------------------------------------
 
-function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+async function fetch(ctx: CommandContext, op: WbxmlElement): Promise<WbxmlElement> {
   const store = op.textOf('ItemOperations:Store')?.trim();
   const fileReference = op.textOf('AirSyncBase:FileReference');
   const serverId = op.textOf('AirSync:ServerId');
@@ -91,11 +91,11 @@ function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
   if (echo.length === 0) return failed(ItemOperationsStatus.ProtocolError);
 
   const optionsEl = op.child('ItemOperations:Options');
-  if (fileReference !== undefined) return fetchAttachment(ctx, fileReference, optionsEl, echo, failed);
+  if (fileReference !== undefined) return await fetchAttachment(ctx, fileReference, optionsEl, echo, failed);
 
-  const item = serverId !== undefined ? itemByServerId(ctx, serverId, op.textOf('AirSync:CollectionId')) : itemByServerId(ctx, longId, undefined);
+  const item = serverId !== undefined ? await itemByServerId(ctx, serverId, op.textOf('AirSync:CollectionId')) : await itemByServerId(ctx, longId, undefined);
   if (!item) return failed(ItemOperationsStatus.ObjectNotFound);
-  const folder = ctx.deps.store.getFolder(ctx.account.id, item.folderId);
+  const folder = await ctx.deps.store.getFolder(ctx.account.id, item.folderId);
   if (!folder) return failed(ItemOperationsStatus.ObjectNotFound);
 
   let options;
@@ -105,7 +105,7 @@ function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
     if (err instanceof OptionsError) return failed(ItemOperationsStatus.ProtocolError);
     throw err;
   }
-  const rendered = renderStoredItem(ctx.deps, ctx.account, ctx.version, item, options);
+  const rendered = await renderStoredItem(ctx.deps, ctx.account, ctx.version, item, options);
   if (!rendered) return failed(ItemOperationsStatus.ObjectNotFound);
   return el('ItemOperations:Fetch', [
     el('ItemOperations:Status', ItemOperationsStatus.Success),
@@ -119,11 +119,11 @@ function fetch(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
  * The caller's live item named by a ServerId (or a LongId, which for us is the same string).
  * A CollectionId that disagrees with the ServerId's folder means "not found", not "guess".
  */
-function itemByServerId(ctx: CommandContext, id: string | undefined, collectionId: string | undefined): Item | null {
+async function itemByServerId(ctx: CommandContext, id: string | undefined, collectionId: string | undefined): Promise<Item | null> {
   const parsed = parseServerId(id);
   if (!parsed) return null;
   if (collectionId !== undefined && parseFolderId(collectionId) !== parsed.folderId) return null;
-  const item = ctx.deps.store.getItem(ctx.account.id, parsed.itemId);
+  const item = await ctx.deps.store.getItem(ctx.account.id, parsed.itemId);
   if (!item || item.folderId !== parsed.folderId || item.deletedModseq !== null) return null;
   return item;
 }
@@ -137,14 +137,14 @@ function parseRange(range: string): { start: number; end: number } | null {
   return start <= end ? { start, end } : null;
 }
 
-function fetchAttachment(
+async function fetchAttachment(
   ctx: CommandContext,
   fileReference: string,
   optionsEl: WbxmlElement | undefined,
   echo: WbxmlElement[],
   failed: (status: number) => WbxmlElement,
-): WbxmlElement {
-  const att = ctx.deps.store.getAttachment(ctx.account.id, fileReference);
+): Promise<WbxmlElement> {
+  const att = await ctx.deps.store.getAttachment(ctx.account.id, fileReference);
   if (!att) return failed(ItemOperationsStatus.AttachmentInvalid);
 
   const total = att.content.length;
@@ -176,7 +176,7 @@ function fetchAttachment(
 
 // --- EmptyFolderContents ------------------------------------------------------------------------
 
-function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+async function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): Promise<WbxmlElement> {
   const collectionText = op.textOf('AirSync:CollectionId');
   const answer = (status: number): WbxmlElement =>
     el('ItemOperations:EmptyFolderContents', [
@@ -185,7 +185,7 @@ function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): WbxmlElemen
     ]);
   if (collectionText === undefined) return answer(ItemOperationsStatus.ProtocolError);
   const folderId = parseFolderId(collectionText);
-  const folder = folderId === null ? null : ctx.deps.store.getFolder(ctx.account.id, folderId);
+  const folder = folderId === null ? null : await ctx.deps.store.getFolder(ctx.account.id, folderId);
   if (!folder) return answer(ItemOperationsStatus.ObjectNotFound);
 
   const deleteSubFolders = op.child('ItemOperations:Options')?.has('ItemOperations:DeleteSubFolders') ?? false;
@@ -193,7 +193,7 @@ function emptyFolderContents(ctx: CommandContext, op: WbxmlElement): WbxmlElemen
   // does after an Exchange EmptyFolderContents; skipping them would leave ghosts on the phone.
   let removed: number;
   try {
-    removed = ctx.deps.store.emptyFolder(ctx.account.id, folder.id, null, deleteSubFolders);
+    removed = await ctx.deps.store.emptyFolder(ctx.account.id, folder.id, null, deleteSubFolders);
   } catch (err) {
     // Deleted by another device between the lookup and now.
     if (err instanceof StoreError && err.code === 'no-such-folder') return answer(ItemOperationsStatus.ObjectNotFound);
@@ -220,7 +220,7 @@ function conversationBytes(e: WbxmlElement | undefined): Uint8Array | null {
  * commit. MoveAlways (future messages too) is accepted; messages that arrive later are not
  * moved (docs/clients.md rule 39).
  */
-function moveConversation(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
+async function moveConversation(ctx: CommandContext, op: WbxmlElement): Promise<WbxmlElement> {
   const idEl = op.child('ItemOperations:ConversationId');
   const answer = (status: number): WbxmlElement => el('ItemOperations:Move', [idEl && el('ItemOperations:ConversationId', idEl.opaque ?? idEl.text ?? ''), el('ItemOperations:Status', status)]);
   const id = conversationBytes(idEl);
@@ -228,21 +228,21 @@ function moveConversation(ctx: CommandContext, op: WbxmlElement): WbxmlElement {
   if (!atLeast(ctx.version, '14.0') || !id || dstText === undefined) return answer(ItemOperationsStatus.ProtocolError);
   const { store, log, classes } = ctx.deps;
   const dstId = parseFolderId(dstText);
-  const destination = dstId === null ? null : store.getFolder(ctx.account.id, dstId);
+  const destination = dstId === null ? null : await store.getFolder(ctx.account.id, dstId);
   if (!destination) return answer(ItemOperationsStatus.ObjectNotFound);
 
-  const found = conversationItems(store, ctx.account.id, id, destination);
+  const found = await conversationItems(store, ctx.account.id, id, destination);
   const moving = found.filter((f) => classes.forFolderType(f.folder.type) === classes.forFolderType(destination.type));
   if (found.length > 0 && moving.length === 0) return answer(ItemOperationsStatus.ActionNotSupported);
   // Nothing left to move is success when the conversation is already all in the destination.
   const wanted = Buffer.from(id);
-  const alreadyThere = () => store.listItems(ctx.account.id, destination.id).some((i) => i.kind === 'mail' && wanted.equals(conversationId(i)));
-  if (moving.length === 0 && !alreadyThere()) return answer(ItemOperationsStatus.ObjectNotFound);
+  const alreadyThere = async () => (await store.listItems(ctx.account.id, destination.id)).some((i) => i.kind === 'mail' && wanted.equals(conversationId(i)));
+  if (moving.length === 0 && !await alreadyThere()) return answer(ItemOperationsStatus.ObjectNotFound);
 
   let moved = 0;
   for (const { item } of moving) {
     try {
-      if (store.moveItem(ctx.account.id, item.id, destination.id, null)) moved++;
+      if (await store.moveItem(ctx.account.id, item.id, destination.id, null)) moved++;
     } catch (err) {
       // Moved or deleted by another device meanwhile: that one is not ours to move any more.
       if (err instanceof StoreError && err.code === 'no-such-item') continue;

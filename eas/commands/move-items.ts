@@ -30,10 +30,10 @@ async function handleMoveItems(ctx: CommandContext): Promise<CommandResult> {
       body: el('Move:MoveItems', [el('Move:Response', [el('Move:Status', MoveStatus.Failure)])]),
     };
   }
-  return { kind: 'wbxml', body: el('Move:MoveItems', moves.map((m) => moveOne(ctx, m))) };
+  return { kind: 'wbxml', body: el('Move:MoveItems', await Promise.all(moves.map(async (m) => await moveOne(ctx, m)))) };
 }
 
-function moveOne(ctx: CommandContext, move: WbxmlElement): WbxmlElement {
+async function moveOne(ctx: CommandContext, move: WbxmlElement): Promise<WbxmlElement> {
   const { store, log } = ctx.deps;
   const srcMsgId = move.textOf('Move:SrcMsgId')?.trim() ?? '';
   const respond = (status: number, dstMsgId?: string) =>
@@ -45,13 +45,13 @@ function moveOne(ctx: CommandContext, move: WbxmlElement): WbxmlElement {
 
   const srcFolderId = parseFolderId(move.textOf('Move:SrcFldId'));
   const ids = parseServerId(srcMsgId);
-  const source = srcFolderId === null ? null : store.getFolder(ctx.account.id, srcFolderId);
+  const source = srcFolderId === null ? null : await store.getFolder(ctx.account.id, srcFolderId);
   if (!source || !ids || ids.folderId !== source.id) return respond(MoveStatus.InvalidSource);
-  const item = store.getItem(ctx.account.id, ids.itemId);
+  const item = await store.getItem(ctx.account.id, ids.itemId);
   if (!item || item.folderId !== source.id || item.deletedModseq !== null) return respond(MoveStatus.InvalidSource);
 
   const dstFolderId = parseFolderId(move.textOf('Move:DstFldId'));
-  const destination = dstFolderId === null ? null : store.getFolder(ctx.account.id, dstFolderId);
+  const destination = dstFolderId === null ? null : await store.getFolder(ctx.account.id, dstFolderId);
   if (!destination) return respond(MoveStatus.InvalidDestination);
   if (destination.id === source.id) return respond(MoveStatus.SameFolder);
   // Items move between folders of their own class only (a contact cannot become mail).
@@ -59,7 +59,7 @@ function moveOne(ctx: CommandContext, move: WbxmlElement): WbxmlElement {
   if (itemClass !== ctx.deps.classes.forFolderType(destination.type)) return respond(MoveStatus.InvalidDestination);
 
   try {
-    const moved = store.moveItem(ctx.account.id, item.id, destination.id, ctx.device.id);
+    const moved = await store.moveItem(ctx.account.id, item.id, destination.id, ctx.device.id);
     return moved ? respond(MoveStatus.Success, serverIdOf(moved.folderId, moved.id)) : respond(MoveStatus.InvalidSource);
   } catch (err) {
     if (err instanceof StoreError && err.code === 'no-such-item') return respond(MoveStatus.InvalidSource);

@@ -56,10 +56,10 @@ async function handlePing(ctx: CommandContext): Promise<CommandResult> {
     // is stale and it must FolderSync (docs/sync.md §5).
     const known: number[] = [];
     for (const id of folderIds) {
-      if (id === null || !store.getFolder(ctx.account.id, id)) return answer(PingStatus.FolderSyncRequired);
+      if (id === null || !await store.getFolder(ctx.account.id, id)) return answer(PingStatus.FolderSyncRequired);
       known.push(id);
     }
-    cacheParameters(ctx, heartbeat, known);
+    await cacheParameters(ctx, heartbeat, known);
 
     const { id: accountId, address } = ctx.account;
     const { id: deviceRowId, deviceId } = ctx.device;
@@ -73,7 +73,7 @@ async function handlePing(ctx: CommandContext): Promise<CommandResult> {
         folderIds: known,
         heartbeatSeconds: heartbeat,
         // Snapshots the journal head now; the registry checks it when it parks the request.
-        pending: pendingFolders(store, accountId, deviceRowId, known),
+        pending: await pendingFolders(store, accountId, deviceRowId, known),
       },
       render: answerOutcome,
       failed: (err) => {
@@ -124,14 +124,14 @@ export function parsePingRequest(request: WbxmlElement | null): PingRequest {
 }
 
 /** The server MUST cache the interval and the folders for later empty Pings (3.1.5.8). */
-function cacheParameters(ctx: CommandContext, heartbeat: number, folderIds: number[]): void {
+async function cacheParameters(ctx: CommandContext, heartbeat: number, folderIds: number[]): Promise<void> {
   const { pingHeartbeat, pingFolders } = ctx.device;
   const same =
     pingHeartbeat === heartbeat &&
     pingFolders !== null &&
     pingFolders.length === folderIds.length &&
     pingFolders.every((id, i) => id === folderIds[i]);
-  if (!same) ctx.deps.store.updateDevice(ctx.device.id, { pingHeartbeat: heartbeat, pingFolders: folderIds });
+  if (!same) await ctx.deps.store.updateDevice(ctx.device.id, { pingHeartbeat: heartbeat, pingFolders: folderIds });
 }
 
 /** Response children in the schema's order (6.30): Status, Folders, MaxFolders, HeartbeatInterval. */

@@ -140,7 +140,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
       return answer(ProvisionStatus.Success);
     }
     if (status === 1) {
-      store.updateDevice(ctx.device.id, { wipe: 'acknowledged' });
+      await store.updateDevice(ctx.device.id, { wipe: 'acknowledged' });
       log.warn('remote wipe acknowledged', { account: ctx.account.address, device: ctx.device.deviceId, kind: wipeAck.name });
       return answer(ProvisionStatus.Success);
     }
@@ -154,7 +154,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   let infoAnswer: WbxmlElement | undefined;
   if (infoEl) {
     const info = deviceInformationOf(infoEl);
-    if (info) device = store.updateDevice(device.id, { info: { ...device.info, ...info } });
+    if (info) device = await store.updateDevice(device.id, { info: { ...device.info, ...info } });
     infoAnswer = el('Settings:DeviceInformation', [el('Settings:Status', info ? 1 : 2)]);
   }
 
@@ -179,7 +179,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   if (keyText === undefined) {
     // Phase 1: hand out a temporary key with the policy document.
     const temp = newPolicyKey();
-    store.updateDevice(device.id, { pendingPolicyKey: temp });
+    await store.updateDevice(device.id, { pendingPolicyKey: temp });
     return answer(ProvisionStatus.Success, infoAnswer, policyAnswer(policyType, PolicyStatus.Success, temp, policyData(policyType)));
   }
 
@@ -198,7 +198,7 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     log.info('device applied the policy partially', { device: device.deviceId, status: clientStatus });
   }
   const final = newPolicyKey();
-  store.updateDevice(device.id, { policyKey: final, pendingPolicyKey: null });
+  await store.updateDevice(device.id, { policyKey: final, pendingPolicyKey: null });
   return answer(ProvisionStatus.Success, infoAnswer, policyAnswer(policyType, PolicyStatus.Success, final));
 }
 

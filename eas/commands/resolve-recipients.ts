@@ -76,17 +76,17 @@ function parseOptions(options: WbxmlElement | undefined): ResolveOptions {
  * Exact address first (only when the GAL shows that account: nothing of another tenant leaks);
  * otherwise the directory's prefix matches: up to `shown` of them and how many there are.
  */
-function candidates(ctx: CommandContext, to: string, shown: number): { total: number; entries: DirectoryEntry[] } {
-  const exact = ctx.deps.store.findAccount(to);
+async function candidates(ctx: CommandContext, to: string, shown: number): Promise<{ total: number; entries: DirectoryEntry[] }> {
+  const exact = await ctx.deps.store.findAccount(to);
   if (exact) {
-    const entry = galShows(ctx.deps, ctx.account, exact.address) ? ctx.deps.store.directoryEntry(exact.id) : null;
+    const entry = galShows(ctx.deps, ctx.account, exact.address) ? await ctx.deps.store.directoryEntry(exact.id) : null;
     return entry ? { total: 1, entries: [entry] } : { total: 0, entries: [] };
   }
   if (to.includes('@')) return { total: 0, entries: [] };
-  return searchGal(ctx.deps, ctx.account, to, { start: 0, end: Math.max(shown, 1) - 1 });
+  return await searchGal(ctx.deps, ctx.account, to, { start: 0, end: Math.max(shown, 1) - 1 });
 }
 
-function recipientElement(a: DirectoryEntry, opts: ResolveOptions, picture: PictureBudget | null): WbxmlElement {
+async function recipientElement(a: DirectoryEntry, opts: ResolveOptions, picture: PictureBudget | null): Promise<WbxmlElement> {
   const slots = opts.availability ? Math.ceil((opts.availability.end - opts.availability.start) / SLOT_MS) : 0;
   return el('ResolveRecipients:Recipient', [
     el('ResolveRecipients:Type', 1),
@@ -102,7 +102,7 @@ function recipientElement(a: DirectoryEntry, opts: ResolveOptions, picture: Pict
         el('ResolveRecipients:Status', Status.CertificateNone),
         el('ResolveRecipients:CertificateCount', 0),
       ]),
-    picture !== null && pictureElement(picture(a)),
+    picture !== null && pictureElement(await picture(a)),
   ]);
 }
 
@@ -125,8 +125,8 @@ async function handleResolveRecipients(ctx: CommandContext): Promise<CommandResu
     if (!(err instanceof ProtocolError)) throw err;
     return topLevel(Status.ProtocolError);
   }
-  const responses = tos.map((to) => {
-    const found = candidates(ctx, to, opts.maxAmbiguous);
+  const responses = await Promise.all(tos.map(async (to) => {
+    const found = await candidates(ctx, to, opts.maxAmbiguous);
     const status =
       found.total === 0
         ? Status.NotResolved
@@ -142,9 +142,9 @@ async function handleResolveRecipients(ctx: CommandContext): Promise<CommandResu
       el('ResolveRecipients:To', to),
       el('ResolveRecipients:Status', status),
       el('ResolveRecipients:RecipientCount', shown.length),
-      ...shown.map((a) => recipientElement(a, opts, picture)),
+      ...await Promise.all(shown.map(async (a) => await recipientElement(a, opts, picture))),
     ]);
-  });
+  }));
   return {
     kind: 'wbxml',
     body: el('ResolveRecipients:ResolveRecipients', [el('ResolveRecipients:Status', Status.Success), ...responses]),

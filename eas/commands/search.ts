@@ -60,9 +60,9 @@ async function handleSearch(ctx: CommandContext): Promise<CommandResult> {
   try {
     if (req.mailbox) {
       if (!atLeast(ctx.version, '12.0')) return answer(SearchStatus.InvalidRequest);
-      return mailboxAnswer(ctx, req);
+      return await mailboxAnswer(ctx, req);
     }
-    if (req.store.toLowerCase() === 'gal') return galAnswer(ctx, req);
+    if (req.store.toLowerCase() === 'gal') return await galAnswer(ctx, req);
     return answer(SearchStatus.AccessDenied);
   } catch (err) {
     if (err instanceof SearchRequestError) return answer(SearchStatus.InvalidRequest);
@@ -71,12 +71,12 @@ async function handleSearch(ctx: CommandContext): Promise<CommandResult> {
   }
 }
 
-function mailboxAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
+async function mailboxAnswer(ctx: CommandContext, req: SearchRequest): Promise<CommandResult> {
   const { store } = ctx.deps;
   const accountId = ctx.account.id;
-  const found = searchMailbox(store, accountId, req.mailbox!, { start: req.rangeStart, end: req.rangeEnd }, req.deepTraversal);
-  const results = found.items.flatMap((item) => {
-    const rendered = renderStoredItem(ctx.deps, ctx.account, ctx.version, item, req.options);
+  const found = await searchMailbox(store, accountId, req.mailbox!, { start: req.rangeStart, end: req.rangeEnd }, req.deepTraversal);
+  const perItem = await Promise.all(found.items.map(async (item) => {
+    const rendered = await renderStoredItem(ctx.deps, ctx.account, ctx.version, item, req.options);
     if (!rendered) return [];
     return [
       el('Search:Result', [
@@ -86,15 +86,16 @@ function mailboxAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
         el('Search:Properties', rendered.properties),
       ]),
     ];
-  });
+  }));
+  const results = perItem.flat();
   return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));
 }
 
 /** The directory in the requester's GAL scope, by prefix (eas/search/gal.ts, docs/clients.md rule 33). */
-function galAnswer(ctx: CommandContext, req: SearchRequest): CommandResult {
+async function galAnswer(ctx: CommandContext, req: SearchRequest): Promise<CommandResult> {
   const range = { start: req.rangeStart, end: req.rangeEnd };
-  const found = searchGal(ctx.deps, ctx.account, req.galText ?? '', range);
+  const found = await searchGal(ctx.deps, ctx.account, req.galText ?? '', range);
   const budget = req.picture ? createPictureBudget(ctx.deps, req.picture) : null;
-  const results = found.entries.map((entry) => el('Search:Result', [el('Search:Properties', galProperties(entry, budget))]));
+  const results = await Promise.all(found.entries.map(async (entry) => el('Search:Result', [el('Search:Properties', await galProperties(entry, budget))])));
   return answer(SearchStatus.Success, results, found.total, rangeText(req.rangeStart, results.length));
 }

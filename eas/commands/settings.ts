@@ -73,10 +73,10 @@ function readOof(raw: Record<string, unknown> | null): OofSettings {
   };
 }
 
-function oofGet(ctx: CommandContext, get: WbxmlElement): WbxmlElement {
+async function oofGet(ctx: CommandContext, get: WbxmlElement): Promise<WbxmlElement> {
   const wanted = bodyTypeOf(get.textOf('BodyType'));
   if (!wanted) return el('Settings:Oof', [status(SettingsStatus.ProtocolError)]);
-  const oof = readOof(ctx.deps.store.getOof(ctx.account.id));
+  const oof = readOof(await ctx.deps.store.getOof(ctx.account.id));
   const messages = oof.messages.map((m) => {
     let text = m.replyMessage;
     if (m.bodyType !== wanted) text = wanted === 'HTML' ? escapeHtml(text) : htmlToText(text);
@@ -104,9 +104,9 @@ function isoDate(raw: string | undefined): string | null {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-function oofSet(ctx: CommandContext, set: WbxmlElement): WbxmlElement {
+async function oofSet(ctx: CommandContext, set: WbxmlElement): Promise<WbxmlElement> {
   const oofStatus = (n: number) => el('Settings:Oof', [status(n)]);
-  const current = readOof(ctx.deps.store.getOof(ctx.account.id));
+  const current = readOof(await ctx.deps.store.getOof(ctx.account.id));
   const next: OofSettings = { ...current, messages: [...current.messages] };
 
   const state = set.intOf('OofState');
@@ -140,22 +140,22 @@ function oofSet(ctx: CommandContext, set: WbxmlElement): WbxmlElement {
     };
     next.messages = [...next.messages.filter((x) => x.appliesTo !== appliesTo), message];
   }
-  ctx.deps.store.setOof(ctx.account.id, next as unknown as Record<string, unknown>);
+  await ctx.deps.store.setOof(ctx.account.id, next as unknown as Record<string, unknown>);
   return el('Settings:Oof', [status(SettingsStatus.Success)]);
 }
 
-function oof(ctx: CommandContext, part: WbxmlElement): WbxmlElement {
+async function oof(ctx: CommandContext, part: WbxmlElement): Promise<WbxmlElement> {
   const get = part.child('Settings:Get');
-  if (get) return oofGet(ctx, get);
+  if (get) return await oofGet(ctx, get);
   const set = part.child('Settings:Set');
-  if (set) return oofSet(ctx, set);
+  if (set) return await oofSet(ctx, set);
   return el('Settings:Oof', [status(SettingsStatus.ProtocolError)]);
 }
 
-function deviceInformation(ctx: CommandContext, part: WbxmlElement): WbxmlElement {
+async function deviceInformation(ctx: CommandContext, part: WbxmlElement): Promise<WbxmlElement> {
   const info = deviceInformationOf(part);
   if (!info) return el('Settings:DeviceInformation', [status(SettingsStatus.ProtocolError)]);
-  ctx.deps.store.updateDevice(ctx.device.id, { info: { ...ctx.device.info, ...info } });
+  await ctx.deps.store.updateDevice(ctx.device.id, { info: { ...ctx.device.info, ...info } });
   return el('Settings:DeviceInformation', [status(SettingsStatus.Success)]);
 }
 
@@ -210,10 +210,10 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     if (part.ns !== 'Settings') continue;
     switch (part.name) {
       case 'Oof':
-        parts.push(oof(ctx, part));
+        parts.push(await oof(ctx, part));
         break;
       case 'DeviceInformation':
-        parts.push(deviceInformation(ctx, part));
+        parts.push(await deviceInformation(ctx, part));
         break;
       case 'DevicePassword':
         parts.push(devicePassword(part));

@@ -48,9 +48,16 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
     ctx.deps.log.info('sync: not at this version', { device: ctx.device.deviceId, error: refused });
     return statusOnly(SyncStatus.ProtocolError);
   }
-  const request = completeRequest(sent, cache.get(store, ctx.device.id), (folderId) =>
-    store.latestSyncState(ctx.device.id, folderId)?.syncKey ?? null,
-  );
+  const cached = cache.get(store, ctx.device.id);
+  // The latest keys of the cached collections an empty or Partial request inherits, read first:
+  // completeRequest() is synchronous.
+  const latestKeys = new Map<number, number | null>();
+  if (cached && (!sent || sent.partial)) {
+    for (const c of cached.collections) {
+      if (c.folderId !== null) latestKeys.set(c.folderId, (await store.latestSyncState(ctx.device.id, c.folderId))?.syncKey ?? null);
+    }
+  }
+  const request = completeRequest(sent, cached, (folderId) => latestKeys.get(folderId) ?? null);
   if (!request || request.collections.length === 0) return statusOnly(SyncStatus.IncompleteRequest);
 
   const wait = decideWait(request.wait, request.heartbeatInterval, ctx.deps.config.push);
@@ -60,10 +67,10 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
   cache.set(store, ctx.device.id, request);
 
   let outcomes = await computeAll(ctx, request);
-  if (outcomes.some((o) => !o.quiet) || wait.kind !== 'park') return answer(ctx, outcomes);
+  if (outcomes.some((o) => !o.quiet) || wait.kind !== 'park') return await answer(ctx, outcomes);
 
   // Nothing to say yet: park until an add lands in one of the collections (docs/push.md rule 7).
-  advanceQuiet(ctx, outcomes);
+  await advanceQuiet(ctx, outcomes);
   const watched = outcomes.flatMap((o) => (o.watch ? [o.watch.folderId] : []));
   if (watched.length === 0) return { kind: 'empty' };
   const parked = await ctx.deps.push.park({
@@ -73,13 +80,13 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
     folderIds: watched,
     heartbeatSeconds: wait.seconds,
     signal: ctx.signal,
-    pending: pendingFolders(store, ctx.account.id, ctx.device.id, watched),
+    pending: await pendingFolders(store, ctx.account.id, ctx.device.id, watched),
   });
   if (parked.folderIds.length === 0 || ctx.signal.aborted) return { kind: 'empty' };
   // Woken (or expired with changes pending): the same request, computed again. No client
   // command was in it (else it would not have been quiet), so nothing is applied twice.
   outcomes = await computeAll(ctx, request);
-  return answer(ctx, outcomes);
+  return await answer(ctx, outcomes);
 }
 
 async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Promise<CollectionOutcome[]> {
@@ -121,20 +128,20 @@ async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Prom
  * answer comes with the empty request (2.2.1.21.1), which exists from 12.1 on: an older client
  * (2.5, 12.0) is answered in full, each collection with its next key (docs/sync.md §11).
  */
-function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): CommandResult {
+async function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): Promise<CommandResult> {
   if (outcomes.every((o) => o.quiet) && atLeast(ctx.version, '12.1')) {
-    advanceQuiet(ctx, outcomes);
+    await advanceQuiet(ctx, outcomes);
     return { kind: 'empty' };
   }
-  for (const o of outcomes) if (o.save) ctx.deps.store.saveSyncState(o.save);
+  for (const o of outcomes) if (o.save) await ctx.deps.store.saveSyncState(o.save);
   const render = { store: ctx.deps.store, account: ctx.account, version: ctx.version, log: ctx.deps.log };
   return {
     kind: 'wbxml',
-    body: el('AirSync:Sync', [el('AirSync:Collections', outcomes.map((o) => renderCollection(o.result, render)))]),
+    body: el('AirSync:Sync', [el('AirSync:Collections', await Promise.all(outcomes.map(async (o) => await renderCollection(o.result, render))))]),
   };
 }
 
 /** Quiet collections keep their key but move its cursor past what the device need not hear. */
-function advanceQuiet(ctx: CommandContext, outcomes: CollectionOutcome[]): void {
-  for (const o of outcomes) if (o.advance) ctx.deps.store.saveSyncState(o.advance);
+async function advanceQuiet(ctx: CommandContext, outcomes: CollectionOutcome[]): Promise<void> {
+  for (const o of outcomes) if (o.advance) await ctx.deps.store.saveSyncState(o.advance);
 }

@@ -31,22 +31,22 @@ export function sendKey(req: ComposeRequest): string | null {
 }
 
 export type SendGuard =
-  | { kind: 'new'; done(): void; failed(): void }
+  | { kind: 'new'; done(): Promise<void>; failed(): Promise<void> }
   | { kind: 'duplicate' }
   | { kind: 'in-flight' };
 
 /** Claims the key before sending; `done()` after the send, `failed()` when it did not happen. */
-export function guardSend(ctx: CommandContext, key: string | null): SendGuard {
-  const noop = () => {};
+export async function guardSend(ctx: CommandContext, key: string | null): Promise<SendGuard> {
+  const noop = async (): Promise<void> => {};
   if (!key) return { kind: 'new', done: noop, failed: noop };
   const { store } = ctx.deps;
   const deviceRowId = ctx.device.id;
-  const claim = store.claimClientId(deviceRowId, key);
+  const claim = await store.claimClientId(deviceRowId, key);
   if (claim === 'sent') return { kind: 'duplicate' };
   if (claim === 'in-flight') return { kind: 'in-flight' };
   return {
     kind: 'new',
-    done: () => store.markClientIdSent(deviceRowId, key),
-    failed: () => store.releaseClientId(deviceRowId, key),
+    done: async () => await store.markClientIdSent(deviceRowId, key),
+    failed: async () => await store.releaseClientId(deviceRowId, key),
   };
 }

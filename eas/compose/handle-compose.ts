@@ -20,7 +20,7 @@ import { submitMessage } from './submit.js';
 
 /** The message a Smart* request sends: the client's MIME, completed from the original. */
 async function smartMessage(ctx: CommandContext, req: ComposeRequest): Promise<Buffer> {
-  const original = loadOriginal(ctx, req.source);
+  const original = await loadOriginal(ctx, req.source);
   let msg = parseMessage(req.mime);
   if (msg.fields.length === 0) throw new ComposeFailure(ComposeStatus.InvalidMIME, 'no header fields in the message');
   if (!req.replaceMime) {
@@ -44,7 +44,7 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
   try {
     const req = parseComposeRequest(ctx, kind);
     form = req.form;
-    const guard = guardSend(ctx, sendKey(req));
+    const guard = await guardSend(ctx, sendKey(req));
     if (guard.kind === 'duplicate') {
       ctx.deps.log.info(`${kind}: already sent, not sent again`, {
         account: ctx.account.address,
@@ -60,10 +60,10 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
       const raw = kind === 'SendMail' ? req.mime : await smartMessage(ctx, req);
       await submitMessage(ctx, raw, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
     } catch (err) {
-      guard.failed();
+      await guard.failed();
       throw err;
     }
-    guard.done();
+    await guard.done();
     return { kind: 'empty' };
   } catch (err) {
     if (err instanceof EasHttpError) throw err;

@@ -13,7 +13,7 @@ export interface Original {
   body: MessageBody;
 }
 
-export function loadOriginal(ctx: CommandContext, source: SourceRef | null): Original {
+export async function loadOriginal(ctx: CommandContext, source: SourceRef | null): Promise<Original> {
   const notFound = (why: string) => new ComposeFailure(ComposeStatus.ItemNotFound, why);
   if (!source) throw notFound('no Source in the request');
   const id = parseServerId(source.longId ?? source.itemId ?? undefined);
@@ -22,12 +22,12 @@ export function loadOriginal(ctx: CommandContext, source: SourceRef | null): Ori
     throw notFound(`FolderId ${source.folderId} does not hold ${source.itemId}`);
   }
   const { store } = ctx.deps;
-  const item = store.getItem(ctx.account.id, id.itemId);
+  const item = await store.getItem(ctx.account.id, id.itemId);
   // Only a mail message can be replied to or forwarded; a contact's id is "not found".
   if (!item || item.kind !== 'mail' || item.folderId !== id.folderId || item.deletedModseq !== null) {
     throw notFound(`no item ${id.folderId}:${id.itemId}`);
   }
-  const body = store.getBody(ctx.account.id, item.id);
+  const body = await store.getBody(ctx.account.id, item.id);
   if (!body) throw notFound(`no body for item ${item.id}`);
   return { item, body };
 }

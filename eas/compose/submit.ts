@@ -61,19 +61,19 @@ export function outgoingMessage(msg: MimeMessage, sender: { address: string; dis
 }
 
 /** Refuses a From header naming another local account; any other From is the user's affair. */
-function checkFrom(ctx: SendContext, msg: MimeMessage): void {
+async function checkFrom(ctx: SendContext, msg: MimeMessage): Promise<void> {
   for (const m of mailboxesOf(msg, 'from', 'sender')) {
     if (!isValidAddress(m.address)) continue;
-    const owner = ctx.deps.store.findAccount(m.address);
+    const owner = await ctx.deps.store.findAccount(m.address);
     if (owner && owner.id !== ctx.account.id) {
       throw new ComposeFailure(ComposeStatus.AccessDenied, `From ${m.address} belongs to another local account`);
     }
   }
 }
 
-export function routeRecipients(ctx: SendContext, addresses: string[]): Route {
+export async function routeRecipients(ctx: SendContext, addresses: string[]): Promise<Route> {
   const route: Route = { local: [], remote: [] };
-  for (const a of addresses) (ctx.deps.store.findAccount(a) ? route.local : route.remote).push(a);
+  for (const a of addresses) (await ctx.deps.store.findAccount(a) ? route.local : route.remote).push(a);
   if (route.remote.length > 0 && !ctx.deps.relay) {
     throw new ComposeFailure(
       ComposeStatus.MailSubmissionFailed,
@@ -98,7 +98,7 @@ export async function submitMessage(ctx: SendContext, raw: Buffer, options: Subm
   const { deps, account } = ctx;
   const parsed = parseMessage(raw);
   if (parsed.fields.length === 0) throw new ComposeFailure(ComposeStatus.InvalidMIME, 'no header fields in the message');
-  checkFrom(ctx, parsed);
+  await checkFrom(ctx, parsed);
 
   const recipients = envelopeRecipients(parsed);
   if (recipients.invalid.length > 0) {
@@ -114,7 +114,7 @@ export async function submitMessage(ctx: SendContext, raw: Buffer, options: Subm
     all.add(a);
   }
   if (all.size === 0) throw new ComposeFailure(ComposeStatus.MessageHasNoRecipient, 'no recipients in To, Cc or Bcc');
-  const route = routeRecipients(ctx, [...all]);
+  const route = await routeRecipients(ctx, [...all]);
 
   const outgoing = outgoingMessage(withoutEmptyAttachments(parsed), account);
   const bytes = serializeMessage(outgoing);
@@ -158,13 +158,13 @@ export async function submitMessage(ctx: SendContext, raw: Buffer, options: Subm
 async function saveSentCopy(ctx: SendContext, bytes: Buffer): Promise<void> {
   const { deps, account } = ctx;
   try {
-    const sent = deps.store.folderByType(account.id, FolderType.SentItems);
+    const sent = await deps.store.folderByType(account.id, FolderType.SentItems);
     if (!sent) {
       deps.log.warn('sendmail: no Sent Items folder, copy not saved', { account: account.address });
       return;
     }
     const parsedMessage = await deps.parse(bytes);
-    deps.store.addItem(account.id, sent.id, bytes, parsedMessage, null, true);
+    await deps.store.addItem(account.id, sent.id, bytes, parsedMessage, null, true);
   } catch (err) {
     deps.log.error('sendmail: saving the Sent Items copy failed', {
       account: account.address,

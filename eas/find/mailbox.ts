@@ -87,14 +87,14 @@ function newestFirst(a: MailItem, b: MailItem): number {
   return a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : b.id - a.id;
 }
 
-export function findMail(
+export async function findMail(
   store: Store,
   accountId: number,
   c: MailboxCriterion,
   range: FindRange,
-): { total: number; items: MailItem[] } {
+): Promise<{ total: number; items: MailItem[] }> {
   if (c.classes.length > 0 && !c.classes.some((k) => k.toLowerCase() === 'email')) return { total: 0, items: [] };
-  const folders = store.listFolders(accountId);
+  const folders = await store.listFolders(accountId);
   const scope = scopeOf(folders, c.collectionId, c.deepTraversal);
   const terms = parseKql(c.freeText);
   const single = scope && scope.size === 1 ? [...scope][0]! : undefined;
@@ -103,15 +103,15 @@ export function findMail(
 
   // Plain words in one folder or the whole mailbox: the index pages by itself.
   if (text && !restricted && (scope === null || single !== undefined)) {
-    const r = store.search({ accountId, text, folderId: single, rangeStart: range.start, rangeEnd: range.end });
+    const r = await store.search({ accountId, text, folderId: single, rangeStart: range.start, rangeEnd: range.end });
     return { total: r.total, items: r.items };
   }
   let candidates: MailItem[];
   if (text) {
-    candidates = store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 }).items;
+    candidates = (await store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 })).items;
   } else {
     const ids = scope ? [...scope] : folders.map((f) => f.id);
-    candidates = ids.flatMap((f) => store.listItems(accountId, f, FILTER_CANDIDATES).filter(isMailItem));
+    candidates = (await Promise.all(ids.map(async (f) => (await store.listItems(accountId, f, FILTER_CANDIDATES)).filter(isMailItem)))).flat();
     candidates.sort(newestFirst);
   }
   const matches = candidates.filter((item) => (!scope || scope.has(item.folderId)) && terms.every((t) => restrictedMatch(item, t)));

@@ -54,9 +54,9 @@ export function commandRequest(ctx: CommandContext, cmd: FolderCommand): { req: 
 }
 
 /** The hierarchy state a non-zero SyncKey names; null is Status 9 (InvalidSyncKey). */
-export function requestedState(ctx: CommandContext, keyText: string): SyncState | null {
+export async function requestedState(ctx: CommandContext, keyText: string): Promise<SyncState | null> {
   const key = parseSyncKey(keyText);
-  return key === null ? null : hierarchyState(ctx.deps.store, ctx.device.id, key);
+  return key === null ? null : await hierarchyState(ctx.deps.store, ctx.device.id, key);
 }
 
 /** DisplayName as stored: NULs stripped (docs/clients.md rule 5), trimmed; '' or undefined is malformed. */
@@ -65,18 +65,18 @@ export function displayNameOf(req: WbxmlElement): string | undefined {
 }
 
 /** The account's folder a ServerId names, or null (not a folder id, or not this account's). */
-export function folderOf(ctx: CommandContext, serverId: string): Folder | null {
+export async function folderOf(ctx: CommandContext, serverId: string): Promise<Folder | null> {
   const id = parseFolderId(serverId);
-  return id === null ? null : ctx.deps.store.getFolder(ctx.account.id, id);
+  return id === null ? null : await ctx.deps.store.getFolder(ctx.account.id, id);
 }
 
 /**
  * A ParentId: "0" is the top level (no parent folder); else the account's folder it names.
  * Null when it names none (Status 5, ParentNotFound, in FolderCreate and FolderUpdate).
  */
-export function parentOf(ctx: CommandContext, parentText: string): { parentId: number | null; parent: Folder | null } | null {
+export async function parentOf(ctx: CommandContext, parentText: string): Promise<{ parentId: number | null; parent: Folder | null } | null> {
   if (parentText.trim() === '0') return { parentId: null, parent: null };
-  const parent = folderOf(ctx, parentText);
+  const parent = await folderOf(ctx, parentText);
   return parent ? { parentId: parent.id, parent } : null;
 }
 

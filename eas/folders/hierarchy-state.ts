@@ -46,15 +46,15 @@ function memoOf(state: SyncState): HierarchyMemo {
 }
 
 /** The state of key `syncKey` (> 0) for the device, or null when unknown (Status 9). */
-export function hierarchyState(store: Store, deviceRowId: number, syncKey: number): SyncState | null {
+export async function hierarchyState(store: Store, deviceRowId: number, syncKey: number): Promise<SyncState | null> {
   if (syncKey <= 0) return null;
-  return store.getSyncState(deviceRowId, HIERARCHY_COLLECTION, syncKey);
+  return await store.getSyncState(deviceRowId, HIERARCHY_COLLECTION, syncKey);
 }
 
 /** Changes since the state's cursor that the device does not already have. */
-export function pendingChanges(store: Store, accountId: number, state: SyncState): FolderDelta {
+export async function pendingChanges(store: Store, accountId: number, state: SyncState): Promise<FolderDelta> {
   const memo = memoOf(state);
-  const ch = store.folderChanges(accountId, state.cursor.modseq);
+  const ch = await store.folderChanges(accountId, state.cursor.modseq);
   const known = (f: Folder) => {
     const v = memo.skip[String(f.id)];
     return v !== undefined && v >= f.modseq;
@@ -71,8 +71,8 @@ export function pendingChanges(store: Store, accountId: number, state: SyncState
 }
 
 /** Saves key `syncKey` at `head`, everything before it delivered. */
-export function saveDelivered(store: Store, deviceRowId: number, syncKey: number, head: number): void {
-  store.saveSyncState({
+export async function saveDelivered(store: Store, deviceRowId: number, syncKey: number, head: number): Promise<void> {
+  await store.saveSyncState({
     deviceRowId,
     collectionId: HIERARCHY_COLLECTION,
     syncKey,
@@ -86,11 +86,11 @@ export function saveDelivered(store: Store, deviceRowId: number, syncKey: number
  * After the device changed the hierarchy itself: the next key keeps the old cursor and adds
  * the device's own change to the memo. Returns the new SyncKey.
  */
-export function saveOwnChange(
+export async function saveOwnChange(
   store: Store,
   state: SyncState,
   change: { folders?: Folder[]; gone?: number[] },
-): number {
+): Promise<number> {
   const memo = memoOf(state);
   for (const f of change.folders ?? []) memo.skip[String(f.id)] = f.modseq;
   for (const id of change.gone ?? []) {
@@ -98,7 +98,7 @@ export function saveOwnChange(
     delete memo.skip[String(id)];
   }
   const next = state.syncKey + 1;
-  store.saveSyncState({ ...state, syncKey: next, replay: JSON.stringify(memo) });
+  await store.saveSyncState({ ...state, syncKey: next, replay: JSON.stringify(memo) });
   return next;
 }
 

@@ -51,7 +51,7 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | n
 }
 
 /** The account addresses a login can mean, most specific first. */
-export function candidateAddresses(login: string, store: Store): string[] {
+export async function candidateAddresses(login: string, store: Store): Promise<string[]> {
   const name = login.trim();
   if (name === '') return [];
   const backslash = name.indexOf('\\');
@@ -61,17 +61,17 @@ export function candidateAddresses(login: string, store: Store): string[] {
     if (user.includes('@')) return [user];
     const out: string[] = [];
     if (domain.includes('.')) out.push(`${user}@${domain}`);
-    out.push(...byLocalPart(user, store));
+    out.push(...await byLocalPart(user, store));
     return out;
   }
   if (name.includes('@')) return [name];
-  return byLocalPart(name, store);
+  return await byLocalPart(name, store);
 }
 
 /** A plain name means the one account with that local part; ambiguous names mean none. */
-function byLocalPart(local: string, store: Store): string[] {
+async function byLocalPart(local: string, store: Store): Promise<string[]> {
   const want = local.toLowerCase();
-  const matches = store.listAccounts().filter((a) => a.address.slice(0, a.address.lastIndexOf('@')) === want);
+  const matches = (await store.listAccounts()).filter((a) => a.address.slice(0, a.address.lastIndexOf('@')) === want);
   return matches.length === 1 ? [matches[0]!.address] : [];
 }
 
@@ -88,7 +88,7 @@ async function verify(store: Store, creds: BasicCredentials): Promise<Account | 
   const readings = [creds, ...(creds.latin1 ? [creds.latin1] : [])];
   let tried = false;
   for (const r of readings) {
-    for (const address of candidateAddresses(r.user, store)) {
+    for (const address of await candidateAddresses(r.user, store)) {
       tried = true;
       const account = await store.verifyPasswordAsync(address, r.password);
       if (account) return account;
@@ -99,10 +99,10 @@ async function verify(store: Store, creds: BasicCredentials): Promise<Account | 
 }
 
 /** Credentials verified before (the store's cache of good logins): no hash, no wait. */
-function known(store: Store, creds: BasicCredentials): Account | null {
+async function known(store: Store, creds: BasicCredentials): Promise<Account | null> {
   for (const r of [creds, ...(creds.latin1 ? [creds.latin1] : [])]) {
-    for (const address of candidateAddresses(r.user, store)) {
-      const account = store.knownCredentials(address, r.password);
+    for (const address of await candidateAddresses(r.user, store)) {
+      const account = await store.knownCredentials(address, r.password);
       if (account) return account;
     }
   }
@@ -135,14 +135,14 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
   // Checks from one source take turns (as they did when hashing blocked the event loop), so each
   // sees the failures counted before it: N concurrent guesses cannot all slip past the throttle.
   const perSource = createOneAtATime();
-  return (ip, header) => {
+  return async (ip, header) => {
     const creds = parseBasicAuth(header);
     // A request without credentials is every client's first probe, not a guess: not counted.
     if (!creds) return Promise.reject(new EasHttpError(401, 'authentication required', AUTH_CHALLENGE));
     // The hot path, in this turn: a signed-in phone's credentials, unless its pair is throttled
     // (then check() answers 503 as for any other attempt).
     if (throttle.retryAfter(ip, creds.user) === 0) {
-      const account = known(store, creds);
+      const account = await known(store, creds);
       if (account) {
         throttle.succeed(ip, creds.user);
         return account;

@@ -96,7 +96,7 @@ export function createDispatcher(
     if (raw.length > 0 && !acceptableBodyType(contentType)) {
       throw new EasHttpError(415, `unsupported Content-Type ${JSON.stringify(contentType?.slice(0, 64))}`);
     }
-    const device = deps.store.touchDevice(account.id, query.deviceId, {
+    const device = await deps.store.touchDevice(account.id, query.deviceId, {
       deviceType: query.deviceType,
       userAgent: ctx.get('User-Agent') || null,
       protocolVersion: query.protocolVersion,
@@ -145,7 +145,7 @@ export function createDispatcher(
       gone.release();
     }
     if (result.kind === 'long-poll') {
-      const now = holdLongPoll(ctx, deps, result);
+      const now = await holdLongPoll(ctx, deps, result);
       if (now !== null) renderResult(ctx, now);
       return;
     }

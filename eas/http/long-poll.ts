@@ -21,13 +21,13 @@ import { acceptsGzip, answerBytes, easAnswer, factsOf, logLine, WBXML_TYPE, type
  * failed), or null when the request is held and will be answered later by this module.
  * EasHttpErrors (503 past the per-account cap) are thrown for respond.ts to render.
  */
-export function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPollResult): CommandAnswer | null {
+export async function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPollResult): Promise<CommandAnswer | null> {
   const { push } = deps;
   if (!push.hold) return poll.failed(new Error('this push registry cannot hold long polls'));
   const held = new HeldAnswer(poll.render, deps.log);
   let ticket: ParkTicket;
   try {
-    ticket = push.hold(poll.park, held.receive);
+    ticket = await push.hold(poll.park, held.receive);
   } catch (err) {
     if (isEasHttpError(err)) throw err;
     return poll.failed(err);
@@ -38,7 +38,7 @@ export function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPollResu
 }
 
 class HeldAnswer {
-  /** The outcome, when the registry answered during hold() (nothing was parked). */
+  /** The outcome, when the registry answered before the response was taken over. */
   early: ParkOutcome | null = null;
   private readonly render: (outcome: ParkOutcome) => CommandAnswer;
   private readonly log: Logger;

@@ -1,6 +1,7 @@
 // The delivery's `schedule` hook (plugin/types.ts Schedule, implemented here structurally): what a
 // meeting message (RFC 6047 iMIP) is for each local recipient, and what it changes in their
-// calendar, decided right before the delivery's one transaction and written in it.
+// calendar: the message is read before the delivery, and each recipient's part is decided inside
+// the delivery's one transaction (store/types.ts DeliveryPlan) and written in it.
 //
 //   REQUEST  (RFC 5546 3.2.2) IPM.Schedule.Meeting.Request with its MeetingRequest; the event goes
 //            into the default Calendar, not yet answered (MS-ASCAL MeetingStatus 3, ResponseType
@@ -24,7 +25,7 @@
 // back) and the UID it came with.
 
 import ICAL from 'ical.js';
-import { FolderType, type Account, type DocInput, type DocItem, type DocWrite, type ParsedMessage, type Store } from '../../store/types.js';
+import { FolderType, type Account, type DeliveryPlan, type DocInput, type DocItem, type DocWrite, type Folder, type ParsedMessage, type PlanView } from '../../store/types.js';
 import { compact } from '../classes/calendar/time.js';
 import { findNode, setNode, textNode, textOfNode, withoutTags, type PropNode } from '../classes/doc/nodes.js';
 import { eventToAppData } from '../classes/ical/app-data-out.js';
@@ -73,10 +74,14 @@ export interface Plan {
   docs?: DocWrite[];
 }
 
-export type MeetingPlanner = (input: PlannerInput) => Map<number, Plan>;
+/**
+ * Reads the message (throws when its calendar part cannot be used as a whole); returns the plan
+ * the store runs inside the delivery's transaction (store/types.ts DeliveryPlan), or null when
+ * the message is plain mail for everyone.
+ */
+export type MeetingPlanner = (input: PlannerInput) => DeliveryPlan | null;
 
 export interface MeetingPlannerDeps {
-  store: Store;
   classes: ClassRegistry;
   policy: InvitationPolicy;
   log: Logger;
@@ -150,7 +155,7 @@ interface StoredSeries {
 }
 
 export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
-  const { store, policy, log } = deps;
+  const { policy, log } = deps;
   const now = deps.now ?? (() => new Date());
   /**
    * The zones of the VTIMEZONEs seen lately, by their text. A zone's offsets are computed by
@@ -180,12 +185,18 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
 
   // ---- the stored side -------------------------------------------------------------------
 
-  /** The account's live event of this UID, in any of its calendars. */
-  function storedEvent(account: Account, uid: string): DocItem | null {
-    const item = store.findDocByUid(account.id, null, uid);
+  /** The account's live event of the message's UID, in any of its calendars (the view's document). */
+  function storedEvent(view: PlanView): DocItem | null {
+    const item = view.docByUid;
     if (!item) return null;
-    const type = store.getFolder(account.id, item.folderId)?.type;
+    const type = view.folders.find((f) => f.id === item.folderId)?.type;
     return type === FolderType.Calendar || type === FolderType.UserCalendar ? item : null;
+  }
+
+  /** The account's folder of a type: its system folder first, else the oldest (as Store.folderByType). */
+  function folderByType(view: PlanView, type: number): Folder | undefined {
+    const ofType = view.folders.filter((f) => f.type === type);
+    return ofType.find((f) => f.system) ?? ofType[0];
   }
 
   function storedSeries(props: readonly PropNode[], m: ItipMessage): StoredSeries | null {
@@ -334,16 +345,17 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     return policy === 'all' || (party !== null && f.senders.has(party));
   }
 
-  function planRequest(f: MessageFacts, account: Account, series: EasEvent | null): Plan | null {
+  function planRequest(f: MessageFacts, view: PlanView, series: EasEvent | null): Plan | null {
     const m = f.itip;
+    const account = view.account;
     const self = account.address.toLowerCase();
     if (m.organizer!.email === self) return null; // the organizer's own copy: plain mail
-    const stored = storedEvent(account, m.uid);
+    const stored = storedEvent(view);
     const storedProps = stored ? docProps(stored.data) : [];
     const sameMeeting = !stored || (textOfNode(storedProps, 'Calendar:OrganizerEmail') ?? '').trim().toLowerCase() === m.organizer!.email;
     const state = stored && sameMeeting ? readState(storedProps) : null;
     const allowed = trusted(f, m.organizer!.email) && sameMeeting;
-    const target = stored && sameMeeting ? stored.folderId : store.folderByType(account.id, FolderType.Calendar)?.id;
+    const target = stored && sameMeeting ? stored.folderId : folderByType(view, FolderType.Calendar)?.id;
 
     if (m.master && series) {
       const revision = revisionOfEvent(m.master);
@@ -439,11 +451,11 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     };
   }
 
-  function planCancel(f: MessageFacts, account: Account): Plan {
+  function planCancel(f: MessageFacts, view: PlanView): Plan {
     const m = f.itip;
     const vevent = m.master ?? m.overrides[0]!;
     const revision = revisionOfEvent(vevent);
-    const stored = storedEvent(account, m.uid);
+    const stored = storedEvent(view);
     const storedProps = stored ? docProps(stored.data) : [];
     const organizer = m.organizer?.email ?? null;
     const sameMeeting = stored !== null && organizer !== null && (textOfNode(storedProps, 'Calendar:OrganizerEmail') ?? '').trim().toLowerCase() === organizer;
@@ -483,7 +495,8 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     };
   }
 
-  function planReply(f: MessageFacts, account: Account): Plan | null {
+  function planReply(f: MessageFacts, view: PlanView): Plan | null {
+    const account = view.account;
     const m = f.itip;
     const vevent = m.master ?? m.overrides[0]!;
     const lines = attendeeLines(vevent);
@@ -494,7 +507,7 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     if (!line || !reply) return null;
     const revision = revisionOfEvent(vevent);
     const self = account.address.toLowerCase();
-    const stored = storedEvent(account, m.uid);
+    const stored = storedEvent(view);
     const storedProps = stored ? docProps(stored.data) : [];
     const organizes = stored !== null && (textOfNode(storedProps, 'Calendar:OrganizerEmail') ?? '').trim().toLowerCase() === self;
     const series = organizes && !m.master ? storedSeries(storedProps, m) : null;
@@ -526,10 +539,9 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
   // ---- the hook --------------------------------------------------------------------------
 
   return (input) => {
-    const plans = new Map<number, Plan>();
-    if (policy === 'off') return plans;
+    if (policy === 'off') return null;
     const itip = readItip(input.calendar, zoneOf);
-    if (!itip) return plans;
+    if (!itip) return null;
     if ((itip.method === 'REQUEST' || itip.method === 'CANCEL') && !itip.organizer) {
       throw new ItipError(`${itip.method} without ORGANIZER (RFC 5546 3.2.2, 3.2.5)`);
     }
@@ -539,11 +551,18 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     // event cannot be mapped is not used at all.
     const series = itip.method === 'REQUEST' && itip.master ? eventOf('VEVENT', itip.master, itip.overrides, itip.uid, itip.zones) : null;
     if (itip.method === 'REQUEST' && !itip.master) eventOf('VEVENT', itip.overrides[0]!, [], itip.uid, itip.zones);
-    for (const account of input.recipients) {
-      const plan = itip.method === 'REQUEST' ? planRequest(f, account, series) : itip.method === 'CANCEL' ? planCancel(f, account) : planReply(f, account);
-      if (plan) plans.set(account.id, plan);
-    }
-    return plans;
+    return {
+      uid: itip.uid,
+      // Inside the delivery's transaction: each recipient's event as the commit sees it.
+      plan: (views) => {
+        const plans = new Map<number, Plan>();
+        for (const view of views.values()) {
+          const plan = itip.method === 'REQUEST' ? planRequest(f, view, series) : itip.method === 'CANCEL' ? planCancel(f, view) : planReply(f, view);
+          if (plan) plans.set(view.account.id, plan);
+        }
+        return plans;
+      },
+    };
   };
 }
 

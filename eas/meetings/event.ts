@@ -70,9 +70,9 @@ export function attendeesOf(props: readonly PropNode[]): StoredAttendee[] {
 }
 
 /** Whether `address` is this account (case-insensitive, "alice+tag@" included). */
-export function isSelf(store: Store, account: Account, address: string): boolean {
+export async function isSelf(store: Store, account: Account, address: string): Promise<boolean> {
   const a = address.trim().toLowerCase().replace(/^mailto:/, '');
-  return a === account.address || store.findAccount(a)?.id === account.id;
+  return a === account.address || (await store.findAccount(a))?.id === account.id;
 }
 
 /**
@@ -80,13 +80,12 @@ export function isSelf(store: Store, account: Account, address: string): boolean
  * organizer is the account or not named, MeetingStatus not one of a received meeting), 'attendee'
  * of a meeting someone else organises, or 'none' (an appointment).
  */
-export function roleOf(store: Store, account: Account, props: readonly PropNode[]): 'organizer' | 'attendee' | 'none' {
+export async function roleOf(store: Store, account: Account, props: readonly PropNode[]): Promise<'organizer' | 'attendee' | 'none'> {
   const status = meetingStatusOf(props);
   const organizer = organizerOf(props);
-  if (organizer && !isSelf(store, account, organizer.email)) return 'attendee';
+  if (organizer && !await isSelf(store, account, organizer.email)) return 'attendee';
   if (RECEIVED.has(status)) return organizer ? 'organizer' : 'attendee';
-  const others = attendeesOf(props).filter((a) => !isSelf(store, account, a.email));
-  if (others.length > 0) return 'organizer';
+  for (const a of attendeesOf(props)) if (!(await isSelf(store, account, a.email))) return 'organizer';
   return ORGANISED.has(status) ? 'organizer' : 'none';
 }
 

@@ -60,9 +60,9 @@ export async function sendMeetingMail(deps: EasDeps, account: Account, recipient
   const seen = new Set<string>();
   for (const r of recipients) {
     const address = r.trim().toLowerCase();
-    if (!address || seen.has(address) || isSelf(store, account, address)) continue;
+    if (!address || seen.has(address) || await isSelf(store, account, address)) continue;
     seen.add(address);
-    (store.findAccount(address) ? report.local : report.remote).push(address);
+    (await store.findAccount(address) ? report.local : report.remote).push(address);
   }
   const from = account.address;
   if (report.remote.length > 0) {
@@ -102,9 +102,9 @@ export async function sendMeetingMail(deps: EasDeps, account: Account, recipient
  */
 async function keepSentCopy(deps: EasDeps, account: Account, raw: Buffer, about: Record<string, unknown>): Promise<void> {
   try {
-    const sent = deps.store.folderByType(account.id, FolderType.SentItems);
+    const sent = await deps.store.folderByType(account.id, FolderType.SentItems);
     if (!sent) return;
-    deps.store.addItem(account.id, sent.id, raw, await deps.parse(raw), null, true);
+    await deps.store.addItem(account.id, sent.id, raw, await deps.parse(raw), null, true);
   } catch (err) {
     deps.log.error('meeting: the Sent Items copy was not saved', { ...about, account: account.address, error: (err as Error).message });
   }

@@ -39,8 +39,8 @@ export function serverSchedules(version: ProtocolVersion): boolean {
 }
 
 export function withOrganizerMail(inner: ItemClass): OrganizingClass {
-  const live = (ctx: ApplyItemContext, id: number): DocItem | null => {
-    const item = ctx.deps.store.getItem(ctx.account.id, id);
+  const live = async (ctx: ApplyItemContext, id: number): Promise<DocItem | null> => {
+    const item = await ctx.deps.store.getItem(ctx.account.id, id);
     return item?.kind === 'doc' ? item : null;
   };
   const wrapped: OrganizingClass = {
@@ -49,7 +49,7 @@ export function withOrganizerMail(inner: ItemClass): OrganizingClass {
       const result = await inner.add(ctx, appData);
       if (result.status === SyncStatus.Success && serverSchedules(ctx.version)) {
         const id = parseServerId(result.serverId ?? undefined);
-        const item = id ? live(ctx, id.itemId) : null;
+        const item = id ? await live(ctx, id.itemId) : null;
         if (item) await organised(inner, ctx, null, item, null);
       }
       return result;
@@ -57,7 +57,7 @@ export function withOrganizerMail(inner: ItemClass): OrganizingClass {
     async change(ctx, item, appData) {
       const status = await inner.change(ctx, item, appData);
       if (status === SyncStatus.Success && serverSchedules(ctx.version) && item.kind === 'doc') {
-        const after = live(ctx, item.id);
+        const after = await live(ctx, item.id);
         if (after) await organised(inner, ctx, item, after, null);
       }
       return status;
@@ -72,7 +72,7 @@ export function withOrganizerMail(inner: ItemClass): OrganizingClass {
     wrapped.changeInstance = async (ctx, item, instanceId, appData) => {
       const status = await changeInstance(ctx, item, instanceId, appData);
       if (status === SyncStatus.Success && serverSchedules(ctx.version) && item.kind === 'doc') {
-        const after = live(ctx, item.id);
+        const after = await live(ctx, item.id);
         if (after) await organised(inner, ctx, item, after, { instanceId, deleted: appData === null });
       }
       return status;
@@ -90,15 +90,17 @@ async function guarded(ctx: ApplyItemContext, item: Item, run: () => Promise<voi
   }
 }
 
-function eventOf(cls: ItemClass, ctx: ApplyItemContext, item: Item): StoredEvent | null {
-  return storedEvent(item, { store: ctx.deps.store, account: ctx.account, folder: ctx.folder, itemClass: cls, log: ctx.deps.log });
+async function eventOf(cls: ItemClass, ctx: ApplyItemContext, item: Item): Promise<StoredEvent | null> {
+  return await storedEvent(item, { store: ctx.deps.store, account: ctx.account, folder: ctx.folder, itemClass: cls, log: ctx.deps.log });
 }
 
 const key = (email: string) => email.trim().toLowerCase();
 
 /** The attendees besides the account itself. */
-function invited(ctx: ApplyItemContext, e: EasEvent | undefined): EasAttendee[] {
-  return (e?.attendees ?? []).filter((a) => a.email && !isSelf(ctx.deps.store, ctx.account, a.email));
+async function invited(ctx: ApplyItemContext, e: EasEvent | undefined): Promise<EasAttendee[]> {
+  const out: EasAttendee[] = [];
+  for (const a of e?.attendees ?? []) if (a.email && !(await isSelf(ctx.deps.store, ctx.account, a.email))) out.push(a);
+  return out;
 }
 
 function self(account: Account): Person {
@@ -129,7 +131,7 @@ function over(item: Item, now: Date): boolean {
 }
 
 /** The event with the organiser named and the SEQUENCE sent, when either differs from what is stored. */
-function recordSent(ctx: ApplyItemContext, item: DocItem, sequence: number): void {
+async function recordSent(ctx: ApplyItemContext, item: DocItem, sequence: number): Promise<void> {
   let props: PropNode[] = docProps(item.data);
   const before = JSON.stringify(props);
   if (!organizerOf(props)) {
@@ -140,7 +142,7 @@ function recordSent(ctx: ApplyItemContext, item: DocItem, sequence: number): voi
   if (sequence > 0 || textOfNode(props, SEQUENCE_TAG) !== undefined) props = setNode(props, textNode(SEQUENCE_TAG, sequence));
   if (JSON.stringify(props) === before) return;
   const data: DocData = { v: 1, props };
-  ctx.deps.store.replaceDoc(ctx.account.id, item.id, { data, uid: item.uid, windowAt: item.receivedAt }, ctx.device.id);
+  await ctx.deps.store.replaceDoc(ctx.account.id, item.id, { data, uid: item.uid, windowAt: item.receivedAt }, ctx.device.id);
 }
 
 interface Outgoing {
@@ -177,18 +179,18 @@ async function organised(cls: ItemClass, ctx: ApplyItemContext, before: Item | n
     const { store } = ctx.deps;
     const afterProps = docProps(after.data);
     const beforeProps = before?.kind === 'doc' ? docProps(before.data) : null;
-    const role = roleOf(store, ctx.account, afterProps);
+    const role = await roleOf(store, ctx.account, afterProps);
     // An appointment that was a meeting until its attendees were taken out still owes them a CANCEL.
-    if (role === 'attendee' || (role === 'none' && (!beforeProps || roleOf(store, ctx.account, beforeProps) !== 'organizer'))) return;
+    if (role === 'attendee' || (role === 'none' && (!beforeProps || await roleOf(store, ctx.account, beforeProps) !== 'organizer'))) return;
     const now = new Date();
     if (over(after, now)) return;
-    const cur = eventOf(cls, ctx, after);
+    const cur = await eventOf(cls, ctx, after);
     if (!cur) return;
-    const prev = before ? eventOf(cls, ctx, before) : null;
+    const prev = before ? await eventOf(cls, ctx, before) : null;
     const organizer = organizerOf(afterProps) ?? self(ctx.account);
-    const nowInvited = invited(ctx, cur.event);
+    const nowInvited = await invited(ctx, cur.event);
     const kept = new Set(nowInvited.map((a) => key(a.email)));
-    const removed = invited(ctx, prev?.event).filter((a) => !kept.has(key(a.email)));
+    const removed = (await invited(ctx, prev?.event)).filter((a) => !kept.has(key(a.email)));
     const wasCancelled = beforeProps !== null && CANCELLED.has(meetingStatusOf(beforeProps));
     const stored = sequenceOf(afterProps);
     const next = before ? stored + 1 : stored;
@@ -218,7 +220,7 @@ async function organised(cls: ItemClass, ctx: ApplyItemContext, before: Item | n
       }
     }
     if (mails.every((m) => m.to.length === 0)) return;
-    recordSent(ctx, after, next);
+    await recordSent(ctx, after, next);
     await send(ctx, e.uid, next, mails, now);
   });
 }
@@ -226,12 +228,12 @@ async function organised(cls: ItemClass, ctx: ApplyItemContext, before: Item | n
 /** After a 16.x device deleted the organiser's event: CANCEL to every attendee. */
 async function cancelAll(cls: ItemClass, ctx: ApplyItemContext, item: DocItem): Promise<void> {
   const props = docProps(item.data);
-  if (roleOf(ctx.deps.store, ctx.account, props) !== 'organizer' || CANCELLED.has(meetingStatusOf(props))) return;
+  if (await roleOf(ctx.deps.store, ctx.account, props) !== 'organizer' || CANCELLED.has(meetingStatusOf(props))) return;
   const now = new Date();
   if (over(item, now)) return;
-  const cur = eventOf(cls, ctx, item);
+  const cur = await eventOf(cls, ctx, item);
   if (!cur) return;
-  const to = people(invited(ctx, cur.event));
+  const to = people(await invited(ctx, cur.event));
   if (to.length === 0) return;
   const e = cur.event;
   const sequence = sequenceOf(props) + 1;

@@ -98,7 +98,7 @@ export async function respondToMeeting(ctx: CommandContext, req: ResponseRequest
 }
 
 /** The item a Request names, live, with its folder. */
-function locate(ctx: CommandContext, req: ResponseRequest): { item: Item; folder: Folder } {
+async function locate(ctx: CommandContext, req: ResponseRequest): Promise<{ item: Item; folder: Folder }> {
   const { store } = ctx.deps;
   let ids: { folderId: number; itemId: number } | null;
   if (req.longId !== null) {
@@ -108,8 +108,8 @@ function locate(ctx: CommandContext, req: ResponseRequest): { item: Item; folder
     ids = parseServerId(req.requestId ?? undefined);
     if (folderId === null || !ids || ids.folderId !== folderId) throw new Refused(MeetingResponseStatus.InvalidRequest, 'no such CollectionId/RequestId');
   }
-  const item = ids ? store.getItem(ctx.account.id, ids.itemId) : null;
-  const folder = item ? store.getFolder(ctx.account.id, item.folderId) : null;
+  const item = ids ? await store.getItem(ctx.account.id, ids.itemId) : null;
+  const folder = item ? await store.getFolder(ctx.account.id, item.folderId) : null;
   if (!item || !folder || item.folderId !== ids!.folderId) throw new Refused(MeetingResponseStatus.InvalidRequest, 'no such item');
   return { item, folder };
 }
@@ -117,16 +117,16 @@ function locate(ctx: CommandContext, req: ResponseRequest): { item: Item; folder
 const isCalendar = (folder: Folder | null): folder is Folder => folder !== null && CALENDAR_TYPES.includes(folder.type);
 
 /** The calendar item of a meeting request: the one the delivery placed, else the one with its UID. */
-function eventOfMeeting(ctx: CommandContext, meeting: MeetingInfo): DocItem | null {
+async function eventOfMeeting(ctx: CommandContext, meeting: MeetingInfo): Promise<DocItem | null> {
   const { store } = ctx.deps;
-  const inCalendar = (item: Item | null): item is DocItem => item?.kind === 'doc' && isCalendar(store.getFolder(ctx.account.id, item.folderId));
-  const placed = meeting.calendarItemId !== null ? store.getItem(ctx.account.id, meeting.calendarItemId) : null;
-  if (inCalendar(placed)) return placed;
-  const calendar = store.folderByType(ctx.account.id, FolderType.Calendar);
-  const inDefault = calendar ? store.findDocByUid(ctx.account.id, calendar.id, meeting.uid) : null;
-  if (inCalendar(inDefault)) return inDefault;
-  const anywhere = store.findDocByUid(ctx.account.id, null, meeting.uid);
-  return inCalendar(anywhere) ? anywhere : null;
+  const inCalendar = async (item: Item | null): Promise<DocItem | null> =>
+    item?.kind === 'doc' && isCalendar(await store.getFolder(ctx.account.id, item.folderId)) ? item : null;
+  const placed = await inCalendar(meeting.calendarItemId !== null ? await store.getItem(ctx.account.id, meeting.calendarItemId) : null);
+  if (placed) return placed;
+  const calendar = await store.folderByType(ctx.account.id, FolderType.Calendar);
+  const inDefault = await inCalendar(calendar ? await store.findDocByUid(ctx.account.id, calendar.id, meeting.uid) : null);
+  if (inDefault) return inDefault;
+  return await inCalendar(await store.findDocByUid(ctx.account.id, null, meeting.uid));
 }
 
 interface Target {
@@ -138,14 +138,14 @@ interface Target {
   mail: MailItem | null;
 }
 
-function target(ctx: CommandContext, item: Item, folder: Folder, instance: Date | null): Target {
+async function target(ctx: CommandContext, item: Item, folder: Folder, instance: Date | null): Promise<Target> {
   const { store } = ctx.deps;
   if (item.kind === 'mail') {
     if (instance) throw new Refused(MeetingResponseStatus.InvalidRequest, 'InstanceId with a meeting request message (2.2.3.177.9)');
     const meeting = readMeeting(item.meeting);
     if (!meeting || meeting.method !== 'REQUEST') throw new Refused(MeetingResponseStatus.InvalidRequest, 'not a meeting request');
-    const event = eventOfMeeting(ctx, meeting);
-    if (event && roleOf(store, ctx.account, docProps(event.data)) === 'organizer') {
+    const event = await eventOfMeeting(ctx, meeting);
+    if (event && await roleOf(store, ctx.account, docProps(event.data)) === 'organizer') {
       throw new Refused(MeetingResponseStatus.InvalidRequest, 'the user organises this meeting');
     }
     // A request for one occurrence answers that occurrence of the series the calendar holds.
@@ -155,7 +155,7 @@ function target(ctx: CommandContext, item: Item, folder: Folder, instance: Date 
   }
   if (!isCalendar(folder) || item.kind !== 'doc') throw new Refused(MeetingResponseStatus.InvalidRequest, 'neither a meeting request nor a calendar item');
   const props = docProps(item.data);
-  if (roleOf(store, ctx.account, props) !== 'attendee') {
+  if (await roleOf(store, ctx.account, props) !== 'attendee') {
     throw new Refused(MeetingResponseStatus.InvalidRequest, 'an appointment, or a meeting the user organises');
   }
   if (instance) {
@@ -199,18 +199,18 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     if (!instance) throw new Refused(MeetingResponseStatus.InvalidDateTime, `InstanceId "${req.instanceId}" is not a dateTime`);
   }
   const proposed = proposalOf(req.sendResponse);
-  const { item, folder } = locate(ctx, req);
-  const t = target(ctx, item, folder, instance);
+  const { item, folder } = await locate(ctx, req);
+  const t = await target(ctx, item, folder, instance);
   const now = new Date();
 
-  const eventFolder = t.event ? store.getFolder(account.id, t.event.folderId) : store.folderByType(account.id, FolderType.Calendar);
+  const eventFolder = t.event ? await store.getFolder(account.id, t.event.folderId) : await store.folderByType(account.id, FolderType.Calendar);
   if (!eventFolder) throw new Refused(MeetingResponseStatus.MailboxError, 'the account has no Calendar folder');
   const cls = deps.classes.forFolderType(eventFolder.type);
   const applyCtx: ApplyItemContext = { deps, account, device: ctx.device, folder: eventFolder, version: '16.1', supported: null };
 
   // What the reply says, read before the item changes (a decline removes it).
   const storedProps = t.event ? docProps(t.event.data) : null;
-  const stored = t.event ? storedEvent(t.event, { store, account, folder: eventFolder, itemClass: cls, log }) : null;
+  const stored = t.event ? await storedEvent(t.event, { store, account, folder: eventFolder, itemClass: cls, log }) : null;
   const entry = !stored && t.mail && t.meeting ? await requestEntry(ctx, t.mail, t.meeting) : null;
   const event = stored?.event ?? (entry ? eventFromAppData(entry.appData.children) : null);
 
@@ -220,18 +220,18 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     if (t.event && storedProps) {
       const status = t.instance
         ? await changeInstance(cls, applyCtx, t.event, instanceId!, occurrenceAnswer(storedProps, partstat, now))
-        : await cls.change(applyCtx, t.event, el('AirSync:ApplicationData', wholeAnswer(ctx.deps.store, account, storedProps, partstat, now)));
+        : await cls.change(applyCtx, t.event, el('AirSync:ApplicationData', await wholeAnswer(ctx.deps.store, account, storedProps, partstat, now)));
       if (status !== 1) throw new Refused(MeetingResponseStatus.MailboxError, `the calendar item was not updated (Sync Status ${status})`);
     } else {
       if (!entry || !t.meeting) throw new Refused(MeetingResponseStatus.InvalidRequest, 'the meeting request carries no readable iCalendar');
-      calendarItem = place(ctx, cls, eventFolder, entry, partstat, now);
+      calendarItem = await place(ctx, cls, eventFolder, entry, partstat, now);
     }
   } else if (t.event) {
     if (t.instance) {
       const status = await changeInstance(cls, applyCtx, t.event, instanceId!, null);
       if (status !== 1) throw new Refused(MeetingResponseStatus.MailboxError, `the occurrence was not removed (Sync Status ${status})`);
     } else {
-      store.deleteItem(account.id, t.event.id, ctx.device.id);
+      await store.deleteItem(account.id, t.event.id, ctx.device.id);
     }
   }
 
@@ -249,7 +249,7 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     await sendReply(ctx, {
       facts,
       organizer,
-      attendee: ownAttendee(ctx, storedProps ?? [], event.attendees),
+      attendee: await ownAttendee(ctx, storedProps ?? [], event.attendees),
       partstat,
       sequence: Math.max(t.meeting?.sequence ?? 0, storedProps ? sequenceOf(storedProps) : 0),
       instance: t.instance ?? (t.meeting?.recurrenceId ? parseEasTime(t.meeting.recurrenceId) : null),
@@ -262,7 +262,7 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
     log.warn('meeting: reply not sent, the meeting cannot be read', { account: account.address });
   }
 
-  if (t.mail) answered(ctx, t.mail);
+  if (t.mail) await answered(ctx, t.mail);
   log.info('meeting response', { account: account.address, device: ctx.device.deviceId, response: partstat, uid: event?.uid ?? t.meeting?.uid ?? null });
   return {
     status: MeetingResponseStatus.Success,
@@ -277,11 +277,11 @@ async function respond(ctx: CommandContext, req: ResponseRequest): Promise<Respo
  * holds the answer. Nobody's move (origin null): the device that answered sees it go by Sync too.
  * Already in Deleted Items, or no such folder: it stays where it is.
  */
-function answered(ctx: CommandContext, mail: MailItem): void {
+async function answered(ctx: CommandContext, mail: MailItem): Promise<void> {
   const { store } = ctx.deps;
-  const deleted = store.folderByType(ctx.account.id, FolderType.DeletedItems);
+  const deleted = await store.folderByType(ctx.account.id, FolderType.DeletedItems);
   if (!deleted || deleted.id === mail.folderId) return;
-  store.moveItem(ctx.account.id, mail.id, deleted.id, null);
+  await store.moveItem(ctx.account.id, mail.id, deleted.id, null);
 }
 
 function changeInstance(cls: ItemClass, ctx: ApplyItemContext, event: DocItem, instanceId: string, children: WbxmlElement[] | null): Promise<number> {
@@ -321,21 +321,21 @@ function busyOf(props: readonly PropNode[], p: PartStat): number {
 }
 
 /** The stored Attendees with the account's own AttendeeStatus; null when it is not among them. */
-function ownStatusIn(store: CommandContext['deps']['store'], account: Account, props: readonly PropNode[], p: PartStat): PropNode | null {
+async function ownStatusIn(store: CommandContext['deps']['store'], account: Account, props: readonly PropNode[], p: PartStat): Promise<PropNode | null> {
   const list = findNode(props, ATTENDEES_TAG);
   if (!list?.children) return null;
   let found = false;
-  const children = list.children.map((a) => {
-    if (a.tag !== ATTENDEE_TAG || !isSelf(store, account, textOfNode(a.children, 'Calendar:Email') ?? '')) return a;
+  const children = await Promise.all(list.children.map(async (a) => {
+    if (a.tag !== ATTENDEE_TAG || !await isSelf(store, account, textOfNode(a.children, 'Calendar:Email') ?? '')) return a;
     found = true;
     return { ...a, children: setNode(a.children ?? [], { tag: 'Calendar:AttendeeStatus', text: String(attendeeStatus(p)) }) };
-  });
+  }));
   return found ? { tag: ATTENDEES_TAG, children } : null;
 }
 
 /** A 16.1 Change of the whole meeting with the answer. */
-function wholeAnswer(store: CommandContext['deps']['store'], account: Account, props: readonly PropNode[], p: PartStat, now: Date): WbxmlElement[] {
-  const attendees = ownStatusIn(store, account, props, p);
+async function wholeAnswer(store: CommandContext['deps']['store'], account: Account, props: readonly PropNode[], p: PartStat, now: Date): Promise<WbxmlElement[]> {
+  const attendees = await ownStatusIn(store, account, props, p);
   return [
     el('Calendar:BusyStatus', busyOf(props, p)),
     !RECEIVED.has(meetingStatusOf(props)) && el('Calendar:MeetingStatus', 3),
@@ -352,7 +352,7 @@ function occurrenceAnswer(props: readonly PropNode[], p: PartStat, now: Date): W
 
 /** The meeting request's VEVENT as an import entry (eas/classes/ical/calendar-read.ts), or null. */
 async function requestEntry(ctx: CommandContext, mail: MailItem, meeting: MeetingInfo): Promise<ImportEntry | null> {
-  const body = ctx.deps.store.getBody(ctx.account.id, mail.id);
+  const body = await ctx.deps.store.getBody(ctx.account.id, mail.id);
   if (!body) return null;
   const parsed = await ctx.deps.parse(body.raw);
   const ics = parsed.calendar?.text ?? parsed.attachments.find((a) => /^(text\/calendar|application\/ics)$/i.test(a.contentType))?.content.toString('utf8');
@@ -366,7 +366,7 @@ async function requestEntry(ctx: CommandContext, mail: MailItem, meeting: Meetin
 }
 
 /** An accepted request not in the calendar: placed from its iCalendar with the answer, by nobody's hand. */
-function place(ctx: CommandContext, cls: ItemClass, folder: Folder, entry: ImportEntry, p: PartStat, now: Date): DocItem {
+async function place(ctx: CommandContext, cls: ItemClass, folder: Folder, entry: ImportEntry, p: PartStat, now: Date): Promise<DocItem> {
   const { store } = ctx.deps;
   if (!cls.toDoc) throw new Refused(MeetingResponseStatus.MailboxError, `the ${cls.name} class takes no documents`);
   // What the answer is computed from: the invitation's busy status, attendees and kept original.
@@ -377,7 +377,7 @@ function place(ctx: CommandContext, cls: ItemClass, folder: Folder, entry: Impor
     ...(attendees ? [toPropNode(attendees)] : []),
     ...entry.privateNodes,
   ];
-  const answer = wholeAnswer(store, ctx.account, basis, p, now);
+  const answer = await wholeAnswer(store, ctx.account, basis, p, now);
   const answered = new Set(answer.map((c) => c.tag));
   const appData = el('AirSync:ApplicationData', [...entry.appData.children.filter((c) => !answered.has(c.tag)), ...answer]);
   let doc;
@@ -391,7 +391,7 @@ function place(ctx: CommandContext, cls: ItemClass, folder: Folder, entry: Impor
   let props = [...docProps(doc.data).filter((n) => !own.has(n.tag)), ...entry.privateNodes];
   for (const node of entry.setNodes) props = setNode(props, node);
   const data: DocData = { v: 1, props };
-  return store.addDoc(ctx.account.id, folder.id, { data, uid: entry.uid, windowAt: doc.windowAt }, null);
+  return await store.addDoc(ctx.account.id, folder.id, { data, uid: entry.uid, windowAt: doc.windowAt }, null);
 }
 
 function toPropNode(e: WbxmlElement): PropNode {
@@ -399,9 +399,15 @@ function toPropNode(e: WbxmlElement): PropNode {
 }
 
 /** The account as the meeting invited it (an alias keeps its address), else its own address. */
-function ownAttendee(ctx: CommandContext, props: readonly PropNode[], eventAttendees: readonly { email: string; name: string }[]): Person {
+async function ownAttendee(ctx: CommandContext, props: readonly PropNode[], eventAttendees: readonly { email: string; name: string }[]): Promise<Person> {
   const { store } = ctx.deps;
-  const listed = [...attendeesOf(props), ...eventAttendees].find((a) => isSelf(store, ctx.account, a.email));
+  let listed: { email: string; name: string } | undefined;
+  for (const a of [...attendeesOf(props), ...eventAttendees]) {
+    if (await isSelf(store, ctx.account, a.email)) {
+      listed = a;
+      break;
+    }
+  }
   return { email: listed?.email ?? ctx.account.address, name: ctx.account.displayName ?? listed?.name ?? '' };
 }
 
@@ -432,7 +438,7 @@ async function sendReply(ctx: CommandContext, r: Reply): Promise<void> {
 
 async function writeReply(ctx: CommandContext, r: Reply): Promise<void> {
   const { deps, account } = ctx;
-  if (!r.organizer || isSelf(deps.store, account, r.organizer.email)) {
+  if (!r.organizer || await isSelf(deps.store, account, r.organizer.email)) {
     deps.log.warn('meeting: no organiser to reply to', { account: account.address, uid: r.facts.uid });
     return;
   }

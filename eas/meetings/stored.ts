@@ -31,10 +31,10 @@ export interface StoredEventSource {
 }
 
 /** The event of a calendar item; null when it is not one (no start or end). */
-export function storedEvent(item: Item, src: StoredEventSource): StoredEvent | null {
+export async function storedEvent(item: Item, src: StoredEventSource): Promise<StoredEvent | null> {
   if (item.kind !== 'doc') return null;
   const { store, account, folder, log } = src;
-  const appData = src.itemClass.render(item, { store, account, folder, version: '16.1', options: WHOLE_PLAIN_TEXT, log });
+  const appData = await src.itemClass.render(item, { store, account, folder, version: '16.1', options: WHOLE_PLAIN_TEXT, log });
   const event = eventFromAppData(appData);
   if (!event) return null;
   event.uid ||= item.uid ?? '';

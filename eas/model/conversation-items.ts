@@ -17,12 +17,12 @@ function isSource(folder: Folder, destination: Folder): boolean {
 }
 
 /** The live mail items of the account whose ConversationId is `id`, outside `destination`. */
-export function conversationItems(store: Store, accountId: number, id: Uint8Array, destination: Folder): { item: MailItem; folder: Folder }[] {
+export async function conversationItems(store: Store, accountId: number, id: Uint8Array, destination: Folder): Promise<{ item: MailItem; folder: Folder }[]> {
   const wanted = Buffer.from(id);
   const out: { item: MailItem; folder: Folder }[] = [];
-  for (const folder of store.listFolders(accountId)) {
+  for (const folder of await store.listFolders(accountId)) {
     if (!isSource(folder, destination)) continue;
-    for (const item of store.listItems(accountId, folder.id)) {
+    for (const item of await store.listItems(accountId, folder.id)) {
       if (item.kind === 'mail' && wanted.equals(conversationId(item))) out.push({ item, folder });
     }
   }

@@ -72,15 +72,15 @@ function categoriesElement(categories: string[]): WbxmlElement {
  * full item. The body is loaded once, only here. `context` is required so that no caller can
  * forget it: without it IsDraft and ReceivedAsBcc would silently be wrong.
  */
-export function emailProperties(
+export async function emailProperties(
   item: MailItem,
-  loadBody: () => MessageBody | null,
+  loadBody: () => Promise<MessageBody | null>,
   options: ItemOptions,
   version: ProtocolVersion,
   context: ItemContext,
-): WbxmlElement[] {
+): Promise<WbxmlElement[]> {
   const s = item.summary;
-  const body = loadBody();
+  const body = await loadBody();
   const attachmentTypes = item.attachments.map((a) => a.contentType);
   const v14 = atLeast(version, '14.0');
   const v12 = atLeast(version, '12.0');

@@ -17,8 +17,8 @@ export interface ItemContext {
 }
 
 /** The context of an item whose folder the caller has not loaded (ItemOperations, Search). */
-export function itemContext(store: Store, account: Account, item: MailItem): ItemContext {
-  const folder = store.getFolder(account.id, item.folderId);
+export async function itemContext(store: Store, account: Account, item: MailItem): Promise<ItemContext> {
+  const folder = await store.getFolder(account.id, item.folderId);
   return { folderType: folder?.type ?? FolderType.Unknown, accountAddress: account.address };
 }
 

@@ -15,18 +15,25 @@ const CMD_OF_KIND = { ping: 'Ping', sync: 'Sync' } as const;
 export class PushHistory {
   private readonly store: PushHistoryStore;
   private readonly log: Logger;
-  private nextId: number;
+  /**
+   * The first free entry id, once the store has closed what a previous process left open. Ids
+   * are handed out at once, counted from 0, and written as this plus the count (flush awaits it).
+   */
+  private readonly firstId: Promise<number>;
+  private nextId = 0;
   private ops: PushHistoryOp[] = [];
   private scheduled = false;
   /** Device row id → its last ended entry, whose "next request" is still unknown. */
   private readonly awaitingNext = new Map<number, number>();
-  private readonly flushCallback = (): void => this.flush();
+  private readonly flushCallback = (): void => void this.flush();
 
   /** Call once per server start: entries a previous process left open are stale. */
   constructor(store: PushHistoryStore, log: Logger) {
     this.store = store;
     this.log = log;
-    this.nextId = store.resumePushHistory(new Date().toISOString());
+    this.firstId = store.resumePushHistory(new Date().toISOString());
+    // Seen by flush() too; this keeps a failed resume from being an unhandled rejection.
+    this.firstId.catch((err: unknown) => log.warn('push: history not resumed', { err: String(err) }));
   }
 
   /** A request parks (or is answered at once): returns its entry id. */
@@ -73,13 +80,14 @@ export class PushHistory {
   }
 
   /** Writes what is queued now (shutdown: before the database closes). */
-  flush(): void {
+  async flush(): Promise<void> {
     this.scheduled = false;
     const ops = this.ops;
     if (ops.length === 0) return;
     this.ops = [];
     try {
-      this.store.writePushHistory(ops);
+      const first = await this.firstId;
+      await this.store.writePushHistory(first === 0 ? ops : ops.map((op) => ({ ...op, id: op.id + first })));
     } catch (err) {
       // Diagnostics only: a busy or closed database must not break push itself.
       this.log.warn('push: history not recorded', { entries: ops.length, err: String(err) });

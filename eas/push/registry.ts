@@ -52,7 +52,7 @@ class Registry implements PushRegistry, WaiterOwner {
   // Shared callbacks: one per registry, not one per waiter.
   private readonly flushCallback = (): void => this.flush();
   /** Every waiter's heartbeat, on one timer (docs/push.md rule 11). */
-  private readonly deadlines = new DeadlineQueue<Waiter>((w) => this.expire(w));
+  private readonly deadlines = new DeadlineQueue<Waiter>((w) => void this.expire(w));
 
   constructor(options: PushRegistryOptions) {
     this.config = options.config;
@@ -65,21 +65,19 @@ class Registry implements PushRegistry, WaiterOwner {
     if (this.closing) return Promise.resolve(this.answerAtOnce(req, 'shutdown', [], performance.now()));
     if (req.signal.aborted) return Promise.resolve(this.answerAtOnce(req, 'disconnect', [], performance.now()));
     return new Promise<ParkOutcome>((resolve, reject) => {
-      let ticket: ParkTicket;
-      try {
-        ticket = this.hold(req, resolve);
-      } catch (err) {
-        reject(err);
-        return;
-      }
-      if (ticket instanceof Waiter) {
+      this.hold(req, resolve).then((ticket) => {
+        if (!(ticket instanceof Waiter)) return;
+        if (req.signal.aborted) {
+          ticket.cancel();
+          return;
+        }
         ticket.signal = req.signal;
         req.signal.addEventListener('abort', ticket, { once: true });
-      }
+      }, reject);
     });
   }
 
-  hold(req: HoldRequest, answer: (outcome: ParkOutcome) => void): ParkTicket {
+  async hold(req: HoldRequest, answer: (outcome: ParkOutcome) => void): Promise<ParkTicket> {
     const now = performance.now();
     if (this.closing) {
       answer(this.answerAtOnce(req, 'shutdown', [], now));
@@ -91,10 +89,28 @@ class Registry implements PushRegistry, WaiterOwner {
     const previous = this.byDevice.get(req.device.id);
     if (previous) this.finish(previous, 'superseded', [], req.kind);
 
-    // Missed changes, then registration, in this one synchronous turn: a commit either lands
-    // before the check (and is seen by it) or publishes after the subscription (docs/push.md rule 2).
-    const missed = this.check(req);
+    // Subscribe first, then look for missed changes (docs/push.md rule 2): the look is a store
+    // call that resolves later, and a commit published while it is in flight marks the waiter
+    // for another look instead of being lost. A commit is seen by the look, or wakes the waiter.
+    const w = new Waiter(this, req, now, answer);
+    this.byDevice.set(req.device.id, w);
+    w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
+      this.onChange(w, folderId, kind),
+    );
+    w.checking = true;
+    let missed: number[];
+    try {
+      missed = await this.check(req);
+    } catch (err) {
+      this.release(w);
+      throw err;
+    } finally {
+      w.checking = false;
+    }
+    // Superseded, disconnected or shut down while looking: already answered.
+    if (w.done) return ANSWERED;
     if (missed.length > 0) {
+      this.release(w);
       const reason = this.config.pushOn === 'adds' ? 'add' : 'change';
       answer(this.answerAtOnce(req, reason, missed, now));
       return ANSWERED;
@@ -102,6 +118,7 @@ class Registry implements PushRegistry, WaiterOwner {
 
     const parked = this.perAccount.get(req.account.id) ?? 0;
     if (parked >= this.config.maxParkedPerAccount) {
+      this.release(w);
       this.log.warn('push: parked request cap reached', {
         account: req.account.address,
         device: req.device.deviceId,
@@ -112,14 +129,12 @@ class Registry implements PushRegistry, WaiterOwner {
       });
     }
 
-    const w = new Waiter(this, req, now, answer);
-    this.byDevice.set(req.device.id, w);
+    w.parked = true;
     this.perAccount.set(req.account.id, parked + 1);
-    w.unsubscribe = this.feed.subscribe(req.account.id, req.folderIds, (folderId, kind) =>
-      this.onChange(w, folderId, kind),
-    );
     this.deadlines.add(w, req.heartbeatSeconds * 1000);
     if (this.history) w.historyId = this.history.start(req);
+    // Woken while the first look was in flight: look again now.
+    if (w.recheck) void this.wakeCheck(w);
     return w;
   }
 
@@ -136,12 +151,12 @@ class Registry implements PushRegistry, WaiterOwner {
     return w !== undefined && w.req.account.id === accountId;
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
     this.closing = true;
     this.deadlines.clear();
     for (const w of [...this.byDevice.values()]) this.finish(w, 'shutdown', []);
     // Before the database closes (the server closes it once the listeners are done).
-    this.history?.flush();
+    await this.history?.flush();
     // One macrotask later every park() continuation has run and handed its answer to the
     // HTTP layer; the server's close() then waits for those responses to be written.
     return new Promise((resolve) => setImmediate(resolve));
@@ -158,6 +173,11 @@ class Registry implements PushRegistry, WaiterOwner {
     if (!add && this.config.pushOn === 'adds') return;
     if (w.wokenAt === null) w.wokenAt = performance.now();
     if (add) w.sawAdd = true;
+    // A look is in flight: it may have read the store before this commit; look once more after it.
+    if (w.checking) {
+      w.recheck = true;
+      return;
+    }
     if (w.queued) return;
     w.queued = true;
     this.queue.push(w);
@@ -174,33 +194,50 @@ class Registry implements PushRegistry, WaiterOwner {
     this.flushScheduled = false;
     for (const w of batch) {
       w.queued = false;
-      if (w.done) continue;
-      let folders: number[] = [];
-      try {
-        folders = this.check(w.req);
-      } catch (err) {
-        // Stay parked: the heartbeat answers, and the client's next Sync sees the truth.
-        this.log.error('push: pending check failed on wake', { device: w.req.device.deviceId, err: String(err) });
-      }
-      if (folders.length > 0) {
-        this.finish(w, w.sawAdd ? 'add' : 'change', folders);
-      } else {
-        // This device's own change, or one it has already synced (docs/push.md rule 6).
-        w.wokenAt = null;
-        w.sawAdd = false;
-      }
+      if (!w.done && w.parked) void this.wakeCheck(w);
     }
   }
 
-  private expire(w: Waiter): void {
+  /** The pending check of a woken waiter, repeated while commits arrive during it. */
+  private async wakeCheck(w: Waiter): Promise<void> {
+    w.checking = true;
+    try {
+      for (;;) {
+        w.recheck = false;
+        let folders: number[] = [];
+        try {
+          folders = await this.check(w.req);
+        } catch (err) {
+          // Stay parked: the heartbeat answers, and the client's next Sync sees the truth.
+          this.log.error('push: pending check failed on wake', { device: w.req.device.deviceId, err: String(err) });
+        }
+        if (w.done) return;
+        if (folders.length > 0) {
+          this.finish(w, w.sawAdd ? 'add' : 'change', folders);
+          return;
+        }
+        if (!w.recheck) {
+          // This device's own change, or one it has already synced (docs/push.md rule 6).
+          w.wokenAt = null;
+          w.sawAdd = false;
+          return;
+        }
+      }
+    } finally {
+      w.checking = false;
+    }
+  }
+
+  private async expire(w: Waiter): Promise<void> {
     if (w.done) return;
     let folders: number[] = [];
     try {
-      folders = w.req.pending(false);
+      folders = await w.req.pending(false);
     } catch (err) {
       this.log.error('push: pending check failed at expiry', { device: w.req.device.deviceId, err: String(err) });
     }
-    this.finish(w, 'expiry', folders);
+    // A wake, a newer request or the client's going away may have answered it meanwhile.
+    if (!w.done) this.finish(w, 'expiry', folders);
   }
 
   /**
@@ -208,13 +245,21 @@ class Registry implements PushRegistry, WaiterOwner {
    * under --push-on all) decides; once answering, every folder with anything pending is
    * listed so the client syncs them in one go.
    */
-  private check(req: HoldRequest): number[] {
-    if (this.config.pushOn === 'all') return req.pending(false);
-    const adds = req.pending(true);
+  private async check(req: HoldRequest): Promise<number[]> {
+    if (this.config.pushOn === 'all') return await req.pending(false);
+    const adds = await req.pending(true);
     if (adds.length === 0) return adds;
-    const any = new Set(req.pending(false));
+    const any = new Set(await req.pending(false));
     for (const f of adds) any.add(f);
     return req.folderIds.filter((f) => any.has(f));
+  }
+
+  /** A waiter answered before it was parked (missed changes, the cap, a failed look): let go. */
+  private release(w: Waiter): void {
+    w.done = true;
+    w.unsubscribe?.();
+    w.unsubscribe = null;
+    if (this.byDevice.get(w.req.device.id) === w) this.byDevice.delete(w.req.device.id);
   }
 
   /** `supersededBy`: the kind of the newer request of the device that ends this one. */
@@ -222,10 +267,13 @@ class Registry implements PushRegistry, WaiterOwner {
     const { account, device } = w.req;
     // Released before answering: an answer callback that throws must not leak the slot.
     if (this.byDevice.get(device.id) === w) this.byDevice.delete(device.id);
-    this.deadlines.remove(w);
-    const left = (this.perAccount.get(account.id) ?? 1) - 1;
-    if (left > 0) this.perAccount.set(account.id, left);
-    else this.perAccount.delete(account.id);
+    if (w.parked) {
+      w.parked = false;
+      this.deadlines.remove(w);
+      const left = (this.perAccount.get(account.id) ?? 1) - 1;
+      if (left > 0) this.perAccount.set(account.id, left);
+      else this.perAccount.delete(account.id);
+    }
     const outcome = w.settle(reason, folderIds, performance.now());
     if (this.history && w.historyId !== null) this.history.end(w.historyId, device.id, outcome, supersededBy);
     this.logEnd(w.req, outcome);

@@ -27,10 +27,10 @@ export interface HoldRequest {
   folderIds: number[];
   heartbeatSeconds: number;
   /**
-   * Folders with changes pending for this device (docs/sync.md §4).
-   * Called synchronously: before parking (missed changes), on each wake, and at expiry.
+   * Folders with changes pending for this device (docs/sync.md §4): a store read. Called after
+   * the waiter subscribed to the feed (missed changes), on each wake, and at expiry.
    */
-  pending: (addsOnly: boolean) => number[];
+  pending: (addsOnly: boolean) => Promise<number[]>;
 }
 
 export interface ParkRequest extends HoldRequest {
@@ -57,17 +57,19 @@ export interface ParkOutcome {
 
 export interface PushRegistry {
   /**
-   * Checks `pending` and registers the waiter in one synchronous turn; resolves when
-   * the request should be answered. Throws EasHttpError 503 past the per-account cap.
+   * Subscribes the waiter to the feed, then checks `pending` (docs/push.md rule 2); resolves
+   * when the request should be answered. Rejects with EasHttpError 503 past the per-account cap.
    */
   park(req: ParkRequest): Promise<ParkOutcome>;
   /**
    * The callback form of park() for a request whose HTTP exchange was handed over (Ping): no
-   * promise and no AbortSignal per request. `answer` is called exactly once, synchronously when
-   * the request is answered at once. Throws EasHttpError 503 past the per-account cap, and
-   * whatever `pending` throws. Optional so that test doubles need not implement it.
+   * AbortSignal per request, and nothing kept once parked but the waiter. Resolves once the
+   * missed-change check is done: `answer` has then been called when the request was answered
+   * at once, and is otherwise called exactly once later. Rejects with EasHttpError 503 past the
+   * per-account cap, and with whatever `pending` throws. Optional so that test doubles need not
+   * implement it.
    */
-  hold?(req: HoldRequest, answer: (outcome: ParkOutcome) => void): ParkTicket;
+  hold?(req: HoldRequest, answer: (outcome: ParkOutcome) => void): Promise<ParkTicket>;
   /** A request of this device arrived (any command): closes the gap of its last push entry. */
   noteRequest?(deviceRowId: number, cmd: string): void;
   /** Parked requests right now (tests assert it returns to 0). */

@@ -23,6 +23,12 @@ export class Waiter implements ParkTicket, DeadlineEntry {
   sawAdd = false;
   /** Queued for the next wake check (coalesces the several publishes of one commit). */
   queued = false;
+  /** A pending check (a store call) is in flight; a wake meanwhile sets `recheck`. */
+  checking = false;
+  /** Woken while a check was in flight: check again when it returns (docs/push.md rule 2). */
+  recheck = false;
+  /** Past its first check: counted against the per-account cap, on the deadline queue. */
+  parked = false;
   /** Its heartbeat deadline and place in the registry's DeadlineQueue (-1: not queued). */
   deadlineAt = 0;
   heapIndex = -1;

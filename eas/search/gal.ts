@@ -57,28 +57,30 @@ export function galShows(deps: EasDeps, account: Account, address: string): bool
 }
 
 /** Prefix matches in the requester's scope, one page of them, and how many there are. */
-export function searchGal(
+export async function searchGal(
   deps: EasDeps,
   account: Account,
   text: string,
   range: { start: number; end: number },
-): { total: number; entries: DirectoryEntry[] } {
+): Promise<{ total: number; entries: DirectoryEntry[] }> {
   const domain = galDomain(deps, account);
   if (domain === undefined) return { total: 0, entries: [] };
-  return deps.store.searchDirectory({ text, domain, offset: range.start, limit: range.end - range.start + 1 });
+  return await deps.store.searchDirectory({ text, domain, offset: range.start, limit: range.end - range.start + 1 });
 }
 
 /** Hands out pictures in result order, counting them against MaxPictures across one answer. */
 export function createPictureBudget(deps: EasDeps, options: PictureOptions) {
   let sent = 0;
-  return (entry: DirectoryEntry): { status: number; data: Buffer | null } => {
+  return async (entry: DirectoryEntry): Promise<{ status: number; data: Buffer | null }> => {
     if (entry.pictureSize === 0) return { status: PictureStatus.NoPicture, data: null };
     if (options.maxSize !== null && entry.pictureSize > options.maxSize) return { status: PictureStatus.PictureTooLarge, data: null };
     if (options.maxPictures !== null && sent >= options.maxPictures) return { status: PictureStatus.PictureLimitReached, data: null };
-    const data = deps.store.directoryPicture(entry.accountId);
-    if (!data) return { status: PictureStatus.NoPicture, data: null };
+    // Counted before the read: the entries of one answer may ask at once, in result order.
     sent++;
-    return { status: PictureStatus.Success, data };
+    const data = await deps.store.directoryPicture(entry.accountId);
+    if (data) return { status: PictureStatus.Success, data };
+    sent--;
+    return { status: PictureStatus.NoPicture, data: null };
   };
 }
 
@@ -95,10 +97,10 @@ export function galDisplayName(entry: DirectoryEntry): string {
  * HomePhone, MobilePhone, EmailAddress, Picture. Empty fields are left out. Picture Data is
  * the photo's bytes in base64, as clients read contact photos.
  */
-export function galProperties(entry: DirectoryEntry, picture: PictureBudget | null): WbxmlElement[] {
+export async function galProperties(entry: DirectoryEntry, picture: PictureBudget | null): Promise<WbxmlElement[]> {
   const text = (tag: string, value: string | null) => (value?.trim() ? el(tag, value.trim()) : false);
   const alias = entry.alias?.trim() || entry.address.slice(0, entry.address.lastIndexOf('@'));
-  const pic = picture?.(entry);
+  const pic = picture ? await picture(entry) : undefined;
   return [
     el('GAL:DisplayName', galDisplayName(entry)),
     text('GAL:Phone', entry.phone),

@@ -18,9 +18,9 @@ export interface MailboxMatch {
 }
 
 /** The folders searched: the named ones (and their subfolders with DeepTraversal), or all. */
-function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boolean): Set<number> | null {
+async function folderScope(store: Store, accountId: number, q: MailboxQuery, deep: boolean): Promise<Set<number> | null> {
   if (q.collectionIds.length === 0) return null;
-  const folders = store.listFolders(accountId);
+  const folders = await store.listFolders(accountId);
   const scope = new Set<number>();
   for (const raw of q.collectionIds) {
     const id = parseFolderId(raw);
@@ -50,31 +50,31 @@ function receivedMs(item: MailItem): number {
   return Date.parse(dateReceived(item));
 }
 
-export function searchMailbox(
+export async function searchMailbox(
   store: Store,
   accountId: number,
   q: MailboxQuery,
   range: { start: number; end: number },
   deep: boolean,
-): MailboxMatch {
+): Promise<MailboxMatch> {
   if (q.classes.length > 0 && !q.classes.some((c) => c.toLowerCase() === 'email')) return { total: 0, items: [] };
-  const scope = folderScope(store, accountId, q, deep);
+  const scope = await folderScope(store, accountId, q, deep);
   if (scope && scope.size === 0) return { total: 0, items: [] };
   const text = q.freeText?.trim() ?? '';
   const single = scope && scope.size === 1 ? [...scope][0]! : undefined;
   const simple = q.conversationId === null && q.after === null && q.before === null && (scope === null || single !== undefined);
 
   if (text && simple) {
-    const r = store.search({ accountId, text, folderId: single, rangeStart: range.start, rangeEnd: range.end });
+    const r = await store.search({ accountId, text, folderId: single, rangeStart: range.start, rangeEnd: range.end });
     return { total: r.total, items: r.items };
   }
 
   let candidates: MailItem[];
   if (text) {
-    candidates = store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 }).items;
+    candidates = (await store.search({ accountId, text, folderId: single, rangeStart: 0, rangeEnd: FILTER_CANDIDATES - 1 })).items;
   } else if (q.conversationId !== null || q.after !== null || q.before !== null) {
-    const folders = scope ? [...scope] : store.listFolders(accountId).map((f) => f.id);
-    candidates = folders.flatMap((f) => store.listItems(accountId, f, FILTER_CANDIDATES).filter(isMailItem));
+    const folders = scope ? [...scope] : (await store.listFolders(accountId)).map((f) => f.id);
+    candidates = (await Promise.all(folders.map(async (f) => (await store.listItems(accountId, f, FILTER_CANDIDATES)).filter(isMailItem)))).flat();
     candidates.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : b.id - a.id));
   } else {
     throw new SearchRequestError('a Mailbox query needs FreeText, ConversationId or a date condition');

@@ -38,10 +38,10 @@ export interface ApplyContext {
 }
 
 /** The live item `serverId` names in this folder, or null (Status 8). */
-export function itemInFolder(deps: EasDeps, account: Account, folder: Folder, serverId: string): Item | null {
+export async function itemInFolder(deps: EasDeps, account: Account, folder: Folder, serverId: string): Promise<Item | null> {
   const ids = parseServerId(serverId);
   if (!ids || ids.folderId !== folder.id) return null;
-  const item = deps.store.getItem(account.id, ids.itemId);
+  const item = await deps.store.getItem(account.id, ids.itemId);
   if (!item || item.folderId !== folder.id || item.deletedModseq !== null) return null;
   return item;
 }
@@ -101,25 +101,25 @@ async function applyAdd(ctx: ApplyContext, cmd: Extract<ClientCommand, { kind: '
 
 async function applyChange(ctx: ApplyContext, cmd: Extract<ClientCommand, { kind: 'change' }>): Promise<number> {
   if (cmd.instanceId !== null) return applyToInstance(ctx, cmd.serverId, cmd.instanceId, cmd.appData ?? el('AirSync:ApplicationData', []));
-  const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, cmd.serverId);
+  const item = await itemInFolder(ctx.deps, ctx.account, ctx.folder, cmd.serverId);
   if (!item) return SyncStatus.ObjectNotFound;
-  if (serverWins(ctx, item)) return SyncStatus.Conflict;
+  if (await serverWins(ctx, item)) return SyncStatus.Conflict;
   // A Change that only says email2:Send (16.x) still goes to the class, to send the draft.
   if (!cmd.appData && !ctx.perCommand?.send) return SyncStatus.Success;
   return ctx.itemClass.change(classContext(ctx), item, cmd.appData ?? el('AirSync:ApplicationData', []));
 }
 
 /** The item changed on the server since the client's key and the server's version is kept. */
-function serverWins(ctx: ApplyContext, item: Item): boolean {
+async function serverWins(ctx: ApplyContext, item: Item): Promise<boolean> {
   if (!ctx.conflict || ctx.conflict.clientWins) return false;
-  return ctx.deps.store.changedByOthersSince(ctx.account.id, item.id, ctx.conflict.since, ctx.device.id);
+  return await ctx.deps.store.changedByOthersSince(ctx.account.id, item.id, ctx.conflict.since, ctx.device.id);
 }
 
 /** MS-ASAIRS 2.2.2.25: a Change (appData) or Delete (null) of one occurrence, by its class. */
 async function applyToInstance(ctx: ApplyContext, serverId: string, instanceId: string, appData: WbxmlElement | null): Promise<number> {
-  const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
+  const item = await itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
   if (!item) return SyncStatus.ObjectNotFound;
-  if (appData && serverWins(ctx, item)) return SyncStatus.Conflict;
+  if (appData && await serverWins(ctx, item)) return SyncStatus.Conflict;
   if (!ctx.itemClass.changeInstance) return SyncStatus.ConversionError;
   return ctx.itemClass.changeInstance(classContext(ctx), item, instanceId, appData);
 }
@@ -130,20 +130,20 @@ async function applyToInstance(ctx: ApplyContext, serverId: string, instanceId: 
  * deleted contact or event is gone, as the client's own folder list cannot show it elsewhere.
  */
 async function applyDelete(ctx: ApplyContext, serverId: string): Promise<number> {
-  const item = itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
+  const item = await itemInFolder(ctx.deps, ctx.account, ctx.folder, serverId);
   if (!item) return SyncStatus.ObjectNotFound;
   const { store } = ctx.deps;
   const trash =
     ctx.deletesAsMoves && ctx.folder.type !== FolderType.DeletedItems && ctx.itemClass.folderTypes.includes(FolderType.DeletedItems)
-      ? store.folderByType(ctx.account.id, FolderType.DeletedItems)
+      ? await store.folderByType(ctx.account.id, FolderType.DeletedItems)
       : null;
   if (trash && trash.id !== ctx.folder.id) {
     // MS-ASCMD 2.2.3.43: the client is told nothing about the copy in Deleted Items, so it
     // gets the Add when it syncs that folder (unlike MoveItems, which answers DstMsgId).
-    const moved = store.moveItem(ctx.account.id, item.id, trash.id, ctx.device.id, { moverKnows: false });
+    const moved = await store.moveItem(ctx.account.id, item.id, trash.id, ctx.device.id, { moverKnows: false });
     return moved ? SyncStatus.Success : SyncStatus.ObjectNotFound;
   }
-  if (!store.deleteItem(ctx.account.id, item.id, ctx.device.id)) return SyncStatus.ObjectNotFound;
+  if (!await store.deleteItem(ctx.account.id, item.id, ctx.device.id)) return SyncStatus.ObjectNotFound;
   if (ctx.itemClass.deleted) {
     try {
       await ctx.itemClass.deleted(classContext(ctx), item);

@@ -26,7 +26,7 @@ export interface ChangesRequest {
   skip?: ReadonlySet<number>;
 }
 
-export function computeChanges(req: ChangesRequest): ChangesPage {
+export async function computeChanges(req: ChangesRequest): Promise<ChangesPage> {
   // GetChanges false: nothing is sent, so the cursor must not move past anything unsent.
   if (!req.getChanges) return { changes: [], next: req.cursor, more: false, window: req.window };
   const query = {
@@ -40,9 +40,9 @@ export function computeChanges(req: ChangesRequest): ChangesPage {
   };
   if (req.limit <= 0) {
     // The request's overall WindowSize is spent: stay put, and say whether more waits.
-    return { changes: [], next: req.cursor, more: req.store.countChanges(query) > 0, window: req.window };
+    return { changes: [], next: req.cursor, more: await req.store.countChanges(query) > 0, window: req.window };
   }
-  const page = req.store.changes({ ...query, limit: req.limit });
+  const page = await req.store.changes({ ...query, limit: req.limit });
   if (!req.skip || req.skip.size === 0) return page;
   return { ...page, changes: page.changes.filter((c) => !req.skip!.has('item' in c ? c.item.id : c.itemId)) };
 }

@@ -65,7 +65,7 @@ export async function syncCollection(
   });
 
   if (req.error !== null) return failed(req.error);
-  const folder = req.folderId === null ? null : store.getFolder(ctx.account.id, req.folderId);
+  const folder = req.folderId === null ? null : await store.getFolder(ctx.account.id, req.folderId);
   // docs/clients.md rule 19: an unknown folder is Status 12 (FolderSync), never 8 (iPhone loops on 8).
   if (!folder) return failed(SyncStatus.HierarchyChanged);
   const itemClass = ctx.deps.classes.forFolderType(folder.type);
@@ -73,7 +73,7 @@ export async function syncCollection(
   // cannot be synchronised at that version.
   if (!atLeast(ctx.version, itemClass.minVersion)) return failed(SyncStatus.ProtocolError, req.syncKey, folder);
 
-  const key = resolveSyncKey(store, ctx.device.id, folder.id, req.syncKey);
+  const key = await resolveSyncKey(store, ctx.device.id, folder.id, req.syncKey);
   if (key.kind === 'invalid') return failed(SyncStatus.InvalidSyncKey, '0', folder);
 
   // Sticky options (MS-ASCMD 2.2.3.125.6, docs/sync.md §8): per class, replaced only by a
@@ -82,13 +82,13 @@ export async function syncCollection(
   try {
     const blocks = splitOptionBlocks(req.options, itemClass.name);
     if (blocks.own.length > 0) sent = itemClass.parseOptions(blocks.own, ctx.version);
-    for (const [cls, block] of blocks.others) keepOptions(ctx, folder.id, cls, parseItemOptions([block], ctx.version, cls));
+    for (const [cls, block] of blocks.others) await keepOptions(ctx, folder.id, cls, parseItemOptions([block], ctx.version, cls));
   } catch (err) {
     if (err instanceof OptionsError) return failed(SyncStatus.ProtocolError, req.syncKey, folder);
     throw err;
   }
   const record = key.kind === 'initial' ? null : key.record;
-  const stored = store.getSyncOptions(ctx.device.id, folder.id, itemClass.name);
+  const stored = await store.getSyncOptions(ctx.device.id, folder.id, itemClass.name);
   // States written before the options had rows of their own carry them in the replay record.
   const previous = stored ? fromStoredOptions(stored) : (record?.options ?? null);
   const options = sent ?? previous ?? itemClass.parseOptions([], ctx.version);
@@ -103,11 +103,11 @@ export async function syncCollection(
   ) {
     return failed(SyncStatus.InvalidSyncKey, '0', folder);
   }
-  if (sent) keepOptions(ctx, folder.id, itemClass.name, sent, stored);
+  if (sent) await keepOptions(ctx, folder.id, itemClass.name, sent, stored);
 
   if (key.kind === 'initial') {
-    store.resetSyncState(ctx.device.id, folder.id);
-    planLoop(loopCtx(ctx, folder), key, req.windowSize, now);
+    await store.resetSyncState(ctx.device.id, folder.id);
+    await planLoop(loopCtx(ctx, folder), key, req.windowSize, now);
     const save: SyncState = {
       deviceRowId: ctx.device.id,
       collectionId: folder.id,
@@ -117,11 +117,11 @@ export async function syncCollection(
       replay: encodeRecord({ v: 1, options: null, outcomes: [], supported: req.supported }),
       // The relationship begins here: the device's own writes after this head are what it
       // need not be sent; everything before it, its own moves and drafts included, it gets.
-      ownAfter: store.headModseq(ctx.account.id),
+      ownAfter: await store.headModseq(ctx.account.id),
       window: null,
     };
     // Saved at once: a key-0 answer is never empty, so this state is always handed out.
-    store.saveSyncState(save);
+    await store.saveSyncState(save);
     return {
       result: { ...emptyResult(req, String(key.nextKey), SyncStatus.Success, folder, itemClass), options },
       save: null,
@@ -153,9 +153,9 @@ export async function syncCollection(
   const getChanges = req.getChanges ?? true;
   const requested = budget.remaining === null ? req.windowSize : Math.min(req.windowSize, budget.remaining);
   // docs/sync.md §9: a key repeated again and again shrinks the window to find what is refused.
-  const plan = planLoop(loopCtx(ctx, folder), key, requested, now);
+  const plan = await planLoop(loopCtx(ctx, folder), key, requested, now);
   const limit = Math.min(requested, plan.limit);
-  const page = computeChanges({
+  const page = await computeChanges({
     store,
     accountId: ctx.account.id,
     folderId: folder.id,
@@ -166,9 +166,9 @@ export async function syncCollection(
     since: itemClass.windowSince(options.filterType, now),
     limit,
     getChanges,
-    skip: store.skippedItemIds(ctx.device.id, folder.id),
+    skip: await store.skippedItemIds(ctx.device.id, folder.id),
   });
-  afterPage(loopCtx(ctx, folder), { ...plan, limit }, page.changes);
+  await afterPage(loopCtx(ctx, folder), { ...plan, limit }, page.changes);
   if (budget.remaining !== null) budget.remaining = Math.max(0, budget.remaining - page.changes.length);
 
   const quiet = page.changes.length === 0 && !page.more && outcomes.length === 0 && req.commands.length === 0;
@@ -207,12 +207,12 @@ function loopCtx(ctx: CommandContext, folder: Folder): LoopContext {
 }
 
 /** Saves the options of one class when they differ from what is kept (a write only on change). */
-function keepOptions(ctx: CommandContext, folderId: number, className: string, options: ItemOptions, kept?: StoredSyncOptions | null): void {
+async function keepOptions(ctx: CommandContext, folderId: number, className: string, options: ItemOptions, kept?: StoredSyncOptions | null): Promise<void> {
   const { store } = ctx.deps;
   const next = toStoredOptions(className, options);
-  const current = kept !== undefined ? kept : store.getSyncOptions(ctx.device.id, folderId, className);
+  const current = kept !== undefined ? kept : await store.getSyncOptions(ctx.device.id, folderId, className);
   if (current && JSON.stringify(current) === JSON.stringify(next)) return;
-  store.saveSyncOptions(ctx.device.id, folderId, next);
+  await store.saveSyncOptions(ctx.device.id, folderId, next);
 }
 
 function sameCursor(a: Cursor, b: Cursor): boolean {

@@ -32,16 +32,16 @@ export interface LoopPlan {
  * Before the page: the window to use, given what the key says about the last answer. A repeat
  * of the episode's key means the answer was refused; the current key means it was taken.
  */
-export function planLoop(ctx: LoopContext, key: Exclude<KeyResolution, { kind: 'invalid' }>, limit: number, now: Date): LoopPlan {
+export async function planLoop(ctx: LoopContext, key: Exclude<KeyResolution, { kind: 'invalid' }>, limit: number, now: Date): Promise<LoopPlan> {
   const { store, device, folder } = ctx;
   if (key.kind === 'initial') {
     // Starting the folder over (a new app, the account added again) gives a skipped item
     // another chance; if it is still refused, it is found again within a few requests.
-    store.endSyncLoop(device.id, folder.id);
-    store.clearSkippedItems(device.id, folder.id);
+    await store.endSyncLoop(device.id, folder.id);
+    await store.clearSkippedItems(device.id, folder.id);
     return { limit, loop: null };
   }
-  const loop = store.syncLoop(device.id, folder.id);
+  const loop = await store.syncLoop(device.id, folder.id);
   const presented = key.state.syncKey;
   if (key.kind === 'current') {
     if (!loop) return { limit, loop: null };
@@ -49,13 +49,13 @@ export function planLoop(ctx: LoopContext, key: Exclude<KeyResolution, { kind: '
     if (loop.syncKey === presented) return { limit: Math.min(limit, loop.windowSize), loop };
     // The last answer was taken. Past a skipped item, or back at the full window: over.
     if (loop.skipped || loop.windowSize * 2 >= limit) {
-      store.endSyncLoop(device.id, folder.id);
+      await store.endSyncLoop(device.id, folder.id);
       return { limit, loop: null };
     }
     // Taken at a reduced window: the item it cannot take may lie just ahead, so the window
     // grows back by doubling rather than at once.
     const next: SyncLoop = { ...loop, syncKey: presented, repeats: 0, windowSize: loop.windowSize * 2, itemId: null, refusals: 0 };
-    store.saveSyncLoop(next);
+    await store.saveSyncLoop(next);
     return { limit: next.windowSize, loop: next };
   }
 
@@ -73,7 +73,7 @@ export function planLoop(ctx: LoopContext, key: Exclude<KeyResolution, { kind: '
       skipped: false,
       startedAt: now.toISOString(),
     };
-    store.saveSyncLoop(fresh);
+    await store.saveSyncLoop(fresh);
     return { limit, loop: fresh };
   }
   const refusedAlone = loop.windowSize === 1 && loop.itemId !== null;
@@ -84,29 +84,29 @@ export function planLoop(ctx: LoopContext, key: Exclude<KeyResolution, { kind: '
     refusals: refusedAlone ? loop.refusals + 1 : 0,
   };
   if (refusedAlone && next.refusals >= SKIP_AFTER_REFUSALS) {
-    skip(ctx, loop.itemId!, now, next.repeats);
+    await skip(ctx, loop.itemId!, now, next.repeats);
     next.skipped = true;
     next.itemId = null;
     next.refusals = 0;
   }
-  store.saveSyncLoop(next);
+  await store.saveSyncLoop(next);
   return { limit: next.windowSize, loop: next };
 }
 
 /** After the page: remember the item sent alone, so a further repeat counts as its refusal. */
-export function afterPage(ctx: LoopContext, plan: LoopPlan, changes: ItemChange[]): void {
+export async function afterPage(ctx: LoopContext, plan: LoopPlan, changes: ItemChange[]): Promise<void> {
   const { loop } = plan;
   if (!loop) return;
   const only = changes.length === 1 ? changes[0]! : null;
   const alone = plan.limit === 1 && only && (only.kind === 'add' || only.kind === 'change') ? only.item.id : null;
   if (alone === loop.itemId) return;
-  ctx.store.saveSyncLoop({ ...loop, itemId: alone, refusals: 0 });
+  await ctx.store.saveSyncLoop({ ...loop, itemId: alone, refusals: 0 });
 }
 
-function skip(ctx: LoopContext, itemId: number, now: Date, repeats: number): void {
-  const item = ctx.store.getItem(ctx.account.id, itemId);
+async function skip(ctx: LoopContext, itemId: number, now: Date, repeats: number): Promise<void> {
+  const item = await ctx.store.getItem(ctx.account.id, itemId);
   const subject = isMailItem(item) ? item.summary.subject : null;
-  ctx.store.skipItem(ctx.device.id, ctx.folder.id, itemId, subject, now.toISOString());
+  await ctx.store.skipItem(ctx.device.id, ctx.folder.id, itemId, subject, now.toISOString());
   ctx.log.warn('sync: item skipped for a device that keeps refusing it', {
     device: ctx.device.deviceId,
     folder: ctx.folder.id,

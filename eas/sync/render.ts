@@ -37,9 +37,9 @@ export interface RenderContext {
   log: Logger;
 }
 
-export function renderCollection(result: CollectionResult, ctx: RenderContext): WbxmlElement {
-  const commands = result.status === SyncStatus.Success ? renderCommands(result, ctx) : [];
-  const responses = result.status === SyncStatus.Success ? renderResponses(result, ctx) : [];
+export async function renderCollection(result: CollectionResult, ctx: RenderContext): Promise<WbxmlElement> {
+  const commands = result.status === SyncStatus.Success ? await renderCommands(result, ctx) : [];
+  const responses = result.status === SyncStatus.Success ? await renderResponses(result, ctx) : [];
   return el('AirSync:Collection', [
     result.className !== null && !atLeast(ctx.version, '14.0') && el('AirSync:Class', result.className),
     el('AirSync:SyncKey', result.syncKey),
@@ -51,11 +51,11 @@ export function renderCollection(result: CollectionResult, ctx: RenderContext): 
   ]);
 }
 
-function renderCommands(result: CollectionResult, ctx: RenderContext): WbxmlElement[] {
+async function renderCommands(result: CollectionResult, ctx: RenderContext): Promise<WbxmlElement[]> {
   const out: WbxmlElement[] = [];
   for (const change of result.changes) {
     try {
-      out.push(renderChange(change, result, ctx));
+      out.push(await renderChange(change, result, ctx));
     } catch (err) {
       // One item that cannot be rendered must not fail the folder (and loop the phone);
       // it is logged and skipped, like Z-Push's loop detection ends up doing.
@@ -74,20 +74,20 @@ function itemContext(result: CollectionResult, ctx: RenderContext, options: Item
   };
 }
 
-function renderChange(change: ItemChange, result: CollectionResult, ctx: RenderContext): WbxmlElement {
+async function renderChange(change: ItemChange, result: CollectionResult, ctx: RenderContext): Promise<WbxmlElement> {
   switch (change.kind) {
     case 'add': {
       const { cls, render } = itemContext(result, ctx, result.options);
       return el('AirSync:Add', [
         el('AirSync:ServerId', serverIdOf(change.item.folderId, change.item.id)),
-        el('AirSync:ApplicationData', cls.render(change.item, render)),
+        el('AirSync:ApplicationData', await cls.render(change.item, render)),
       ]);
     }
     case 'change': {
       const { cls, render } = itemContext(result, ctx, result.options);
       return el('AirSync:Change', [
         el('AirSync:ServerId', serverIdOf(change.item.folderId, change.item.id)),
-        el('AirSync:ApplicationData', cls.renderChange(change.item, render)),
+        el('AirSync:ApplicationData', await cls.renderChange(change.item, render)),
       ]);
     }
     case 'delete':
@@ -101,7 +101,7 @@ function renderChange(change: ItemChange, result: CollectionResult, ctx: RenderC
  * 2.2.3.154: responses for Adds and Fetches, and for Changes/Deletes only when they failed;
  * a successful Change or Delete is acknowledged by the new SyncKey alone.
  */
-function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlElement[] {
+async function renderResponses(result: CollectionResult, ctx: RenderContext): Promise<WbxmlElement[]> {
   const out: WbxmlElement[] = [];
   for (const o of result.outcomes) {
     switch (o.op) {
@@ -133,7 +133,7 @@ function renderResponses(result: CollectionResult, ctx: RenderContext): WbxmlEle
         }
         break;
       case 'fetch':
-        out.push(renderFetch(o.serverId, result, ctx));
+        out.push(await renderFetch(o.serverId, result, ctx));
         break;
     }
   }
@@ -152,9 +152,9 @@ function addedAttachments(list: { clientId: string; fileReference: string }[] | 
 }
 
 /** 2.2.3.67.2: the whole item, untruncated (Fetch exists to get what a window truncated). */
-function renderFetch(serverId: string, result: CollectionResult, ctx: RenderContext): WbxmlElement {
+async function renderFetch(serverId: string, result: CollectionResult, ctx: RenderContext): Promise<WbxmlElement> {
   const ids = parseServerId(serverId);
-  const item: Item | null = ids && result.folder && ids.folderId === result.folder.id ? ctx.store.getItem(ctx.account.id, ids.itemId) : null;
+  const item: Item | null = ids && result.folder && ids.folderId === result.folder.id ? await ctx.store.getItem(ctx.account.id, ids.itemId) : null;
   const notFound = () =>
     el('AirSync:Fetch', [el('AirSync:ServerId', serverId), el('AirSync:Status', SyncStatus.ObjectNotFound)]);
   if (!item || item.folderId !== result.folder?.id || item.deletedModseq !== null) return notFound();
@@ -163,7 +163,7 @@ function renderFetch(serverId: string, result: CollectionResult, ctx: RenderCont
     return el('AirSync:Fetch', [
       el('AirSync:ServerId', serverId),
       el('AirSync:Status', SyncStatus.Success),
-      el('AirSync:ApplicationData', cls.render(item, render)),
+      el('AirSync:ApplicationData', await cls.render(item, render)),
     ]);
   } catch (err) {
     ctx.log.error('sync: cannot render fetched item', { serverId, error: String(err) });

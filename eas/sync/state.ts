@@ -67,13 +67,13 @@ export type KeyResolution =
 
 const KEY = /^\d{1,15}$/;
 
-export function resolveSyncKey(store: Store, deviceRowId: number, folderId: number, syncKey: string): KeyResolution {
+export async function resolveSyncKey(store: Store, deviceRowId: number, folderId: number, syncKey: string): Promise<KeyResolution> {
   if (!KEY.test(syncKey)) return { kind: 'invalid' };
   const key = Number(syncKey);
-  const latest = store.latestSyncState(deviceRowId, folderId);
+  const latest = await store.latestSyncState(deviceRowId, folderId);
   if (key === 0) return { kind: 'initial', nextKey: (latest?.syncKey ?? 0) + 1 };
   if (!latest) return { kind: 'invalid' };
-  const state = latest.syncKey === key ? latest : store.getSyncState(deviceRowId, folderId, key);
+  const state = latest.syncKey === key ? latest : await store.getSyncState(deviceRowId, folderId, key);
   // Only N and N-1 are answerable; an older row the store has not dropped yet is not.
   if (!state || (state.syncKey !== latest.syncKey && latest.syncKey !== key + 1)) return { kind: 'invalid' };
   if (state.syncKey === latest.syncKey) {

@@ -27,7 +27,7 @@ function makeMaildir(dir: string, marker: boolean): void {
   if (marker) writeFileSync(join(dir, 'maildirfolder'), '');
 }
 
-export function exportMail(options: { store: Store; account: Account; dir: string; onFolder?: (path: string, count: number) => void }): ExportSummary {
+export async function exportMail(options: { store: Store; account: Account; dir: string; onFolder?: (path: string, count: number) => void }): Promise<ExportSummary> {
   const { store, account, dir } = options;
   const existing = statSync(dir, { throwIfNoEntry: false });
   if (existing && !existing.isDirectory()) throw new ExportTargetError(`${dir} exists and is not a directory`);
@@ -35,14 +35,14 @@ export function exportMail(options: { store: Store; account: Account; dir: strin
   mkdirSync(dir, { recursive: true });
 
   const summary: ExportSummary = { folders: 0, messages: 0 };
-  for (const { folder, path } of createFolderResolver(store, account.id).paths()) {
+  for (const { folder, path } of await createFolderResolver(store, account.id).paths()) {
     const isInbox = folder.type === FolderType.Inbox && folder.parentId === null;
     const target = isInbox ? dir : join(dir, `.${path.map(escapeName).join('.')}`);
     makeMaildir(target, !isInbox);
     let count = 0;
-    for (const item of store.listItems(account.id, folder.id)) {
+    for (const item of await store.listItems(account.id, folder.id)) {
       if (item.kind !== 'mail') continue;
-      const body = store.getBody(account.id, item.id);
+      const body = await store.getBody(account.id, item.id);
       if (!body) continue;
       const receivedAt = new Date(item.receivedAt);
       const name = maildirName(receivedAt, `I${item.id}`, { read: item.read, flagged: item.flag?.status === 2 });

@@ -69,9 +69,9 @@ function badReason(raw: Buffer): string | null {
   return null;
 }
 
-function folderLabel(store: Store, accountId: number, folder: Folder): string {
+async function folderLabel(store: Store, accountId: number, folder: Folder): Promise<string> {
   const names: string[] = [];
-  for (let at: Folder | null = folder; at; at = at.parentId === null ? null : store.getFolder(accountId, at.parentId)) names.unshift(at.name);
+  for (let at: Folder | null = folder; at; at = at.parentId === null ? null : await store.getFolder(accountId, at.parentId)) names.unshift(at.name);
   return names.join('/');
 }
 
@@ -85,8 +85,8 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
   const resolver = createFolderResolver(store, account.id);
   // Found (or made) when the first message needs it: a source that is refused makes no folder.
   let topFolder: Folder | null = null;
-  const top = (): Folder => {
-    topFolder ??= options.folder !== undefined ? resolver.resolve(null, [options.folder]) : store.folderByType(account.id, FolderType.Inbox);
+  const top = async (): Promise<Folder> => {
+    topFolder ??= options.folder !== undefined ? await resolver.resolve(null, [options.folder]) : await store.folderByType(account.id, FolderType.Inbox);
     if (!topFolder) throw new ImportSourceError(`${account.address} has no Inbox`);
     return topFolder;
   };
@@ -104,7 +104,7 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
     const fresh: Array<Pending & { digest: Buffer }> = [];
     for (const p of batch) {
       const digest = createHash('sha256').update(p.raw).digest();
-      if (store.isImported(folder.id, digest)) progress.skipped++;
+      if (await store.isImported(folder.id, digest)) progress.skipped++;
       else fresh.push({ ...p, digest });
     }
     const parsed = await Promise.all(fresh.map((p) => parse(p.raw, p.receivedAt ?? now)));
@@ -117,10 +117,10 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
       digest: p.digest,
     }));
     if (messages.length > 0) {
-      const result = store.importMail(account.id, folder.id, messages, { push: options.push });
+      const result = await store.importMail(account.id, folder.id, messages, { push: options.push });
       progress.imported += result.itemIds.length;
       progress.skipped += result.skipped;
-      folders.add(folderLabel(store, account.id, folder));
+      folders.add(await folderLabel(store, account.id, folder));
     }
     options.onProgress?.({ ...progress });
   }
@@ -135,7 +135,7 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
     for (const f of listed) {
       let folder: Folder;
       try {
-        folder = f.path.length === 0 ? top() : resolver.resolve(options.folder !== undefined ? top() : null, f.path);
+        folder = f.path.length === 0 ? await top() : await resolver.resolve(options.folder !== undefined ? await top() : null, f.path);
       } catch (err) {
         for (const m of f.messages) {
           progress.read++;
@@ -181,7 +181,7 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
         }
         batch.push({ where, raw: m.raw, state: mboxState(m.raw), receivedAt: fromLineTime(m.fromLine) });
         if (full(batch)) {
-          await flush(top(), batch);
+          await flush(await top(), batch);
           batch = [];
         }
       }
@@ -192,7 +192,7 @@ export async function importMail(options: MailImportOptions): Promise<ImportSumm
       }
       throw err;
     }
-    if (batch.length > 0) await flush(top(), batch);
+    if (batch.length > 0) await flush(await top(), batch);
     progress.total = progress.read;
   }
   progress.fraction = 1;

@@ -34,16 +34,16 @@ export function isMailFolder(folder: Folder): boolean {
 
 export interface FolderResolver {
   /** The folder at `path` below `base` (null: top level), made where missing. */
-  resolve(base: Folder | null, path: readonly string[]): Folder;
+  resolve(base: Folder | null, path: readonly string[]): Promise<Folder>;
   /** Every mail folder with its names from the top, for export. */
-  paths(): Array<{ folder: Folder; path: string[] }>;
+  paths(): Promise<Array<{ folder: Folder; path: string[] }>>;
 }
 
 export function createFolderResolver(store: Store, accountId: number): FolderResolver {
-  const live = () => store.listFolders(accountId);
+  const live = async () => await store.listFolders(accountId);
 
-  function child(parent: Folder | null, name: string): Folder {
-    const folders = live();
+  async function child(parent: Folder | null, name: string): Promise<Folder> {
+    const folders = await live();
     const parentId = parent?.id ?? null;
     if (parentId === null) {
       const system = SYSTEM_ALIASES[name.toLowerCase()];
@@ -55,18 +55,18 @@ export function createFolderResolver(store: Store, accountId: number): FolderRes
       if (!isMailFolder(same)) throw new Error(`folder "${same.name}" exists and is not a mail folder`);
       return same;
     }
-    return store.createFolder(accountId, parentId, name, FolderType.UserMail, null);
+    return await store.createFolder(accountId, parentId, name, FolderType.UserMail, null);
   }
 
   return {
-    resolve(base, path) {
+    async resolve(base, path) {
       let at = base;
-      for (const name of path) at = child(at, name);
+      for (const name of path) at = await child(at, name);
       if (!at) throw new Error('no folder named');
       return at;
     },
-    paths() {
-      const folders = live();
+    async paths() {
+      const folders = await live();
       const byId = new Map(folders.map((f) => [f.id, f]));
       const pathOf = (f: Folder): string[] => {
         const names: string[] = [];

@@ -95,24 +95,24 @@ async function loadOne(port: number, prefix: string, acked: Set<string>, inDoubt
 }
 
 /** Counts per subject in each recipient's Inbox, read through the store as the server does. */
-function inboxCounts(dataDir: string): Map<string, number>[] {
+async function inboxCounts(dataDir: string): Promise<Map<string, number>[]> {
   const store = openStore(databasePath(dataDir));
   try {
-    return RECIPIENTS.map((address) => {
-      const account = store.findAccount(address);
+    return await Promise.all(RECIPIENTS.map(async (address) => {
+      const account = await store.findAccount(address);
       if (!account) throw new Error(`account ${address} missing`);
-      const inbox = store.folderByType(account.id, FolderType.Inbox);
+      const inbox = await store.folderByType(account.id, FolderType.Inbox);
       if (!inbox) throw new Error(`no Inbox for ${address}`);
       const counts = new Map<string, number>();
-      for (const item of store.listItems(account.id, inbox.id)) {
+      for (const item of await store.listItems(account.id, inbox.id)) {
         if (item.kind !== 'mail') throw new Error(`item ${item.id} in the Inbox is not mail`);
         const subject = item.summary.subject;
         counts.set(subject, (counts.get(subject) ?? 0) + 1);
       }
       return counts;
-    });
+    }));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -138,8 +138,8 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   let server: ServeProcess | null = null;
   try {
     const setup = openStore(databasePath(dataDir));
-    for (const address of RECIPIENTS) setup.createAccount(address, randomUUID());
-    setup.close();
+    for (const address of RECIPIENTS) await setup.createAccount(address, randomUUID());
+    await setup.close();
     server = await startServe({ dataDir, args });
 
     for (let round = 1; round <= options.rounds; round++) {
@@ -171,7 +171,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       const failures: string[] = [];
       if (loadResult) failures.push(`load: ${loadResult}`);
       for (const tag of acked) allAcked.add(tag);
-      const [a, b] = inboxCounts(dataDir) as [Map<string, number>, Map<string, number>];
+      const [a, b] = await inboxCounts(dataDir) as [Map<string, number>, Map<string, number>];
       for (const tag of allAcked) {
         for (const [i, counts] of [a, b].entries()) {
           const n = counts.get(tag) ?? 0;

@@ -120,8 +120,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const password = randomUUID();
   const dataDir = mkdtempSync(join(tmpdir(), 'eas-push-fuzz-'));
   const setup = openStore(databasePath(dataDir));
-  setup.createAccount(USER, password);
-  setup.close();
+  await setup.createAccount(USER, password);
+  await setup.close();
   const next = createCaseFactory(r, {
     seeds: loadSeeds(join(ROOT, 'test/fixtures')),
     user: USER,

@@ -38,18 +38,18 @@ test('user add --admin and user set --admin / --no-admin set the flag the consol
   const d = ['--data-dir', dir];
   t.like(await cli(['user', 'add', 'root@example.com', '--password', 'pw', '--admin', ...d]), { code: 0, stdout: 'added root@example.com (admin)\n' });
   t.like(await cli(['user', 'add', 'alice@example.com', '--password', 'pw', ...d]), { code: 0, stdout: 'added alice@example.com\n' });
-  const flags = (): Record<string, boolean> => {
+  const flags = async (): Promise<Record<string, boolean>> => {
     const store = openStore(join(dir, 'eas-push.sqlite'));
     try {
-      return Object.fromEntries(store.listAccounts().map((a) => [a.address, store.isAdmin(a.id)]));
+      return Object.fromEntries(await Promise.all((await store.listAccounts()).map(async (a) => [a.address, await store.isAdmin(a.id)])));
     } finally {
-      store.close();
+      await store.close();
     }
   };
-  t.deepEqual(flags(), { 'alice@example.com': false, 'root@example.com': true });
+  t.deepEqual(await flags(), { 'alice@example.com': false, 'root@example.com': true });
   t.like(await cli(['user', 'set', 'Alice@Example.com', '--admin', ...d]), { code: 0 });
   t.like(await cli(['user', 'set', 'root@example.com', '--no-admin', ...d]), { code: 0 });
-  t.deepEqual(flags(), { 'alice@example.com': true, 'root@example.com': false });
+  t.deepEqual(await flags(), { 'alice@example.com': true, 'root@example.com': false });
 
   const both = await cli(['user', 'set', 'alice@example.com', '--admin', '--no-admin', ...d]);
   t.not(both.code, 0);

@@ -66,10 +66,10 @@ test.serial('wipe a device: the confirm step, then the device is told on its nex
   await page.click('text=Wipe…');
   await page.waitForURL(/\/wipe$/);
   t.true((await page.textContent('main'))?.includes('factory-resets the device'));
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0002')?.wipe, 'none', 'the confirm page itself does nothing');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0002'))?.wipe, 'none', 'the confirm page itself does nothing');
   await Promise.all([page.waitForURL(/\/devices\/PHONE0002\?done=/), page.click('button:has-text("Wipe the device")')]);
   t.is(await page.textContent('#wipe-state'), 'requested');
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0002')?.wipe, 'requested');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0002'))?.wipe, 'requested');
   const next = await phone.folderSync();
   t.is(next.status, 140, 'RemoteWipeRequested on the next request');
 });
@@ -105,5 +105,5 @@ test.serial('a cross-site POST is refused: a page elsewhere that submits a wipe 
   const answer = await refused;
   t.is(answer.status(), 403);
   t.true((await answer.text()).includes('cross-site request refused'));
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0003')?.wipe, 'none');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0003'))?.wipe, 'none');
 });

@@ -33,7 +33,7 @@ test('a non-admin account with the right password is refused, and so is an admin
 
   const root = await login(w.base, ADMIN);
   t.is((await request(w.base, '/server', { cookies: root.cookies })).status, 200);
-  w.ts.store.setAdmin(w.admin.id, false);
+  await w.ts.store.setAdmin(w.admin.id, false);
   const after = await request(w.base, '/server', { cookies: root.cookies });
   t.is(after.status, 303, 'the flag is re-read on every request');
   t.is(after.headers.get('location'), '/login');
@@ -51,8 +51,8 @@ test('failed console logins are throttled like EAS logins (503 + Retry-After) an
   const phone = createEasClient({ port: w.ts.httpPort, user: ADMIN.address, password: ADMIN.password, deviceId: 'ROOTPHONE1' });
   t.is((await phone.options()).status, 503);
   // Another admin sees the two failures (the throttled attempts were refused before checking).
-  const ops = w.ts.addUser('ops@example.com', 'ops-secret');
-  w.ts.store.setAdmin(ops.id, true);
+  const ops = await w.ts.addUser('ops@example.com', 'ops-secret');
+  await w.ts.store.setAdmin(ops.id, true);
   const { cookies } = await login(w.base, { address: 'ops@example.com', password: 'ops-secret' });
   const server = await request(w.base, '/server', { cookies });
   t.regex(server.text, /id="login-failures">2</);
@@ -75,13 +75,13 @@ test('a POST from another origin is refused before it acts, even with a valid se
   t.is(sameSite.status, 403);
   const noToken = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { confirm: 'yes' } });
   t.is(noToken.status, 403);
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0001')?.wipe, 'none', 'nothing was wiped');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))?.wipe, 'none', 'nothing was wiped');
 
   const unconfirmed = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { csrf } });
   t.is(unconfirmed.status, 400);
   const ok = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { csrf, confirm: 'yes' } });
   t.is(ok.status, 303);
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0001')?.wipe, 'requested');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))?.wipe, 'requested');
 });
 
 test('what a client chose (its user agent) is shown escaped, never as markup', async (t) => {
@@ -107,11 +107,11 @@ test('reset a password: confirmed with the same password twice, then EAS takes t
   const csrf = csrfOf((await request(w.base, path, { cookies })).text);
   const differ = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { csrf, confirm: 'yes', password: 'one', repeat: 'two' } });
   t.is(differ.status, 400);
-  t.truthy(w.ts.store.verifyPassword(ALICE.address, ALICE.password), 'unchanged');
+  t.truthy(await w.ts.store.verifyPassword(ALICE.address, ALICE.password), 'unchanged');
   const done = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { csrf, confirm: 'yes', password: 'new-pw', repeat: 'new-pw' } });
   t.is(done.status, 303);
-  t.truthy(w.ts.store.verifyPassword(ALICE.address, 'new-pw'));
-  t.is(w.ts.store.verifyPassword(ALICE.address, ALICE.password), null);
+  t.truthy(await w.ts.store.verifyPassword(ALICE.address, 'new-pw'));
+  t.is(await w.ts.store.verifyPassword(ALICE.address, ALICE.password), null);
 });
 
 test('remove a device: the confirm page acts on nothing, its form removes the device, and the action is logged', async (t) => {
@@ -124,10 +124,10 @@ test('remove a device: the confirm page acts on nothing, its form removes the de
   const path = '/accounts/alice%40example.com/devices/PHONE0009/remove';
   const confirm = await request(w.base, path, { cookies });
   t.true(confirm.text.includes('Remove PHONE0009?'));
-  t.truthy(w.ts.store.getDevice(w.alice.id, 'PHONE0009'));
+  t.truthy(await w.ts.store.getDevice(w.alice.id, 'PHONE0009'));
   const done = await request(w.base, path, { cookies, headers: { Origin: w.base }, form: { csrf: csrfOf(confirm.text), confirm: 'yes' } });
   t.is(done.status, 303);
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0009'), null);
+  t.is(await w.ts.store.getDevice(w.alice.id, 'PHONE0009'), null);
   const logged = lines.find((l) => l.msg === 'admin: device removed');
   t.like(logged?.fields, { admin: ADMIN.address, account: ALICE.address, device: 'PHONE0009' });
   t.truthy(lines.find((l) => l.msg === 'admin: logged in'));

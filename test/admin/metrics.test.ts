@@ -42,18 +42,18 @@ test('percentiles are the upper bounds of the buckets they fall in', (t) => {
   t.is(latency.buckets[LATENCY_BOUNDS_MS.length], 1, 'the slow one is in the overflow bucket');
 });
 
-test('the taps count what flows through and pass everything on unchanged', (t) => {
+test('the taps count what flows through and pass everything on unchanged', async (t) => {
   const m = createAdminMetrics();
   const written: PushHistoryOp[][] = [];
   let notified = 0;
   m.onHistory(() => notified++);
-  const history = tapHistory({ writePushHistory: (ops) => void written.push([...ops]), resumePushHistory: () => 7 }, m);
-  t.is(history.resumePushHistory('2026-12-06T10:00:00.000Z'), 7);
+  const history = tapHistory({ writePushHistory: async (ops) => void written.push([...ops]), resumePushHistory: async () => 7 }, m);
+  t.is(await history.resumePushHistory('2026-12-06T10:00:00.000Z'), 7);
   const ops: PushHistoryOp[] = [
     { op: 'end', id: 1, endedAt: '2026-12-06T10:00:01.000Z', outcome: 'add', reported: [3], commitToAnswerMs: 0.2 },
     { op: 'end', id: 2, endedAt: '2026-12-06T10:00:01.000Z', outcome: 'expiry', reported: [], commitToAnswerMs: null },
   ];
-  history.writePushHistory(ops);
+  await history.writePushHistory(ops);
   t.deepEqual(written, [ops]);
   t.is(notified, 1);
   t.is(m.snapshot().latency.count, 1, 'only answers woken by a commit have a latency');

@@ -20,9 +20,9 @@ export interface ConsoleWorld {
 export async function consoleWorld(t: ExecutionContext, opts: TestServerOptions = {}): Promise<ConsoleWorld> {
   const ts = await startTestServer({ parseWorkers: 0, admin: { host: '127.0.0.1', port: 0 }, adminTickMs: 250, ...opts });
   t.teardown(() => ts.stop());
-  const admin = ts.addUser(ADMIN.address, ADMIN.password);
-  ts.store.setAdmin(admin.id, true);
-  const alice = ts.addUser(ALICE.address, ALICE.password);
+  const admin = await ts.addUser(ADMIN.address, ADMIN.password);
+  await ts.store.setAdmin(admin.id, true);
+  const alice = await ts.addUser(ALICE.address, ALICE.password);
   const port = ts.server.admin?.port;
   if (!port) throw new Error('the console did not start');
   return { ts, base: `http://127.0.0.1:${port}`, admin, alice };

@@ -11,7 +11,7 @@ const PASSWORD = 'correct horse';
 async function withServer(t: { teardown: (fn: () => Promise<void>) => void }, options: TestServerOptions = {}): Promise<TestServer> {
   const server = await startTestServer(options);
   t.teardown(() => server.stop());
-  server.store.createAccount(ALICE, PASSWORD, 'Alice Liddell');
+  await server.store.createAccount(ALICE, PASSWORD, 'Alice Liddell');
   return server;
 }
 
@@ -82,7 +82,7 @@ test('a wrong password is 401 too', async (t) => {
 
 test("another account's address gets the provider error (Status 2), the same as an unknown one", async (t) => {
   const s = await withServer(t);
-  s.store.createAccount('bob@example.com', 'bobs password');
+  await s.store.createAccount('bob@example.com', 'bobs password');
   const other = await rawRequest({ port: s.httpPort, auth: `${ALICE}:${PASSWORD}`, body: autodiscoverBody('bob@example.com') });
   const unknown = await rawRequest({ port: s.httpPort, auth: `${ALICE}:${PASSWORD}`, body: autodiscoverBody('nobody@example.com') });
   t.is(other.status, 200);

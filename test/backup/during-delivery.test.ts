@@ -37,7 +37,7 @@ async function sender(port: number, tag: string, stop: () => boolean, sent: Sent
 test('a backup during continuous deliveries restores every acknowledged message exactly once', async (t) => {
   const srv = await startTestServer();
   t.teardown(() => srv.stop());
-  srv.addUser('alice@example.com', 'secret-password');
+  await srv.addUser('alice@example.com', 'secret-password');
   const work = mkdtempSync(join(tmpdir(), 'eas-push-backup-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
 
@@ -76,11 +76,11 @@ test('a backup during continuous deliveries restores every acknowledged message 
   const restored = await runCli(['restore', file, '--data-dir', restoredDir]);
   t.is(restored.code, 0, restored.stderr);
   const store = openStore(databasePath(restoredDir));
-  t.teardown(() => store.close());
-  const alice = store.findAccount('alice@example.com')!;
-  t.is(store.headModseq(alice.id), reported);
-  const inbox = store.folderByType(alice.id, FolderType.Inbox)!;
-  const items = store.listItems(alice.id, inbox.id);
+  t.teardown(async () => await store.close());
+  const alice = (await store.findAccount('alice@example.com'))!;
+  t.is(await store.headModseq(alice.id), reported);
+  const inbox = (await store.folderByType(alice.id, FolderType.Inbox))!;
+  const items = await store.listItems(alice.id, inbox.id);
   const subjects = items.map((i) => (i.kind === 'mail' ? i.summary.subject : ''));
   t.is(new Set(subjects).size, subjects.length, 'no message twice');
   for (const item of items) t.true(item.createdModseq <= reported);
@@ -105,18 +105,18 @@ test('a backup during continuous deliveries restores every acknowledged message 
 test('restore refuses the data directory of a running server and changes nothing', async (t) => {
   const srv = await startTestServer();
   t.teardown(() => srv.stop());
-  srv.addUser('alice@example.com', 'secret-password');
+  await srv.addUser('alice@example.com', 'secret-password');
   const work = mkdtempSync(join(tmpdir(), 'eas-push-backup-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const file = join(work, 'backup.sqlite');
   t.is((await runCli(['backup', file, '--data-dir', srv.dataDir])).code, 0);
-  srv.addUser('bob@example.com', 'secret-password');
+  await srv.addUser('bob@example.com', 'secret-password');
 
   const refused = await runCli(['restore', file, '--data-dir', srv.dataDir]);
   t.is(refused.code, 1);
   t.regex(refused.stderr, /in use by another process .*stop the server first; nothing restored/);
   // The live server still has what it had, bob included.
-  t.truthy(srv.store.findAccount('bob@example.com'));
+  t.truthy(await srv.store.findAccount('bob@example.com'));
 
   // A backup never overwrites: the same DEST again is refused.
   const again = await runCli(['backup', file, '--data-dir', srv.dataDir]);

@@ -41,9 +41,9 @@ test('SyncKeys from before the backup are answered after a restore; later ones g
   const dataDir = join(work, 'data');
   const first = await startTestServer({ dataDir });
   t.teardown(() => first.stop());
-  first.addUser('alice@example.com', PASSWORD);
-  const alice = first.store.findAccount('alice@example.com')!;
-  const inbox = String(first.store.folderByType(alice.id, FolderType.Inbox)!.id);
+  await first.addUser('alice@example.com', PASSWORD);
+  const alice = (await first.store.findAccount('alice@example.com'))!;
+  const inbox = String((await first.store.folderByType(alice.id, FolderType.Inbox))!.id);
 
   // Two phones in sync with two messages.
   await mail(first, 'before one');
@@ -70,7 +70,7 @@ test('SyncKeys from before the backup are answered after a restore; later ones g
   const a = phone(first, 'PHONEA');
   const afterA = await sync(a, keys.PHONEA!, inbox);
   t.deepEqual(subjectsOf(afterA), ['lost in the restore']);
-  first.store.createFolder(alice.id, null, 'Made after the backup', FolderType.UserMail, null);
+  await first.store.createFolder(alice.id, null, 'Made after the backup', FolderType.UserMail, null);
   const fsAfter = await a.folderSync(hierarchy.PHONEA!);
   t.is(fsAfter.status, 1);
   t.deepEqual(fsAfter.added.map((f) => f.displayName), ['Made after the backup']);

@@ -36,8 +36,8 @@ function createMemoClass(): ItemClass {
 async function world(t: ExecutionContext) {
   const ts = await startTestServer({ heartbeatMin: 1, extraClasses: [createMemoClass()] });
   t.teardown(() => ts.stop());
-  const alice = ts.addUser('alice@example.com', 'secret');
-  const memos = ts.store.createFolder(alice.id, null, 'Memos', FolderType.UserJournal, null);
+  const alice = await ts.addUser('alice@example.com', 'secret');
+  const memos = await ts.store.createFolder(alice.id, null, 'Memos', FolderType.UserJournal, null);
   const client = (deviceId: string): EasClient =>
     createEasClient({ port: ts.httpPort, user: 'alice@example.com', password: 'secret', deviceId });
   return { ts, alice, memos: String(memos.id), phone: client('PHONE0001'), tablet: client('TABLET0001') };
@@ -127,14 +127,14 @@ test('a class registered by a test syncs end to end and wakes a parked Ping on i
   t.is(deleted.status, 1);
   const gone = onlyCollection((await w.tablet.post('Sync', syncRequest([{ syncKey: changed.syncKey, collectionId: w.memos }]))).body);
   t.deepEqual(gone.deletes, [serverId]);
-  await until(() => w.ts.store.countItems(w.alice.id, Number(w.memos)) === 0, 'memo folder empty');
+  await until(async () => await w.ts.store.countItems(w.alice.id, Number(w.memos)) === 0, 'memo folder empty');
 });
 
 test('the Memo class is not served where it is not registered: Adds there are refused', async (t) => {
   const ts = await startTestServer();
   t.teardown(() => ts.stop());
-  const alice = ts.addUser('alice@example.com', 'secret');
-  const memos = String(ts.store.createFolder(alice.id, null, 'Memos', FolderType.UserJournal, null).id);
+  const alice = await ts.addUser('alice@example.com', 'secret');
+  const memos = String((await ts.store.createFolder(alice.id, null, 'Memos', FolderType.UserJournal, null)).id);
   const phone = createEasClient({ port: ts.httpPort, user: 'alice@example.com', password: 'secret', deviceId: 'PHONE0001' });
   await phone.folderSync();
   const key = await primed(phone, memos);

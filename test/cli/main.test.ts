@@ -46,10 +46,10 @@ test('user add, list, passwd and remove', async (t) => {
 
   t.like(await cli(['user', 'passwd', 'alice@example.com', '--password=pw-new', ...d]), { code: 0, stdout: 'password changed for alice@example.com\n' });
   const store = openStore(join(dir, 'eas-push.sqlite'));
-  t.truthy(store.verifyPassword('alice@example.com', 'pw-new'));
-  t.is(store.verifyPassword('alice@example.com', 'pw-one'), null);
-  t.truthy(store.verifyPassword('bob@example.com', 'pw-two'), 'the newline from stdin is not part of the password');
-  store.close();
+  t.truthy(await store.verifyPassword('alice@example.com', 'pw-new'));
+  t.is(await store.verifyPassword('alice@example.com', 'pw-one'), null);
+  t.truthy(await store.verifyPassword('bob@example.com', 'pw-two'), 'the newline from stdin is not part of the password');
+  await store.close();
 
   t.like(await cli(['user', 'remove', 'alice@example.com', ...d]), { code: 0, stdout: 'removed alice@example.com\n' });
   t.like(await cli(['user', 'list', ...d]), { stdout: 'bob@example.com\tBob B\n' });

@@ -18,15 +18,15 @@ function tempDir(t: { teardown(fn: () => void): void }): string {
   return dir;
 }
 
-function inboxSubjects(dataDir: string, address: string): string[] {
+async function inboxSubjects(dataDir: string, address: string): Promise<string[]> {
   const store = openStore(join(dataDir, 'eas-push.sqlite'));
   try {
-    const account = store.findAccount(address);
+    const account = await store.findAccount(address);
     if (!account) return [];
-    const inbox = store.folderByType(account.id, FolderType.Inbox)!;
-    return store.listItems(account.id, inbox.id).map((item) => mail(item).summary.subject);
+    const inbox = (await store.folderByType(account.id, FolderType.Inbox))!;
+    return (await store.listItems(account.id, inbox.id)).map((item) => mail(item).summary.subject);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -63,7 +63,7 @@ test('configured from the environment, a user added by another process gets SMTP
   const exit = await serve.exited;
   t.is(exit.signal, 'SIGKILL');
 
-  t.deepEqual(inboxSubjects(dataDir, 'dana@example.com').sort(), ['over lmtp', 'over smtp', 'right before the crash']);
+  t.deepEqual((await inboxSubjects(dataDir, 'dana@example.com')).sort(), ['over lmtp', 'over smtp', 'right before the crash']);
   t.false(exit.stdout.includes('hunter2-secret'), 'no password in the log');
   t.is(exit.stderr, '');
 });

@@ -30,7 +30,7 @@ async function parked(server: { push: { size(): number } }, n: number): Promise<
 test('a message delivered over SMTP answers the parked Ping at once', async (t) => {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  s.addUser('erin@example.com', PASSWORD);
+  await s.addUser('erin@example.com', PASSWORD);
   const phone = createEasClient({ port: s.httpPort, user: 'erin@example.com', password: PASSWORD, deviceId: 'erinphone1' });
   const inbox = await phone.inboxId();
 
@@ -49,7 +49,7 @@ test('a message delivered over SMTP answers the parked Ping at once', async (t) 
 test('close(): parked Pings are answered, a message already in DATA is still delivered, then the DB closes', async (t) => {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  const frank = s.addUser('frank@example.com', PASSWORD);
+  const frank = await s.addUser('frank@example.com', PASSWORD);
   const phone = createEasClient({ port: s.httpPort, user: 'frank@example.com', password: PASSWORD, deviceId: 'frankphone1' });
   const inbox = await phone.inboxId();
   const ping = phone.post('Ping', pingBody(inbox, 600));
@@ -86,26 +86,26 @@ test('close(): parked Pings are answered, a message already in DATA is still del
   await closing;
 
   const reopened = openStore(join(s.dataDir, 'eas-push.sqlite'));
-  t.teardown(() => reopened.close());
-  const folder = reopened.folderByType(frank.id, FolderType.Inbox)!;
-  t.deepEqual(reopened.listItems(frank.id, folder.id).map((i) => mail(i).summary.subject), ['in flight']);
-  t.throws(() => s.store.listAccounts(), undefined, 'the server closed its database');
+  t.teardown(async () => await reopened.close());
+  const folder = (await reopened.folderByType(frank.id, FolderType.Inbox))!;
+  t.deepEqual((await reopened.listItems(frank.id, folder.id)).map((i) => mail(i).summary.subject), ['in flight']);
+  await t.throwsAsync(async () => await s.store.listAccounts(), undefined, 'the server closed its database');
 });
 
 test('EasDeps.deliverLocal is wired to the same delivery path (MDA headers, feed)', async (t) => {
   const s = await startTestServer({ lmtp: true });
   t.teardown(() => s.stop());
-  const gina = s.addUser('gina@example.com', PASSWORD);
+  const gina = await s.addUser('gina@example.com', PASSWORD);
   t.true(s.lmtpPort > 0);
   t.is(s.server.deps.relay, null, 'no smarthost: nothing can leave the server');
-  const inbox = s.store.folderByType(gina.id, FolderType.Inbox)!;
+  const inbox = (await s.store.folderByType(gina.id, FolderType.Inbox))!;
   const kinds: string[] = [];
   s.store.feed.subscribe(gina.id, [inbox.id], (_folder, kind) => kinds.push(kind));
 
   await s.server.deps.deliverLocal({ from: 'phone@example.com', to: ['gina@example.com'] }, Buffer.from('Subject: local\r\n\r\nhi\r\n'));
-  const [item] = s.store.listItems(gina.id, inbox.id);
+  const [item] = await s.store.listItems(gina.id, inbox.id);
   t.is(mail(item).summary.subject, 'local');
-  t.true(s.store.getBody(gina.id, item!.id)!.raw.toString().startsWith('Return-Path: <phone@example.com>\r\nDelivered-To: gina@example.com\r\n'));
+  t.true((await s.store.getBody(gina.id, item!.id))!.raw.toString().startsWith('Return-Path: <phone@example.com>\r\nDelivered-To: gina@example.com\r\n'));
   t.deepEqual(kinds, ['add']);
 });
 
@@ -113,13 +113,13 @@ test('with a certificate: STARTTLS on SMTP and HTTPS for EAS', async (t) => {
   const read = (name: string): Buffer => readFileSync(new URL(`../fixtures/mail/${name}`, import.meta.url));
   const s = await startTestServer({ tls: { cert: read('test-cert.pem'), key: read('test-key.pem') } });
   t.teardown(() => s.stop());
-  const hana = s.addUser('hana@example.com', PASSWORD);
+  const hana = await s.addUser('hana@example.com', PASSWORD);
 
   const sent = await sendMail({ port: s.smtpPort, to: 'hana@example.com', subject: 'secure', body: 'x', args: ['--tls'] });
   t.is(sent.code, 0, sent.stdout);
   t.regex(sent.stdout, /250-STARTTLS/);
   t.regex(sent.stdout, /=== TLS started/);
-  t.is(s.store.countItems(hana.id, s.store.folderByType(hana.id, FolderType.Inbox)!.id), 1);
+  t.is(await s.store.countItems(hana.id, (await s.store.folderByType(hana.id, FolderType.Inbox))!.id), 1);
 
   const phone = createEasClient({ port: s.httpPort, user: 'hana@example.com', password: PASSWORD, deviceId: 'hanaphone1', tls: true });
   const res = await phone.options();

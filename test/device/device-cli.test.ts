@@ -11,9 +11,9 @@ function cli(w: PushWorld, ...args: string[]) {
   return runCli(['device', ...args, '--data-dir', w.ts.dataDir]);
 }
 
-function history(w: PushWorld, deviceId: string) {
-  const device = w.ts.store.getDevice(w.alice.id, deviceId)!;
-  return w.ts.store.pushHistory(device.id);
+async function history(w: PushWorld, deviceId: string) {
+  const device = (await w.ts.store.getDevice(w.alice.id, deviceId))!;
+  return await w.ts.store.pushHistory(device.id);
 }
 
 test('device show prints the push history with an outcome, a verdict and the gap for each Ping', async (t) => {
@@ -24,7 +24,7 @@ test('device show prints the push history with an outcome, a verdict and the gap
   // 1. Parked, then woken by a delivery.
   const first = ping(w.phone, 300, [w.inbox]);
   await waitParked(w, w.phone);
-  await until(() => history(w, 'PHONE0001')[0]?.endedAt === null, 'the parked entry is written');
+  await until(async () => (await history(w, 'PHONE0001'))[0]?.endedAt === null, 'the parked entry is written');
   const listed = await cli(w, 'list', 'alice@example.com');
   t.is(listed.code, 0, listed.stderr);
   t.regex(listed.stdout, /^DEVICE\s+TYPE\s+EAS\s+LAST SEEN\s+PUSH PARKED\s+USER AGENT$/m);
@@ -43,12 +43,12 @@ test('device show prints the push history with an outcome, a verdict and the gap
   await waitParked(w, w.phone);
   abort.abort();
   await t.throwsAsync(third);
-  await until(() => !w.ts.server.push.isParked(w.alice.id, w.ts.store.getDevice(w.alice.id, 'PHONE0001')!.id), 'dropped');
+  await until(async () => !w.ts.server.push.isParked(w.alice.id, (await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))!.id), 'dropped');
 
   // Its next request closes the gap of the disconnect.
   await w.phone.folderSync();
-  await until(() => {
-    const h = history(w, 'PHONE0001');
+  await until(async () => {
+    const h = await history(w, 'PHONE0001');
     return h.length === 3 && h[0]!.outcome === 'disconnect' && h[0]!.nextRequestAt !== null;
   }, 'three entries recorded');
 
@@ -74,8 +74,8 @@ test('a newer request supersedes the parked one: its gap is the newer request', 
   const second = ping(w.phone, 1, [w.inbox]);
   t.is(readPing(await first).status, 1);
   t.is(readPing(await second).status, 1);
-  await until(() => history(w, 'PHONE0001')[0]?.outcome === 'expiry', 'both recorded');
-  const [, superseded] = history(w, 'PHONE0001');
+  await until(async () => (await history(w, 'PHONE0001'))[0]?.outcome === 'expiry', 'both recorded');
+  const [, superseded] = await history(w, 'PHONE0001');
   t.like(superseded, { outcome: 'superseded', nextRequestCmd: 'Ping', heartbeatSeconds: 300 });
   const shown = await cli(w, 'show', 'alice@example.com', 'PHONE0001');
   t.regex(shown.stdout, /superseded: replaced by a newer Ping of the device after /);
@@ -88,7 +88,7 @@ test('a Sync with Wait is recorded as a Sync-Wait', async (t) => {
   await waitParked(w, w.phone);
   await deliver(w, 'During the wait');
   t.deepEqual((await waiting).adds.map((a) => a.subject), ['During the wait']);
-  await until(() => history(w, 'PHONE0001')[0]?.outcome === 'add', 'recorded');
+  await until(async () => (await history(w, 'PHONE0001'))[0]?.outcome === 'add', 'recorded');
   const shown = await cli(w, 'show', 'alice@example.com', 'PHONE0001');
   t.regex(shown.stdout, /Sync-Wait\s+300 s\s+folders \d+\s+add: new mail: answered [\d.]+ ms after delivery/);
 });
@@ -99,15 +99,15 @@ test('device wipe says which wipe it sends; account-only needs 16.1; remove forg
   t.is(full.code, 0, full.stderr);
   t.regex(full.stdout, /^FULL remote wipe requested for PHONE0001 of alice@example\.com/);
   t.regex(full.stdout, /FACTORY-RESET, erasing all its data, not only this account/);
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0001')!.wipe, 'requested');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))!.wipe, 'requested');
 
   const accountOnly = await cli(w, 'wipe', 'alice@example.com', 'TABLET0001', '--account-only');
   t.is(accountOnly.code, 0, accountOnly.stderr);
   t.regex(accountOnly.stdout, /^account-only remote wipe requested for TABLET0001/);
   t.regex(accountOnly.stdout, /the rest of the phone is left alone/);
-  t.is(w.ts.store.getDevice(w.alice.id, 'TABLET0001')!.wipe, 'account-only-requested');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'TABLET0001'))!.wipe, 'account-only-requested');
 
-  w.ts.store.touchDevice(w.alice.id, 'OLDPHONE', { deviceType: 'Old', userAgent: null, protocolVersion: '14.1' });
+  await w.ts.store.touchDevice(w.alice.id, 'OLDPHONE', { deviceType: 'Old', userAgent: null, protocolVersion: '14.1' });
   const old = await cli(w, 'wipe', 'alice@example.com', 'OLDPHONE', '--account-only');
   t.is(old.code, 1);
   t.is(old.stdout, '');
@@ -115,12 +115,12 @@ test('device wipe says which wipe it sends; account-only needs 16.1; remove forg
     old.stderr,
     'eas-push: device OLDPHONE speaks EAS 14.1: an account-only wipe needs 16.1 and would never be sent (wipe without --account-only, or device remove)\n',
   );
-  t.is(w.ts.store.getDevice(w.alice.id, 'OLDPHONE')!.wipe, 'none');
+  t.is((await w.ts.store.getDevice(w.alice.id, 'OLDPHONE'))!.wipe, 'none');
 
   const removed = await cli(w, 'remove', 'alice@example.com', 'PHONE0001');
   t.is(removed.code, 0, removed.stderr);
   t.is(removed.stdout, 'removed device PHONE0001 of alice@example.com\n');
-  t.is(w.ts.store.getDevice(w.alice.id, 'PHONE0001'), null);
+  t.is(await w.ts.store.getDevice(w.alice.id, 'PHONE0001'), null);
   const listed = await cli(w, 'list');
   t.notRegex(listed.stdout, /PHONE0001/);
   t.regex(listed.stdout, /^alice@example\.com\s+TABLET0001\s/m, 'without ADDRESS: every account, with its column');
@@ -162,10 +162,10 @@ test('one-line errors that name the fix; --help for each command', async (t) => 
 test('a parked record left by a server that is gone: stale for the CLI, interrupted at the next start', async (t) => {
   const w = await pushWorld(t);
   await w.phone.folderSync();
-  const phone = w.ts.store.getDevice(w.alice.id, 'PHONE0001')!;
+  const phone = (await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))!;
   // What a killed server leaves behind: an entry that started an hour ago and never ended.
   const startedAt = new Date(Date.now() - 3600_000).toISOString();
-  w.ts.store.writePushHistory([
+  await w.ts.store.writePushHistory([
     { op: 'start', id: 1_000_000, deviceRowId: phone.id, kind: 'ping', startedAt, heartbeatSeconds: 600, folderIds: [Number(w.inbox)] },
   ]);
   const listed = await cli(w, 'list', 'alice@example.com');
@@ -178,7 +178,7 @@ test('a parked record left by a server that is gone: stale for the CLI, interrup
   await w.ts.server.close();
   const again = await startTestServer({ dataDir });
   t.teardown(() => again.stop());
-  t.like(again.store.pushHistory(phone.id)[0], { id: 1_000_000, outcome: 'interrupted' });
+  t.like((await again.store.pushHistory(phone.id))[0], { id: 1_000_000, outcome: 'interrupted' });
   const shown = await runCli(['device', 'show', 'alice@example.com', 'PHONE0001', '--data-dir', dataDir]);
   t.regex(shown.stdout, /^ {2}parked now: +no$/m);
   t.regex(shown.stdout, /Ping\s+600 s\s+folders \d+\s+interrupted: never answered: the server stopped without answering \(crash or kill\)$/m);

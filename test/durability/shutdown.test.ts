@@ -50,9 +50,9 @@ test('SIGTERM under load: parked Ping answered, the message in DATA gets its 250
   const ping = phone.post('Ping', el('Ping:Ping', [el('Ping:HeartbeatInterval', 600), el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', sent), el('Ping:Class', 'Email')])])]));
   const watch = openStore(databasePath(dir));
   try {
-    await until(() => watch.getDevice(watch.findAccount(USER)!.id, 'KIMPHONE')?.pingHeartbeat === 600, 'Ping parked', 20_000);
+    await until(async () => (await watch.getDevice((await watch.findAccount(USER))!.id, 'KIMPHONE'))?.pingHeartbeat === 600, 'Ping parked', 20_000);
   } finally {
-    watch.close();
+    await watch.close();
   }
 
   // Three connections delivering as fast as they can, recording every 250.
@@ -104,9 +104,9 @@ test('SIGTERM under load: parked Ping answered, the message in DATA gets its 250
   t.deepEqual(db.pragma('integrity_check'), [{ integrity_check: 'ok' }]);
   db.close();
   const store = openStore(databasePath(dir));
-  const account = store.findAccount(USER)!;
-  const subjects = store.listItems(account.id, store.folderByType(account.id, FolderType.Inbox)!.id).map((i) => mail(i).summary.subject);
-  store.close();
+  const account = (await store.findAccount(USER))!;
+  const subjects = (await store.listItems(account.id, (await store.folderByType(account.id, FolderType.Inbox))!.id)).map((i) => mail(i).summary.subject);
+  await store.close();
   const counts = new Map<string, number>();
   for (const s of subjects) counts.set(s, (counts.get(s) ?? 0) + 1);
   t.is(counts.get('in DATA at SIGTERM'), 1);

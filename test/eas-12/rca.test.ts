@@ -35,7 +35,7 @@ function adapted(path: string, ids: { syncKey: string; collectionId: string }): 
 async function setup(t: ExecutionContext): Promise<{ s: TestServer; rca: EasClient }> {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  s.store.createAccount('t1@tst.example', PW, 'Test One');
+  await s.store.createAccount('t1@tst.example', PW, 'Test One');
   const rca = createEasClient({
     port: s.httpPort,
     user: 'tst\\t1',

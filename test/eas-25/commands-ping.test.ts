@@ -27,7 +27,7 @@ async function parks(w: PushWorld, phone: EasClient, request: Promise<EasRespons
     () => (answered = true),
     () => (answered = true),
   );
-  await until(() => answered || parked(w, phone), 'the 2.5 Ping answered or parked', ROUND_TRIP_MS);
+  await until(async () => answered || (await parked(w, phone)), 'the 2.5 Ping answered or parked', ROUND_TRIP_MS);
   if (answered) throw new Error(`the 2.5 Ping was answered at once (Status ${(await request).body?.intOf('Status')}) instead of parking`);
 }
 
@@ -36,12 +36,12 @@ test('a parked 2.5 Ping answers Status 2 with the Inbox when mail is delivered',
   const answer = ping(phone, NEVER, [inbox]);
   await parks(w, phone, answer);
   await deliver(w, 'Direct Push to an old phone');
-  t.false(parked(w, phone), 'woken in the commit, before swaks got its 250');
+  t.false(await parked(w, phone), 'woken in the commit, before swaks got its 250');
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [inbox]);
-  const account = w.ts.store.findAccount('alice@example.com')!;
-  t.is(w.ts.store.getDevice(account.id, 'WM25PHONE001')?.protocolVersion, '2.5');
+  const account = (await w.ts.store.findAccount('alice@example.com'))!;
+  t.is((await w.ts.store.getDevice(account.id, 'WM25PHONE001'))?.protocolVersion, '2.5');
 });
 
 test('2.5 Ping parameters: the cached folders for an empty Ping, Status 5 with the bound, Status 7 for a stranger folder', async (t) => {
@@ -58,7 +58,7 @@ test('2.5 Ping parameters: the cached folders for an empty Ping, Status 5 with t
   t.is(readPing(await first).status, 1, 'the newer Ping ends the older one');
   await parks(w, phone, empty);
   await deliver(w, 'Into the cached folder');
-  t.false(parked(w, phone));
+  t.false(await parked(w, phone));
   const r = readPing(await empty);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [inbox]);

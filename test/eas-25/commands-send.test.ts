@@ -26,13 +26,15 @@ function phone(s: TestServer, who: string): EasClient {
 }
 
 /** Messages in a default folder of an account, newest first, with their stored bytes. */
-function folder(s: TestServer, who: string, type: number) {
-  const account = s.store.findAccount(`${who}@example.test`)!;
-  const f = s.store.folderByType(account.id, type)!;
-  return s.store.listItems(account.id, f.id).map((i) => {
-    const m = mail(i);
-    return { item: m, subject: m.summary.subject, raw: s.store.getBody(account.id, m.id)!.raw.toString('utf8') };
-  });
+async function folder(s: TestServer, who: string, type: number) {
+  const account = (await s.store.findAccount(`${who}@example.test`))!;
+  const f = (await s.store.folderByType(account.id, type))!;
+  return Promise.all(
+    (await s.store.listItems(account.id, f.id)).map(async (i) => {
+      const m = mail(i);
+      return { item: m, subject: m.summary.subject, raw: (await s.store.getBody(account.id, m.id))!.raw.toString('utf8') };
+    }),
+  );
 }
 
 const message = (lines: string[]) => Buffer.from([...lines, ''].join('\r\n'));
@@ -51,10 +53,10 @@ test('SendMail at 2.5: the MIME body is delivered, and copied to Sent Items only
   });
   t.is(notKept.status, 200);
 
-  t.deepEqual(folder(s, 'bob', FolderType.Inbox).map((m) => m.subject).sort(), ['Kept', 'Not kept']);
-  t.deepEqual(folder(s, 'carol', FolderType.Inbox).map((m) => m.subject), ['Not kept']);
-  t.deepEqual(folder(s, 'alice', FolderType.SentItems).map((m) => m.subject), ['Kept']);
-  t.regex(folder(s, 'bob', FolderType.Inbox).find((m) => m.subject === 'Kept')!.raw, /In Sent Items too\./);
+  t.deepEqual((await folder(s, 'bob', FolderType.Inbox)).map((m) => m.subject).sort(), ['Kept', 'Not kept']);
+  t.deepEqual((await folder(s, 'carol', FolderType.Inbox)).map((m) => m.subject), ['Not kept']);
+  t.deepEqual((await folder(s, 'alice', FolderType.SentItems)).map((m) => m.subject), ['Kept']);
+  t.regex((await folder(s, 'bob', FolderType.Inbox)).find((m) => m.subject === 'Kept')!.raw, /In Sent Items too\./);
 });
 
 test('SendMail at 2.5 that cannot be sent is an HTTP error, nothing is delivered', async (t) => {
@@ -67,8 +69,8 @@ test('SendMail at 2.5 that cannot be sent is an HTTP error, nothing is delivered
     params: { SaveInSent: 'T' },
   });
   t.is(remote.status, 400, 'a remote recipient without a smarthost: no Status element at 2.5, so HTTP');
-  t.deepEqual(folder(s, 'bob', FolderType.Inbox), []);
-  t.deepEqual(folder(s, 'alice', FolderType.SentItems), []);
+  t.deepEqual((await folder(s, 'bob', FolderType.Inbox)), []);
+  t.deepEqual((await folder(s, 'alice', FolderType.SentItems)), []);
 });
 
 async function withOriginal(t: ExecutionContext) {
@@ -77,9 +79,9 @@ async function withOriginal(t: ExecutionContext) {
     { from: 'carol@example.test', to: ['alice@example.test'] },
     message(['From: Carol <carol@example.test>', 'To: alice@example.test', 'Subject: Lunch plans', 'Message-ID: <lunch-1@example.test>', 'Content-Type: text/plain; charset=utf-8', '', 'Thai or pizza on Friday?']),
   );
-  const inbox = folder(s, 'alice', FolderType.Inbox);
-  const account = s.store.findAccount('alice@example.test')!;
-  const inboxId = String(s.store.folderByType(account.id, FolderType.Inbox)!.id);
+  const inbox = await folder(s, 'alice', FolderType.Inbox);
+  const account = (await s.store.findAccount('alice@example.test'))!;
+  const inboxId = String((await s.store.folderByType(account.id, FolderType.Inbox))!.id);
   return { s, original: inbox[0]!.item, inboxId };
 }
 
@@ -91,12 +93,12 @@ test('SmartReply at 2.5: ItemId and CollectionId in the query, the original quot
   });
   t.is(res.status, 200);
   t.is(res.raw.length, 0);
-  const [reply] = folder(s, 'carol', FolderType.Inbox);
+  const [reply] = await folder(s, 'carol', FolderType.Inbox);
   t.is(reply?.subject, 'Re: Lunch plans');
   t.regex(reply!.raw, /Thai, please\./);
   t.regex(reply!.raw, /Thai or pizza on Friday\?/, 'the original is quoted');
   t.regex(reply!.raw, /^In-Reply-To: <lunch-1@example\.test>\r?$/m);
-  t.deepEqual(folder(s, 'alice', FolderType.SentItems).map((m) => m.subject), ['Re: Lunch plans']);
+  t.deepEqual((await folder(s, 'alice', FolderType.SentItems)).map((m) => m.subject), ['Re: Lunch plans']);
 });
 
 test('SmartForward at 2.5: the original goes along to the new recipient', async (t) => {
@@ -106,11 +108,11 @@ test('SmartForward at 2.5: the original goes along to the new recipient', async 
     params: { ItemId: sid(original), CollectionId: inboxId },
   });
   t.is(res.status, 200);
-  const [fwd] = folder(s, 'bob', FolderType.Inbox);
+  const [fwd] = (await folder(s, 'bob', FolderType.Inbox));
   t.is(fwd?.subject, 'Fw: Lunch plans');
   t.regex(fwd!.raw, /Coming along\?/);
   t.regex(fwd!.raw, /Thai or pizza on Friday\?/, 'the original is attached');
-  t.deepEqual(folder(s, 'alice', FolderType.SentItems), [], 'no SaveInSent, no copy');
+  t.deepEqual((await folder(s, 'alice', FolderType.SentItems)), [], 'no SaveInSent, no copy');
 });
 
 test('SmartReply at 2.5 to an item that is not there (or not in that folder): 400, nothing sent', async (t) => {
@@ -121,7 +123,7 @@ test('SmartReply at 2.5 to an item that is not there (or not in that folder): 40
   t.is(gone.status, 400);
   const elsewhere = await alice.post('SmartReply', body, { contentType: MIME, params: { ItemId: sid(original), CollectionId: '424242' } });
   t.is(elsewhere.status, 400);
-  t.deepEqual(folder(s, 'carol', FolderType.Inbox), []);
+  t.deepEqual((await folder(s, 'carol', FolderType.Inbox)), []);
 });
 
 test('GetAttachment at 2.5: the bytes by AttachmentName, with their own type; unknown names 404', async (t) => {

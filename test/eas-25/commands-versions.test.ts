@@ -46,15 +46,15 @@ test('ItemOperations, Settings and Find do not exist at 2.5: 400 with the EAS he
     t.truthy(res.headers['ms-server-activesync'], `${cmd}: EAS headers on the error`);
     t.is(res.body, null, `${cmd}: no WBXML answer`);
   }
-  const account = h.store.findAccount(USER.user)!;
-  t.deepEqual(h.store.getDevice(account.id, USER.deviceId)?.info ?? {}, {}, 'the refused Settings stored no DeviceInformation');
+  const account = (await h.store.findAccount(USER.user))!;
+  t.deepEqual((await h.store.getDevice(account.id, USER.deviceId))?.info ?? {}, {}, 'the refused Settings stored no DeviceInformation');
 
   // The same requests are commands of 12.0: answered by the command, not refused.
   const c12 = h.client({ ...USER, version: '12.0', deviceId: 'WMSP00000002' });
   const settings = await c12.post('Settings', settingsDeviceInformation());
   t.is(settings.status, 200);
   t.is(settings.body?.intOf('Status'), 1);
-  t.is(h.store.getDevice(account.id, 'WMSP00000002')?.info.Model, 'HTC Touch');
+  t.is((await h.store.getDevice(account.id, 'WMSP00000002'))?.info.Model, 'HTC Touch');
   const fetch = await c12.post('ItemOperations', itemOperationsFetch('1_1'));
   t.is(fetch.status, 200);
   t.is(fetch.body?.tag, 'ItemOperations:ItemOperations');
@@ -99,11 +99,11 @@ test('the folder commands and MoveItems at 2.5', async (t) => {
   c.folderSyncKey = updated.body!.textOf('SyncKey')!;
 
   // A message in the Inbox, moved into the new folder.
-  const account = h.store.findAccount(USER.user)!;
-  const inbox = h.store.folderByType(account.id, FolderType.Inbox)!;
+  const account = (await h.store.findAccount(USER.user))!;
+  const inbox = (await h.store.folderByType(account.id, FolderType.Inbox))!;
   const raw = Buffer.from('From: x@example.org\r\nTo: wm@example.com\r\nSubject: Move me\r\n\r\nhi\r\n');
-  h.store.deliver([{ accountId: account.id, raw }], await parseMessage(raw));
-  const item = h.store.listItems(account.id, inbox.id)[0]!;
+  (await h.store.deliver([{ accountId: account.id, raw }], await parseMessage(raw)));
+  const item = (await h.store.listItems(account.id, inbox.id))[0]!;
   const moved = await c.post(
     'MoveItems',
     el('Move:MoveItems', [el('Move:Move', [el('Move:SrcMsgId', sid(item)), el('Move:SrcFldId', String(inbox.id)), el('Move:DstFldId', projects)])]),
@@ -111,8 +111,8 @@ test('the folder commands and MoveItems at 2.5', async (t) => {
   t.is(moved.status, 200);
   const response = moved.body!.child('Response')!;
   t.is(response.intOf('Status'), 3, 'MoveItems Status 3: success');
-  t.is(h.store.listItems(account.id, inbox.id).length, 0);
-  t.is(h.store.listItems(account.id, Number(projects)).length, 1);
+  t.is((await h.store.listItems(account.id, inbox.id)).length, 0);
+  t.is((await h.store.listItems(account.id, Number(projects))).length, 1);
 
   // The mover's own changes are not sent back to it; another 2.5 device sees them.
   const own = await c.folderSync();

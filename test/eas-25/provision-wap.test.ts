@@ -62,8 +62,8 @@ test('2.5 two-phase provisioning: the WAP document as a string, then the final k
   t.is(lap?.parms.get('PasswordComplexity'), '2', 'simple passwords allowed');
   t.false(allParms(doc).includes('DeviceWipeThreshold'), 'no wipe threshold is set');
 
-  const account = h.store.findAccount(PHONE.user)!;
-  t.is(h.store.getDevice(account.id, PHONE.deviceId)?.pendingPolicyKey, temp);
+  const account = (await h.store.findAccount(PHONE.user))!;
+  t.is((await h.store.getDevice(account.id, PHONE.deviceId))?.pendingPolicyKey, temp);
 
   // Phase 2: PolicyKey before Status (MS-ASPROV 2.2.2.41), the temporary key in X-MS-PolicyKey.
   const ack = checked(
@@ -78,7 +78,7 @@ test('2.5 two-phase provisioning: the WAP document as a string, then the final k
   const final = Number(p2.textOf('PolicyKey'));
   t.true(final > 0);
   t.not(final, temp);
-  const device = h.store.getDevice(account.id, PHONE.deviceId)!;
+  const device = (await h.store.getDevice(account.id, PHONE.deviceId))!;
   t.is(device.policyKey, final);
   t.is(device.pendingPolicyKey, null);
 
@@ -99,8 +99,8 @@ test('each version gets its own PolicyType: the other one is Policy Status 3', a
 
   const modern = await h.client({ ...PHONE, version: '12.1', deviceId: 'modern' }).post('Provision', policyRequest(WAP));
   t.is(modern.body?.path('Policies', 'Policy')?.intOf('Status'), 3);
-  const account = h.store.findAccount(PHONE.user)!;
-  t.is(h.store.getDevice(account.id, PHONE.deviceId)?.pendingPolicyKey, null, 'no key handed out for a refused type');
+  const account = (await h.store.findAccount(PHONE.user))!;
+  t.is((await h.store.getDevice(account.id, PHONE.deviceId))?.pendingPolicyKey, null, 'no key handed out for a refused type');
 });
 
 test('the base64 query form at 2.5 provisions the same way (version byte 25, key in the query)', async (t) => {
@@ -141,24 +141,24 @@ test('remote wipe at 2.5: 449 until the device provisions, RemoteWipe, the ackno
   const h = await boot(t);
   const c = h.client(PHONE);
   t.is((await c.post('FolderSync', fsBody())).status, 200);
-  const account = h.store.findAccount(PHONE.user)!;
-  const device = h.store.getDevice(account.id, PHONE.deviceId)!;
-  h.store.updateDevice(device.id, { wipe: 'requested' });
+  const account = (await h.store.findAccount(PHONE.user))!;
+  const device = (await h.store.getDevice(account.id, PHONE.deviceId))!;
+  await h.store.updateDevice(device.id, { wipe: 'requested' });
 
   t.is((await c.post('FolderSync', fsBody())).status, 449);
   const directive = checked(t, await c.post('Provision', policyRequest(WAP)), 'wipe directive');
   t.deepEqual(names(directive), ['Provision:Status', 'Provision:RemoteWipe']);
   const done = await c.post('Provision', el('Provision:Provision', [el('Provision:RemoteWipe', [el('Provision:Status', '1')])]));
   t.is(done.body?.intOf('Status'), 1);
-  t.is(h.store.getDevice(account.id, PHONE.deviceId)?.wipe, 'acknowledged');
+  t.is((await h.store.getDevice(account.id, PHONE.deviceId))?.wipe, 'acknowledged');
 });
 
 test('an account-only wipe is never sent to a 2.5 device, nor turned into a full wipe', async (t) => {
   const h = await boot(t);
   const c = h.client(PHONE);
   await c.post('FolderSync', fsBody());
-  const account = h.store.findAccount(PHONE.user)!;
-  h.store.updateDevice(h.store.getDevice(account.id, PHONE.deviceId)!.id, { wipe: 'account-only-requested' });
+  const account = (await h.store.findAccount(PHONE.user))!;
+  await h.store.updateDevice((await h.store.getDevice(account.id, PHONE.deviceId))!.id, { wipe: 'account-only-requested' });
   const first = await c.post('Provision', policyRequest(WAP));
   t.false(first.body?.has('RemoteWipe'));
   t.false(first.body?.has('AccountOnlyRemoteWipe'));

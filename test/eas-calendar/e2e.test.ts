@@ -16,7 +16,7 @@ const PASSWORD = 'correct horse battery';
 async function env(t: { teardown(fn: () => Promise<void> | void): void }) {
   const srv = await startTestServer();
   t.teardown(() => srv.stop());
-  srv.addUser('alice@example.com', PASSWORD);
+  await srv.addUser('alice@example.com', PASSWORD);
   return (deviceId: string, version: string) =>
     createEasClient({ port: srv.httpPort, user: 'alice@example.com', password: PASSWORD, deviceId, version });
 }

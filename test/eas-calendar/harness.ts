@@ -29,53 +29,53 @@ export interface CalendarBox {
   add(version: ProtocolVersion, props: WbxmlElement[], opts?: { device?: string; supported?: string[] | null }): Promise<{ status: number; item: DocItem | null }>;
   change(version: ProtocolVersion, item: DocItem, props: WbxmlElement[], opts?: { device?: string; supported?: string[] | null }): Promise<{ status: number; item: DocItem }>;
   /** The item's ApplicationData children for a device at `version`, after a trip through the WBXML codec. */
-  render(item: DocItem, version: ProtocolVersion): WbxmlElement[];
-  props(item: DocItem): PropNode[];
-  get(item: DocItem): DocItem;
+  render(item: DocItem, version: ProtocolVersion): Promise<WbxmlElement[]>;
+  props(item: DocItem): Promise<PropNode[]>;
+  get(item: DocItem): Promise<DocItem>;
 }
 
-export function calendarBox(t: ExecutionContext, options: CalendarClassOptions = {}): CalendarBox {
+export async function calendarBox(t: ExecutionContext, options: CalendarClassOptions = {}): Promise<CalendarBox> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-calendar-'));
   const store = openStore(join(dir, 'cal.sqlite'));
-  t.teardown(() => {
-    store.close();
+  t.teardown(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const account = store.createAccount('alice@example.com', 'correct horse battery');
-  const folder = store.folderByType(account.id, FolderType.Calendar)!;
+  const account = await store.createAccount('alice@example.com', 'correct horse battery');
+  const folder = (await store.folderByType(account.id, FolderType.Calendar))!;
   const cls = createCalendarClass(options);
   const deps = testDeps(store);
-  const device = (id: string, version: ProtocolVersion) =>
-    store.touchDevice(account.id, id, { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
-  const ctx = (version: ProtocolVersion, opts: { device?: string; supported?: string[] | null } = {}) => ({
+  const device = async (id: string, version: ProtocolVersion) =>
+    await store.touchDevice(account.id, id, { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
+  const ctx = async (version: ProtocolVersion, opts: { device?: string; supported?: string[] | null } = {}) => ({
     deps,
     account,
-    device: device(opts.device ?? `phone-${version}`, version),
+    device: await device(opts.device ?? `phone-${version}`, version),
     folder,
     version,
     supported: opts.supported ?? null,
   });
-  const get = (item: DocItem) => store.getItem(account.id, item.id) as DocItem;
+  const get = async (item: DocItem) => await store.getItem(account.id, item.id) as DocItem;
   return {
     store,
     account,
     folder,
     cls,
     async add(version, props, opts) {
-      const res = await cls.add(ctx(version, opts), el('AirSync:ApplicationData', props));
+      const res = await cls.add(await ctx(version, opts), el('AirSync:ApplicationData', props));
       const id = parseServerId(res.serverId ?? undefined)?.itemId ?? null;
-      return { status: res.status, item: id === null ? null : (store.getItem(account.id, id) as DocItem) };
+      return { status: res.status, item: id === null ? null : (await store.getItem(account.id, id) as DocItem) };
     },
     async change(version, item, props, opts) {
-      const status = await cls.change(ctx(version, opts), get(item), el('AirSync:ApplicationData', props));
-      return { status, item: get(item) };
+      const status = await cls.change(await ctx(version, opts), await get(item), el('AirSync:ApplicationData', props));
+      return { status, item: await get(item) };
     },
-    render(item, version) {
+    async render(item, version) {
       const options = parseItemOptions([el('AirSync:Options', [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 1)])])], version, 'Calendar');
-      const children = cls.render(get(item), { store, account, folder, version, options, log: quietLog });
+      const children = await cls.render(await get(item), { store, account, folder, version, options, log: quietLog });
       return decode(encode(el('AirSync:ApplicationData', children))).children;
     },
-    props: (item) => docProps(get(item).data),
+    props: async (item) => docProps((await get(item)).data),
     get,
   };
 }

@@ -26,8 +26,8 @@ function mondays(extra: WbxmlElement[] = []): WbxmlElement[] {
   ];
 }
 
-test('windowSince: 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months; other values all', (t) => {
-  const box = calendarBox(t);
+test('windowSince: 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months; other values all', async (t) => {
+  const box = await calendarBox(t);
   const now = new Date('2030-06-30T12:00:00Z');
   const daysBack = (ft: number) => {
     const since = box.cls.windowSince(ft, now);
@@ -37,7 +37,7 @@ test('windowSince: 0 all, 4 two weeks, 5 one month, 6 three months, 7 six months
 });
 
 test('a weekly series ends with its last occurrence, on the wall clock of its zone across DST', async (t) => {
-  const box = calendarBox(t);
+  const box = await calendarBox(t);
   const { item } = await box.add('14.1', mondays());
   // 1 April 2030 10:00 is summer time in Berlin (08:00Z), so the occurrence is before Until and
   // ends at 09:00Z; in UTC it would be 09:00Z–10:00Z.
@@ -45,7 +45,7 @@ test('a weekly series ends with its last occurrence, on the wall clock of its zo
 });
 
 test('deleting the last occurrence moves the window time back a week', async (t) => {
-  const box = calendarBox(t);
+  const box = await calendarBox(t);
   const { item } = await box.add('14.1', mondays([
     el('Calendar:Exceptions', [el('Calendar:Exception', [el('Calendar:ExceptionStartTime', '20300401T080000Z'), el('Calendar:Deleted', 1)])]),
   ]));
@@ -53,7 +53,7 @@ test('deleting the last occurrence moves the window time back a week', async (t)
 });
 
 test('an occurrence moved later than the series counts: the window time is its end', async (t) => {
-  const box = calendarBox(t);
+  const box = await calendarBox(t);
   const { item } = await box.add('14.1', mondays([
     el('Calendar:Exceptions', [
       el('Calendar:Exception', [el('Calendar:ExceptionStartTime', '20300401T080000Z'), el('Calendar:Deleted', 1)]),
@@ -83,7 +83,7 @@ const cases: [string, WbxmlElement[], string][] = [
 
 for (const [name, props, expected] of cases) {
   test(`window time: ${name}`, async (t) => {
-    const box = calendarBox(t);
+    const box = await calendarBox(t);
     const { status, item } = await box.add('14.1', props);
     t.is(status, 1);
     t.is(item!.receivedAt, expected);
@@ -91,7 +91,7 @@ for (const [name, props, expected] of cases) {
 }
 
 test('an all-day weekly series at 16.1 ends with its last day', async (t) => {
-  const box = calendarBox(t, { preferredZone: () => 'Europe/Berlin' });
+  const box = await calendarBox(t, { preferredZone: () => 'Europe/Berlin' });
   const { item } = await box.add('16.1', [
     el('Calendar:AllDayEvent', 1),
     el('Calendar:StartTime', '20300107T000000Z'),
@@ -103,7 +103,7 @@ test('an all-day weekly series at 16.1 ends with its last day', async (t) => {
 });
 
 test('a weekly event that ended two months ago is outside FilterType 5 and inside FilterType 6', async (t) => {
-  const box = calendarBox(t);
+  const box = await calendarBox(t);
   const now = new Date();
   const day = 86_400_000;
   const start = new Date(Math.floor((now.getTime() - 120 * day) / day) * day + 10 * 3_600_000);
@@ -118,15 +118,15 @@ test('a weekly event that ended two months ago is outside FilterType 5 and insid
   t.true(at >= Date.parse(box.cls.windowSince(6, now)!));
 
   // The store's window agrees: another device syncing with FilterType 6 gets it, with 5 does not.
-  const other = box.store.touchDevice(box.account.id, 'other', { deviceType: 'TestPhone', userAgent: null, protocolVersion: '14.1' });
-  const adds = (ft: number) =>
-    box.store.changes({ accountId: box.account.id, folderId: box.folder.id, deviceRowId: other.id, cursor: { modseq: 0, itemId: 0 }, limit: 10, since: box.cls.windowSince(ft, now) }).changes.length;
-  t.is(adds(6), 1);
-  t.is(adds(5), 0);
+  const other = await box.store.touchDevice(box.account.id, 'other', { deviceType: 'TestPhone', userAgent: null, protocolVersion: '14.1' });
+  const adds = async (ft: number) =>
+    (await box.store.changes({ accountId: box.account.id, folderId: box.folder.id, deviceRowId: other.id, cursor: { modseq: 0, itemId: 0 }, limit: 10, since: box.cls.windowSince(ft, now) })).changes.length;
+  t.is(await adds(6), 1);
+  t.is(await adds(5), 0);
 });
 
 test('a series with a deleted and a modified exception: the moved occurrence decides which windows hold it', async (t) => {
-  const box = calendarBox(t);
+  const box = await calendarBox(t);
   const now = new Date();
   const day = 86_400_000;
   // Weekly from 130 days ago until 70 days ago: outside a month's window, inside three months'.

@@ -54,18 +54,18 @@ test('the date sent back reads as the same day for every known reader from UTC-1
 });
 
 test("a phone at UTC+2 adds a birthday as its local midnight; another device gets the same date, and a third phone's change in its own form keeps it", async (t) => {
-  const box = pimBox(t, createContactsClass(), FolderType.Contacts);
+  const box = await pimBox(t, createContactsClass(), FolderType.Contacts);
   const item = await box.add(appData([el('Contacts:LastName', 'Lovelace'), el('Contacts:Birthday', '1980-05-16T22:00:00.000Z'), el('Contacts:Anniversary', '2001-12-31T23:00:00.000Z')]), { deviceId: 'IPHONE', version: '16.1' });
   if (typeof item === 'number') return t.fail(`Add refused: ${item}`);
   t.deepEqual(box.props(item).find((n) => n.tag === 'Contacts:Birthday'), { tag: 'Contacts:Birthday', text: '1980-05-17' });
-  const other = box.render(item, '14.1');
+  const other = await box.render(item, '14.1');
   t.is(textIn(other, 'Contacts:Birthday'), '1980-05-17T11:00:00.000Z');
   t.is(textIn(other, 'Contacts:Anniversary'), '2002-01-01T11:00:00.000Z');
 
   // An Android phone (AOSP: UTC midnight) edits the name and sends every field back in its form.
   const res = await box.change(item, appData([el('Contacts:LastName', 'King'), el('Contacts:Birthday', '1980-05-17T00:00:00.000Z'), el('Contacts:Anniversary', '2002-01-01T00:00:00.000Z')]), { deviceId: 'ANDROID', version: '14.1' });
   t.is(res.status, 1);
-  const after = box.render(res.item, '16.1');
+  const after = await box.render(res.item, '16.1');
   t.is(textIn(after, 'Contacts:Birthday'), '1980-05-17T11:00:00.000Z');
   t.is(textIn(after, 'Contacts:LastName'), 'King');
   // Nothing changed in the dates: the stored document holds the same date strings.
@@ -73,10 +73,10 @@ test("a phone at UTC+2 adds a birthday as its local midnight; another device get
 });
 
 test('an empty Birthday in a Change clears it', async (t) => {
-  const box = pimBox(t, createContactsClass(), FolderType.Contacts);
+  const box = await pimBox(t, createContactsClass(), FolderType.Contacts);
   const item = await box.add(appData([el('Contacts:LastName', 'X'), el('Contacts:Birthday', '1990-01-02T00:00:00.000Z')]));
   if (typeof item === 'number') return t.fail(`Add refused: ${item}`);
   const res = await box.change(item, appData([el('Contacts:LastName', 'X'), el('Contacts:Birthday')]), { supported: ['Contacts:Birthday'] });
   t.is(res.status, 1);
-  t.is(textIn(box.render(res.item, '16.1'), 'Contacts:Birthday'), undefined);
+  t.is(textIn(await box.render(res.item, '16.1'), 'Contacts:Birthday'), undefined);
 });

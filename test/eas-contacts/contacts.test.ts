@@ -37,7 +37,7 @@ const SENT_DATES: Record<string, string> = { 'Contacts:Birthday': '1980-05-17T11
 const asRendered = (n: { tag: string; text?: string }) => (SENT_DATES[n.tag] ? { tag: n.tag, text: SENT_DATES[n.tag] } : n);
 
 async function added(t: Parameters<typeof pimBox>[0]): Promise<{ box: PimBox; item: DocItem; sent: WbxmlElement[] }> {
-  const box = pimBox(t, createContactsClass(), FolderType.Contacts);
+  const box = await pimBox(t, createContactsClass(), FolderType.Contacts);
   const sent = everyProperty();
   const item = await box.add(appData(sent), { version: '16.1', deviceId: 'PHONEA' });
   if (typeof item === 'number') throw new Error(`Add refused with ${item}`);
@@ -47,7 +47,7 @@ async function added(t: Parameters<typeof pimBox>[0]): Promise<{ box: PimBox; it
 for (const version of ['14.1', '16.1'] as const) {
   test(`every Contacts and Contacts2 property added by one phone is sent to another at ${version}`, async (t) => {
     const { box, item, sent } = await added(t);
-    const rendered = box.render(item, version);
+    const rendered = await box.render(item, version);
     t.deepEqual(comparable(nodesOf(rendered)), comparable(nodesOf(sent), asRendered));
     t.true(sent.length > 60, 'the list covers the whole code pages');
   });
@@ -58,7 +58,7 @@ test('a Change without a Supported list deletes what it does not carry (MS-ASCMD
   const change = appData([el('Contacts:FirstName', 'Renamed'), el('Contacts:LastName', 'Person')]);
   const res = await box.change(item, change, { version: '14.1', supported: null });
   t.is(res.status, 1);
-  const rendered = box.render(res.item, '14.1');
+  const rendered = await box.render(res.item, '14.1');
   t.deepEqual(comparable(nodesOf(rendered)), comparable(nodesOf(change.children)));
 });
 
@@ -68,7 +68,7 @@ for (const version of ['14.1', '16.1'] as const) {
     const supported = ['Contacts:FirstName', 'Contacts:Email2Address', 'Contacts2:NickName', 'Contacts:Picture'];
     const res = await box.change(item, appData([el('Contacts:FirstName', 'Renamed')]), { version, supported });
     t.is(res.status, 1);
-    const rendered = box.render(res.item, version);
+    const rendered = await box.render(res.item, version);
     t.is(textIn(rendered, 'Contacts:FirstName'), 'Renamed');
     for (const gone of ['Contacts:Email2Address', 'Contacts2:NickName', 'Contacts:Picture']) t.is(textIn(rendered, gone), undefined, gone);
     // Everything the list does not name is ghosted: kept as it was.
@@ -84,7 +84,7 @@ test('a Change with an empty Supported list keeps every absent element and clear
   const { box, item, sent } = await added(t);
   const res = await box.change(item, appData([el('Contacts:JobTitle', 'Boss'), el('Contacts:Picture'), el('Contacts:Categories')]), { supported: [] });
   t.is(res.status, 1);
-  const rendered = box.render(res.item, '16.1');
+  const rendered = await box.render(res.item, '16.1');
   t.is(textIn(rendered, 'Contacts:JobTitle'), 'Boss');
   t.is(textIn(rendered, 'Contacts:Picture'), undefined, 'an empty Picture deletes the photo');
   t.is(textIn(rendered, 'Contacts:Categories'), undefined, 'empty Categories clears them');
@@ -93,9 +93,9 @@ test('a Change with an empty Supported list keeps every absent element and clear
 });
 
 test('a Birthday the server cannot read as a date refuses the Add with Status 6', async (t) => {
-  const box = pimBox(t, createContactsClass(), FolderType.Contacts);
+  const box = await pimBox(t, createContactsClass(), FolderType.Contacts);
   t.is(await box.add(appData([el('Contacts:LastName', 'X'), el('Contacts:Birthday', 'next tuesday')])), 6);
-  t.is(box.store.countItems(box.account.id, box.folder.id), 0);
+  t.is(await box.store.countItems(box.account.id, box.folder.id), 0);
 });
 
 test('contacts are in every FilterType window and have no EAS UID', async (t) => {

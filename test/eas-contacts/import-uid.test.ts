@@ -12,16 +12,16 @@ import { appData, pimBox, textIn } from './pim-harness.js';
 
 test('an imported contact keeps its vCard UID through a client Change and never sends it', async (t) => {
   const spec = createContactsSpec();
-  const box = pimBox(t, createDocClass(spec), FolderType.Contacts);
+  const box = await pimBox(t, createDocClass(spec), FolderType.Contacts);
   const props = [textNode(CONTACT_UID_TAG, 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1'), textNode('Contacts:FirstName', 'Imported'), textNode('Contacts:LastName', 'Person')];
   const input = docInput(spec, props, box.account, new Date());
   t.is(input.uid, 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1');
-  const result = box.store.upsertDocs(box.account.id, box.folder.id, [input], null);
+  const result = await box.store.upsertDocs(box.account.id, box.folder.id, [input], null);
   t.is(result.added, 1);
-  const item = box.store.findDocByUid(box.account.id, box.folder.id, 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1') as DocItem;
+  const item = await box.store.findDocByUid(box.account.id, box.folder.id, 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1') as DocItem;
   t.truthy(item);
 
-  const rendered = box.render(item, '16.1');
+  const rendered = await box.render(item, '16.1');
   t.false(rendered.some((e) => e.ns === 'vCard'), 'the private node is not sent');
   t.is(rendered.length, 2);
 
@@ -29,8 +29,8 @@ test('an imported contact keeps its vCard UID through a client Change and never 
   const res = await box.change(item, appData([el('Contacts:FirstName', 'Edited')]), { supported: null });
   t.is(res.status, 1);
   t.is(res.item.uid, 'urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1');
-  t.is(textIn(box.render(res.item, '16.1'), 'Contacts:LastName'), undefined);
+  t.is(textIn(await box.render(res.item, '16.1'), 'Contacts:LastName'), undefined);
   // The next import of the same vCard finds and updates it instead of adding a copy.
-  const again = box.store.upsertDocs(box.account.id, box.folder.id, [docInput(spec, props, box.account, new Date())], null);
+  const again = await box.store.upsertDocs(box.account.id, box.folder.id, [docInput(spec, props, box.account, new Date())], null);
   t.deepEqual([again.added, again.updated], [0, 1]);
 });

@@ -33,7 +33,7 @@ export interface PimBox {
   /** A client Change of `item`; the Status and the item after it. */
   change(item: DocItem, appData: WbxmlElement, opts?: ApplyOpts): Promise<{ status: number; item: DocItem }>;
   /** The item as `version` is sent it (ApplicationData children after an encode/decode trip). */
-  render(item: DocItem, version: ProtocolVersion, bodyType?: 1 | 2): WbxmlElement[];
+  render(item: DocItem, version: ProtocolVersion, bodyType?: 1 | 2): Promise<WbxmlElement[]>;
   /** The stored properties of the item. */
   props(item: DocItem): PropNode[];
 }
@@ -44,30 +44,30 @@ export interface ApplyOpts {
   supported?: readonly string[] | null;
 }
 
-export function pimBox(
+export async function pimBox(
   t: { teardown(fn: () => void): void },
   cls: ItemClass,
   folderType: number,
-): PimBox {
+): Promise<PimBox> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-pim-'));
   const store = openStore(join(dir, 'pim.sqlite'));
-  t.teardown(() => {
-    store.close();
+  t.teardown(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const deps = testDeps(store);
-  const account = store.createAccount('alice@example.com', 'secret-password', 'Alice');
-  const folder = store.folderByType(account.id, folderType);
+  const account = await store.createAccount('alice@example.com', 'secret-password', 'Alice');
+  const folder = await store.folderByType(account.id, folderType);
   if (!folder) throw new Error(`no folder of type ${folderType}`);
 
-  function applyContext(opts: ApplyOpts = {}) {
+  async function applyContext(opts: ApplyOpts = {}) {
     const version = opts.version ?? '16.1';
-    const device = store.touchDevice(account.id, opts.deviceId ?? 'PHONEA', { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
+    const device = await store.touchDevice(account.id, opts.deviceId ?? 'PHONEA', { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
     return { deps, account, device, folder: folder!, version, supported: opts.supported ?? null };
   }
 
-  function reload(id: number): DocItem {
-    const item = store.getItem(account.id, id);
+  async function reload(id: number): Promise<DocItem> {
+    const item = await store.getItem(account.id, id);
     if (item?.kind !== 'doc') throw new Error(`item ${id} is not a live document`);
     return item;
   }
@@ -79,18 +79,18 @@ export function pimBox(
     folder,
     cls,
     async add(appData, opts) {
-      const res = await cls.add(applyContext(opts), appData);
+      const res = await cls.add(await applyContext(opts), appData);
       if (res.status !== 1) return res.status;
       const id = Number(res.serverId!.split(':').pop());
-      return reload(id);
+      return await reload(id);
     },
     async change(item, appData, opts) {
-      const status = await cls.change(applyContext(opts), item, appData);
-      return { status, item: reload(item.id) };
+      const status = await cls.change(await applyContext(opts), item, appData);
+      return { status, item: await reload(item.id) };
     },
-    render(item, version, bodyType = 1) {
+    async render(item, version, bodyType = 1) {
       const options = parseItemOptions([el('AirSync:Options', [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', bodyType)])])], version, cls.name);
-      const children = cls.render(item, { store, account, folder: folder!, version, options, log: quietLog });
+      const children = await cls.render(item, { store, account, folder: folder!, version, options, log: quietLog });
       return decode(encode(el('AirSync:ApplicationData', children))).children;
     },
     props: (item) => docProps(item.data),

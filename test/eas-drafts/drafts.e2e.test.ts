@@ -16,8 +16,8 @@ const PASSWORD = 'correct horse battery';
 async function boot(t: { teardown(fn: () => Promise<void> | void): void }): Promise<TestServer> {
   const server = await startTestServer({ enforceProvisioning: false });
   t.teardown(() => server.stop());
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   return server;
 }
 
@@ -127,8 +127,8 @@ test('a 16.1 draft with two attachments: both FileReferences answered, one remov
   ]);
   t.is(removed.collection.intOf('Status'), 1);
   t.is(removed.collection.path('Responses', 'Change'), undefined);
-  const account = server.store.findAccount('alice@example.test')!;
-  const stored = mail(server.store.getItem(account.id, Number(serverId.split(':')[1]))!);
+  const account = (await server.store.findAccount('alice@example.test'))!;
+  const stored = mail((await server.store.getItem(account.id, Number(serverId.split(':')[1])))!);
   t.deepEqual(stored.attachments.map((a) => a.fileName), ['b.txt']);
 
   // Then sends it: email2:Send on a Change (MS-ASEMAIL 2.2.2.69).
@@ -136,19 +136,19 @@ test('a 16.1 draft with two attachments: both FileReferences answered, one remov
   t.is(sent.collection.intOf('Status'), 1);
   t.is(sent.collection.path('Responses', 'Change'), undefined, 'a successful Change has no Response');
 
-  const bob = server.store.findAccount('bob@example.test')!;
-  const inbox = server.store.folderByType(bob.id, FolderType.Inbox)!;
-  const received = server.store.listItems(bob.id, inbox.id).map(mail);
+  const bob = (await server.store.findAccount('bob@example.test'))!;
+  const inbox = (await server.store.folderByType(bob.id, FolderType.Inbox))!;
+  const received = (await server.store.listItems(bob.id, inbox.id)).map(mail);
   t.deepEqual(received.map((m) => m.summary.subject), ['Two files']);
   t.deepEqual(received[0]!.attachments.map((a) => a.fileName), ['b.txt']);
-  const sentItems = server.store.folderByType(account.id, FolderType.SentItems)!;
-  t.deepEqual(server.store.listItems(account.id, sentItems.id).map((i) => mail(i).attachments.map((a) => a.fileName)), [['b.txt']]);
+  const sentItems = (await server.store.folderByType(account.id, FolderType.SentItems))!;
+  t.deepEqual((await server.store.listItems(account.id, sentItems.id)).map((i) => mail(i).attachments.map((a) => a.fileName)), [['b.txt']]);
 
   // The draft has left Drafts: the sender is told with a Delete (in this answer or the next).
   const after = await sync(phone, drafts, sent.syncKey);
   const deletes = [sent, after].flatMap((r) => r.collection.path('Commands')?.all('Delete') ?? []).map((d) => d.textOf('ServerId'));
   t.deepEqual(deletes, [serverId]);
-  t.deepEqual(server.store.listItems(account.id, server.store.folderByType(account.id, FolderType.Drafts)!.id), []);
+  t.deepEqual(await server.store.listItems(account.id, (await server.store.folderByType(account.id, FolderType.Drafts))!.id), []);
 });
 
 test('a Change that adds an attachment to a draft is answered with its ClientId and FileReference', async (t) => {
@@ -183,8 +183,8 @@ test('a Change that adds an attachment to a draft is answered with its ClientId 
     ]),
   ]);
   t.deepEqual(responseAttachments(retried.collection.path('Responses', 'Change')), refs);
-  const account = server.store.findAccount('alice@example.test')!;
-  t.deepEqual(mail(server.store.getItem(account.id, Number(serverId.split(':')[1]))!).attachments.map((a) => a.fileName), ['late.txt']);
+  const account = (await server.store.findAccount('alice@example.test'))!;
+  t.deepEqual(mail((await server.store.getItem(account.id, Number(serverId.split(':')[1])))!).attachments.map((a) => a.fileName), ['late.txt']);
 });
 
 test('a draft added with Read, Flag and Categories is fetched back with them on another device', async (t) => {
@@ -256,10 +256,10 @@ test('email2:Send on the Add sends the new draft at once; a draft that cannot be
   t.is(ok!.intOf('Status'), 1);
   t.is(refused!.intOf('Status'), 6);
   t.is(refused!.child('ServerId'), undefined);
-  const bob = server.store.findAccount('bob@example.test')!;
-  const inbox = server.store.folderByType(bob.id, FolderType.Inbox)!;
-  t.deepEqual(server.store.listItems(bob.id, inbox.id).map((i) => mail(i).summary.subject), ['Straight out']);
-  const alice = server.store.findAccount('alice@example.test')!;
-  const draftsFolder = server.store.folderByType(alice.id, FolderType.Drafts)!;
-  t.deepEqual(server.store.listItems(alice.id, draftsFolder.id), [], 'neither draft stays in Drafts');
+  const bob = (await server.store.findAccount('bob@example.test'))!;
+  const inbox = (await server.store.folderByType(bob.id, FolderType.Inbox))!;
+  t.deepEqual((await server.store.listItems(bob.id, inbox.id)).map((i) => mail(i).summary.subject), ['Straight out']);
+  const alice = (await server.store.findAccount('alice@example.test'))!;
+  const draftsFolder = (await server.store.folderByType(alice.id, FolderType.Drafts))!;
+  t.deepEqual(await server.store.listItems(alice.id, draftsFolder.id), [], 'neither draft stays in Drafts');
 });

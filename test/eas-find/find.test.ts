@@ -41,19 +41,19 @@ interface Env {
 async function setup(t: ExecutionContext): Promise<Env> {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  const dana = s.store.createAccount('dana@example.com', PW, 'Dana Scully');
-  s.store.createAccount('erin@example.com', PW, 'Erin Lane');
-  s.store.createAccount('frank@example.com', PW, 'Frank Erwin');
+  const dana = await s.store.createAccount('dana@example.com', PW, 'Dana Scully');
+  await s.store.createAccount('erin@example.com', PW, 'Erin Lane');
+  await s.store.createAccount('frank@example.com', PW, 'Frank Erwin');
   const deliver = (raw: Buffer) => s.server.deps.deliverLocal({ from: 'carol@example.org', to: ['dana@example.com'] }, raw);
   for (let i = 1; i <= 5; i++) await deliver(message(`Budget review ${i}`, `The budget numbers for quarter ${i}.`));
   await deliver(message('Lunch plans', 'Shall we meet at noon? No budget talk.'));
   await deliver(WITH_ATTACHMENT('Quarterly report'));
-  const inboxFolder = s.store.folderByType(dana.id, FolderType.Inbox)!;
-  const projects = s.store.createFolder(dana.id, inboxFolder.id, 'Projects', FolderType.UserMail, null);
-  const archive = s.store.createFolder(dana.id, projects.id, 'Archive', FolderType.UserMail, null);
+  const inboxFolder = (await s.store.folderByType(dana.id, FolderType.Inbox))!;
+  const projects = await s.store.createFolder(dana.id, inboxFolder.id, 'Projects', FolderType.UserMail, null);
+  const archive = await s.store.createFolder(dana.id, projects.id, 'Archive', FolderType.UserMail, null);
   // One budget mail two levels down: only DeepTraversal from Projects reaches it.
-  const deep = s.store.listItems(dana.id, inboxFolder.id).find((i) => i.kind === 'mail' && i.summary.subject === 'Budget review 1')!;
-  s.store.moveItem(dana.id, deep.id, archive.id, null);
+  const deep = (await s.store.listItems(dana.id, inboxFolder.id)).find((i) => i.kind === 'mail' && i.summary.subject === 'Budget review 1')!;
+  await s.store.moveItem(dana.id, deep.id, archive.id, null);
   const phone = createEasClient({ port: s.httpPort, user: 'dana@example.com', password: PW, deviceId: 'FINDPHONE1' });
   return { s, phone, inbox: String(inboxFolder.id), projects: String(projects.id), archive: String(archive.id) };
 }
@@ -148,7 +148,7 @@ test('a folder alone, or with DeepTraversal its subfolders too; KQL property res
 
 test('GAL: Query by prefix with Range, Total and pictures', async (t) => {
   const { s, phone } = await setup(t);
-  s.store.updateDirectoryEntry(s.store.findAccount('erin@example.com')!.id, { firstName: 'Erin', lastName: 'Lane', picture: PHOTO });
+  await s.store.updateDirectoryEntry((await s.store.findAccount('erin@example.com'))!.id, { firstName: 'Erin', lastName: 'Lane', picture: PHOTO });
   const r = responseOf(t, await find(t, phone, galFind(randomUUID(), 'er', [el('Find:Range', '0-0'), el('Find:Picture', [el('Find:MaxSize', '1000'), el('Find:MaxPictures', '5')])])));
   t.is(r.intOf('Total'), 2, 'Erin Lane and Frank Erwin (a word of the name)');
   t.is(r.textOf('Range'), '0-0');

@@ -9,7 +9,7 @@ const USER = { user: 'carol@example.com', password: 'carol-pw' };
 
 async function twoDevices(t: Parameters<typeof startEas>[0]) {
   const h = await startEas(t);
-  h.addUser(USER.user, USER.password);
+  await h.addUser(USER.user, USER.password);
   const a = h.client({ ...USER, deviceId: 'device-a' });
   const b = h.client({ ...USER, deviceId: 'device-b', version: '14.1' });
   await a.folderSync();
@@ -42,7 +42,7 @@ async function remove(c: EasClient, serverId: string, key = c.folderSyncKey) {
 
 test('FolderSync 0: the 10 system folders with their types, top level, unique ids', async (t) => {
   const h = await startEas(t);
-  h.addUser(USER.user, USER.password);
+  await h.addUser(USER.user, USER.password);
   const c = h.client({ ...USER, deviceId: 'd1' });
   const res = await c.folderSync('0');
   t.is(res.status, 1);
@@ -65,7 +65,7 @@ test('FolderSync 0: the 10 system folders with their types, top level, unique id
 
 test('the Nine FolderSync capture (754/09) gets the hierarchy', async (t) => {
   const h = await startEas(t);
-  h.addUser('t1@dev.fd', 'pw');
+  await h.addUser('t1@dev.fd', 'pw');
   const res = await h.client({ user: 't1@dev.fd', password: 'pw', deviceId: 'Nine45069EA34A52' }).post('FolderSync', fixture('nine-754-09-foldersync.req.wbxml'));
   t.is(res.body?.intOf('Status'), 1);
   t.is(res.body?.textOf('SyncKey'), '1');

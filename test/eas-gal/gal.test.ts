@@ -21,11 +21,11 @@ const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), 
 async function setup(t: ExecutionContext, gal?: 'domain' | 'all' | 'off'): Promise<{ s: TestServer; phone: EasClient }> {
   const s = await startTestServer(gal ? { gal } : {});
   t.teardown(() => s.stop());
-  s.store.createAccount('anna.kerry@example.com', PW, 'Anna Kerry');
-  s.store.createAccount('anat.cohen@example.com', PW, 'Anat Cohen');
-  s.store.createAccount('bob@example.com', PW, 'Bob Annan');
-  s.store.createAccount('carl@example.com', PW);
-  s.store.createAccount('annette@other.test', PW, 'Annette Other');
+  await s.store.createAccount('anna.kerry@example.com', PW, 'Anna Kerry');
+  await s.store.createAccount('anat.cohen@example.com', PW, 'Anat Cohen');
+  await s.store.createAccount('bob@example.com', PW, 'Bob Annan');
+  await s.store.createAccount('carl@example.com', PW);
+  await s.store.createAccount('annette@other.test', PW, 'Annette Other');
   const phone = createEasClient({ port: s.httpPort, user: 'carl@example.com', password: PW, deviceId: 'GALPHONE1' });
   return { s, phone };
 }
@@ -160,7 +160,7 @@ test('a picture within MaxSize and MaxPictures; Status 174 when too large, 175 p
 test('ResolveRecipients finds a GAL entry by first-name prefix, with its picture', async (t) => {
   const { s, phone } = await setup(t);
   await cli(t, s, ['bob@example.com', '--first-name', 'Robert', '--last-name', 'Annan']);
-  s.store.updateDirectoryEntry(s.store.findAccount('bob@example.com')!.id, { picture: PHOTO });
+  await s.store.updateDirectoryEntry((await s.store.findAccount('bob@example.com'))!.id, { picture: PHOTO });
   const res = await phone.post(
     'ResolveRecipients',
     el('ResolveRecipients:ResolveRecipients', [

@@ -6,7 +6,7 @@ import { createEasClient } from '../helpers/eas-client.js';
 test('a phone against the full server: OPTIONS, Provision, FolderSync, Inbox', async (t) => {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  s.addUser('dave@example.com', 'dave-pw');
+  await s.addUser('dave@example.com', 'dave-pw');
   const phone = createEasClient({ port: s.httpPort, user: 'dave@example.com', password: 'dave-pw', deviceId: 'androidc1', deviceType: 'Android' });
   const options = await phone.options();
   t.is(options.status, 200);
@@ -15,6 +15,6 @@ test('a phone against the full server: OPTIONS, Provision, FolderSync, Inbox', a
   const fs = await phone.folderSync();
   t.is(fs.status, 1);
   t.regex(await phone.inboxId(), /^\d+$/);
-  const account = s.store.findAccount('dave@example.com')!;
-  t.is(s.store.getDevice(account.id, 'androidc1')?.info.Model, 'Pixel 8');
+  const account = (await s.store.findAccount('dave@example.com'))!;
+  t.is((await s.store.getDevice(account.id, 'androidc1'))?.info.Model, 'Pixel 8');
 });

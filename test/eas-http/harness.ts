@@ -41,7 +41,7 @@ export interface Harness {
   store: Store;
   port: number;
   log: ReturnType<typeof captureLogger>;
-  addUser(address: string, password: string): void;
+  addUser(address: string, password: string): Promise<void>;
   client(opts: Partial<EasClientOptions> & { user: string; password: string; deviceId: string }): EasClient;
 }
 
@@ -73,15 +73,15 @@ export async function startEas(
   t.teardown(async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   return {
     store,
     port,
     log,
-    addUser: (address, password) => {
-      store.createAccount(address, password);
+    addUser: async (address, password) => {
+      await store.createAccount(address, password);
     },
     client: (c) => createEasClient({ port, ...c }),
   };

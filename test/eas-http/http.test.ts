@@ -13,7 +13,7 @@ const ALICE = { user: 'alice@example.com', password: 'alice-secret-pw', deviceId
 
 test('OPTIONS advertises versions, exactly the table commands, X-AspNet-Version', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const res = await h.client(ALICE).options();
   t.is(res.status, 200);
   t.is(res.headers['ms-asprotocolversions'], '2.5,12.0,12.1,14.0,14.1,16.0,16.1');
@@ -34,8 +34,8 @@ test('OPTIONS without credentials is 401 with a Basic challenge', async (t) => {
 
 test('auth forms: address, any case, DOMAIN\\user, plain name, ISO-8859-1', async (t) => {
   const h = await startEas(t);
-  h.addUser('alice@example.com', 'pässwörd');
-  h.addUser('bob@other.org', 'bob-pw');
+  await h.addUser('alice@example.com', 'pässwörd');
+  await h.addUser('bob@other.org', 'bob-pw');
   const ok = async (user: string, authBytes?: Buffer) => {
     const c = h.client({ user, password: 'pässwörd', deviceId: 'dev-forms' });
     const headers: Record<string, string> = authBytes ? { Authorization: `Basic ${authBytes.toString('base64')}` } : {};
@@ -52,8 +52,8 @@ test('auth forms: address, any case, DOMAIN\\user, plain name, ISO-8859-1', asyn
 
 test('a wrong password, an unknown user or an ambiguous name is 401, never 403', async (t) => {
   const h = await startEas(t);
-  h.addUser('alice@example.com', 'right');
-  h.addUser('alice@other.org', 'right');
+  await h.addUser('alice@example.com', 'right');
+  await h.addUser('alice@other.org', 'right');
   const body = el('FolderHierarchy:FolderSync', [el('FolderHierarchy:SyncKey', '0')]);
   for (const [user, password] of [
     ['alice@example.com', 'wrong'],
@@ -67,13 +67,13 @@ test('a wrong password, an unknown user or an ambiguous name is 401, never 403',
   }
   const garbage = await h.client({ ...ALICE }).post('FolderSync', body, { headers: { Authorization: 'Basic !!!' } });
   t.is(garbage.status, 401);
-  t.is(h.store.listDevices().length, 0, 'nothing recorded for failed logins');
+  t.is((await h.store.listDevices()).length, 0, 'nothing recorded for failed logins');
 });
 
 test('the User parameter never selects another account', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
-  h.addUser('bob@example.com', 'bob-pw');
+  await h.addUser(ALICE.user, ALICE.password);
+  await h.addUser('bob@example.com', 'bob-pw');
   const c = h.client(ALICE);
   const res = await c.post('Settings', el('Settings:Settings', [el('Settings:UserInformation', [el('Settings:Get')])]), {
     rawQuery: 'Cmd=Settings&User=bob%40example.com&DeviceId=dev-alice-1&DeviceType=Phone',
@@ -81,14 +81,14 @@ test('the User parameter never selects another account', async (t) => {
   t.is(res.status, 200);
   const addresses = res.body?.path('UserInformation', 'Get', 'Accounts', 'Account', 'EmailAddresses');
   t.is(addresses?.textOf('PrimarySmtpAddress'), 'alice@example.com');
-  const bob = h.store.findAccount('bob@example.com')!;
-  t.is(h.store.listDevices(bob.id).length, 0);
-  t.is(h.store.listDevices(h.store.findAccount(ALICE.user)!.id).length, 1);
+  const bob = (await h.store.findAccount('bob@example.com'))!;
+  t.is((await h.store.listDevices(bob.id)).length, 0);
+  t.is((await h.store.listDevices((await h.store.findAccount(ALICE.user))!.id)).length, 1);
 });
 
 test('base64 query from the client, and Windows Mail\'s captured query string', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client({ ...ALICE, base64Query: true, deviceType: 'iPhone' });
   const fs = await c.folderSync();
   t.is(fs.status, 1);
@@ -102,17 +102,17 @@ test('base64 query from the client, and Windows Mail\'s captured query string', 
   );
   t.is(res.status, 200);
   t.is(res.body?.path('Oof')?.intOf('Status'), 1);
-  const account = h.store.findAccount(ALICE.user)!;
-  const device = h.store.getDevice(account.id, '34e0728ab568ca105c407345078c2c9b');
+  const account = (await h.store.findAccount(ALICE.user))!;
+  const device = await h.store.getDevice(account.id, '34e0728ab568ca105c407345078c2c9b');
   t.is(device?.deviceType, 'WindowsMail');
   t.is(device?.protocolVersion, '16.1');
 });
 
 test('every command records the device: type, user agent, version', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   await h.client({ ...ALICE, deviceType: 'Android', version: '14.1', userAgent: 'Nine/4.9' }).folderSync();
-  const d = h.store.getDevice(h.store.findAccount(ALICE.user)!.id, ALICE.deviceId);
+  const d = await h.store.getDevice((await h.store.findAccount(ALICE.user))!.id, ALICE.deviceId);
   t.is(d?.deviceType, 'Android');
   t.is(d?.userAgent, 'Nine/4.9');
   t.is(d?.protocolVersion, '14.1');
@@ -120,7 +120,7 @@ test('every command records the device: type, user agent, version', async (t) =>
 
 test('gzip when accepted, with Content-Length; identity otherwise', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client(ALICE);
   const zipped = await c.folderSync('0');
   t.true(zipped.response.gzipped);
@@ -137,7 +137,7 @@ test('gzip when accepted, with Content-Length; identity otherwise', async (t) =>
 
 test('413 past maxRequestBytes, declared or streamed, and the server keeps serving', async (t) => {
   const h = await startEas(t, { config: { maxRequestBytes: 2000 } });
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client(ALICE);
   const big = await c.post('FolderSync', Buffer.alloc(5000, 1));
   t.is(big.status, 413);
@@ -170,7 +170,7 @@ test('413 past maxRequestBytes, declared or streamed, and the server keeps servi
 
 test('EAS headers on every error: 404, 405, 400, 501, unknown command', async (t) => {
   const h = await startEas(t, { commands: { FolderSync: folderSync } });
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client(ALICE);
   const cases: [number, Promise<{ status: number; headers: http.IncomingHttpHeaders }>][] = [
     [400, c.post('FolderSync', null, { rawQuery: 'x' })],
@@ -201,7 +201,7 @@ test('EAS headers on every error: 404, 405, 400, 501, unknown command', async (t
 
 test('malformed WBXML: Status 102 from 14.0, 400 below, never 500; the next request works', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c16 = h.client(ALICE);
   const junk = Buffer.from([0x03, 0x01, 0x6a, 0x00, 0x00, 0x07, 0x56, 0x52, 0x03, 0x30]);
   const r16 = await c16.post('FolderSync', junk);
@@ -228,7 +228,7 @@ test('empty results carry the wbxml type; thrown errors render once; bugs are 50
     },
   };
   const h = await startEas(t, { commands: table });
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client(ALICE);
   const empty = await c.post('Sync', null);
   t.is(empty.status, 200);
@@ -245,7 +245,7 @@ test('empty results carry the wbxml type; thrown errors render once; bugs are 50
 
 test('one log line per request with cmd, user, device, status, ms; never the password', async (t) => {
   const h = await startEas(t);
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const c = h.client(ALICE);
   await c.folderSync('0');
   await h.client({ ...ALICE, password: 'wrong-password-here' }).folderSync('0');
@@ -284,7 +284,7 @@ test('the command signal aborts when the client goes away; concurrent long polls
     },
   };
   const h = await startEas(t, { commands: { Ping: longPoll, Settings: settings } });
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const a = h.client({ ...ALICE, deviceId: 'phone-a' });
   const b = h.client({ ...ALICE, deviceId: 'phone-b' });
   const ac = new AbortController();
@@ -320,7 +320,7 @@ test('server timeouts: a long answer is not cut; slow headers are', async (t) =>
     commands: { Ping: slow },
     server: { timeouts: { headersMs: 200, requestMs: 300, keepAliveMs: 200, checkIntervalMs: 50 } },
   });
-  h.addUser(ALICE.user, ALICE.password);
+  await h.addUser(ALICE.user, ALICE.password);
   const pending = h.client(ALICE).post('Ping', null);
   // The wait is the thing under test: several times requestTimeout + the check interval,
   // counted from when the handler holds the request (a loaded machine may take a while to get there).

@@ -12,7 +12,7 @@ const fsBody = (key = '0') => el('FolderHierarchy:FolderSync', [el('FolderHierar
 
 async function nine(t: Parameters<typeof startEas>[0], config = {}): Promise<Harness> {
   const h = await startEas(t, { config });
-  h.addUser(NINE.user, NINE.password);
+  await h.addUser(NINE.user, NINE.password);
   return h;
 }
 
@@ -35,8 +35,8 @@ test('Nine two-step provisioning from the captures (754/02, 754/05)', async (t) 
   t.is(doc?.textOf('DevicePasswordEnabled'), '0');
   t.is(doc?.textOf('AttachmentsEnabled'), '1');
 
-  const account = h.store.findAccount(NINE.user)!;
-  const stored = h.store.getDevice(account.id, NINE.deviceId)!;
+  const account = (await h.store.findAccount(NINE.user))!;
+  const stored = (await h.store.getDevice(account.id, NINE.deviceId))!;
   t.like(stored.info, { Model: 'Android SDK built for x86_64', FriendlyName: 'sdk_phone64_x86_64', OS: 'Android 12.8752307', MobileOperator: 'T-Mobile' });
   t.is(stored.pendingPolicyKey, temp);
   t.is(stored.policyKey, null);
@@ -55,7 +55,7 @@ test('Nine two-step provisioning from the captures (754/02, 754/05)', async (t) 
   const final = Number(p2?.textOf('PolicyKey'));
   t.true(final > 0);
   t.not(final, temp);
-  const after = h.store.getDevice(account.id, NINE.deviceId)!;
+  const after = (await h.store.getDevice(account.id, NINE.deviceId))!;
   t.is(after.policyKey, final);
   t.is(after.pendingPolicyKey, null);
 
@@ -130,9 +130,9 @@ test('remote wipe: 140 / 449 until the device provisions, RemoteWipe, acknowledg
   const h = await nine(t);
   const c = h.client(NINE);
   await c.provision();
-  const account = h.store.findAccount(NINE.user)!;
-  const device = h.store.getDevice(account.id, NINE.deviceId)!;
-  h.store.updateDevice(device.id, { wipe: 'requested' });
+  const account = (await h.store.findAccount(NINE.user))!;
+  const device = (await h.store.getDevice(account.id, NINE.deviceId))!;
+  await h.store.updateDevice(device.id, { wipe: 'requested' });
 
   t.is((await c.post('FolderSync', fsBody())).body?.intOf('Status'), 140);
   const old = h.client({ ...NINE, version: '12.1' });
@@ -147,18 +147,18 @@ test('remote wipe: 140 / 449 until the device provisions, RemoteWipe, acknowledg
   t.true(failed.body?.has('RemoteWipe'), 'a failed wipe is asked again');
   const done = await c.post('Provision', el('Provision:Provision', [el('Provision:RemoteWipe', [el('Provision:Status', '1')])]));
   t.is(done.body?.intOf('Status'), 1);
-  t.is(h.store.getDevice(account.id, NINE.deviceId)?.wipe, 'acknowledged');
+  t.is((await h.store.getDevice(account.id, NINE.deviceId))?.wipe, 'acknowledged');
 });
 
 test('account-only wipe is sent at 16.1 only, never escalated to a full wipe', async (t) => {
   const h = await nine(t);
-  const account = h.store.findAccount(NINE.user)!;
+  const account = (await h.store.findAccount(NINE.user))!;
   const c16 = h.client(NINE);
   const c14 = h.client({ ...NINE, deviceId: 'older', version: '14.1' });
   await c16.folderSync();
   await c14.folderSync();
   for (const id of [NINE.deviceId, 'older']) {
-    h.store.updateDevice(h.store.getDevice(account.id, id)!.id, { wipe: 'account-only-requested' });
+    await h.store.updateDevice((await h.store.getDevice(account.id, id))!.id, { wipe: 'account-only-requested' });
   }
   t.is((await c16.post('FolderSync', fsBody('1'))).body?.intOf('Status'), 140);
   const directive = await c16.post('Provision', el('Provision:Provision', [el('Provision:Policies', [el('Provision:Policy', [el('Provision:PolicyType', 'MS-EAS-Provisioning-WBXML')])])]));
@@ -166,7 +166,7 @@ test('account-only wipe is sent at 16.1 only, never escalated to a full wipe', a
   t.false(directive.body?.has('RemoteWipe'));
   const ack = await c16.post('Provision', el('Provision:Provision', [el('Provision:AccountOnlyRemoteWipe', [el('Provision:Status', '1')])]));
   t.is(ack.body?.intOf('Status'), 1);
-  t.is(h.store.getDevice(account.id, NINE.deviceId)?.wipe, 'acknowledged');
+  t.is((await h.store.getDevice(account.id, NINE.deviceId))?.wipe, 'acknowledged');
 
   t.is((await c14.folderSync()).status, 1);
   t.true(h.log.lines.some((l) => l.level === 'warn' && /account-only/.test(l.msg)));

@@ -53,15 +53,15 @@ const policyRequest = (type: string, extra: WbxmlElement[] = []) =>
 
 test('Provision: DeviceInformation, Status, Policies, RemoteWipe (MS-ASPROV 6.3)', async (t) => {
   const h = await startEas(t);
-  h.addUser(USER.user, USER.password);
+  await h.addUser(USER.user, USER.password);
   const c = h.client(USER);
 
   const unknownType = (await c.post('Provision', policyRequest('MS-WAP-Provisioning-XML', [deviceInfo]))).body!;
   t.deepEqual(tags(unknownType), ['Settings:DeviceInformation', 'Provision:Status', 'Provision:Policies']);
   t.deepEqual(tags(unknownType.path('Policies', 'Policy')), ['Provision:PolicyType', 'Provision:Status']);
 
-  const account = h.store.findAccount(USER.user)!;
-  h.store.updateDevice(h.store.getDevice(account.id, USER.deviceId)!.id, { wipe: 'requested' });
+  const account = (await h.store.findAccount(USER.user))!;
+  await h.store.updateDevice((await h.store.getDevice(account.id, USER.deviceId))!.id, { wipe: 'requested' });
   const wipe = (await c.post('Provision', policyRequest('MS-EAS-Provisioning-WBXML', [deviceInfo]))).body!;
   t.deepEqual(tags(wipe), ['Settings:DeviceInformation', 'Provision:Status', 'Provision:RemoteWipe']);
   t.deepEqual(tags(wipe.child('Settings:DeviceInformation')), ['Settings:Status']);
@@ -69,7 +69,7 @@ test('Provision: DeviceInformation, Status, Policies, RemoteWipe (MS-ASPROV 6.3)
 
 test('Ping: Status first, then Folders, MaxFolders or HeartbeatInterval (MS-ASCMD 6.30)', async (t) => {
   const h = await startEas(t, { config: { push: { heartbeatMin: 60, heartbeatMax: 120, maxPingFolders: 1, pushOn: 'adds', maxParkedPerAccount: 8 } } });
-  h.addUser(USER.user, USER.password);
+  await h.addUser(USER.user, USER.password);
   const c = h.client(USER);
   const folders = (ids: string[]) => el('Ping:Folders', ids.map((id) => el('Ping:Folder', [el('Ping:Id', id), el('Ping:Class', 'Email')])));
 
@@ -84,9 +84,9 @@ test('Ping: Status first, then Folders, MaxFolders or HeartbeatInterval (MS-ASCM
 
 test('Settings: Oof/Get and UserInformation EmailAddresses in schema order (MS-ASCMD 6.38 Settings.xsd, 6.40)', async (t) => {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const alice = h.account('alice@example.test', 'Alice');
-  h.deps.store.setOof(alice.id, {
+  t.teardown(async () => await h.close());
+  const alice = await h.account('alice@example.test', 'Alice');
+  await h.deps.store.setOof(alice.id, {
     state: 2,
     startTime: '2026-01-01T00:00:00.000Z',
     endTime: '2026-01-02T00:00:00.000Z',
@@ -107,8 +107,8 @@ test('Settings: Oof/Get and UserInformation EmailAddresses in schema order (MS-A
 
 test('Search: Status, Response/Store{Status, Result*, Range, Total}; Result{Class, LongId, CollectionId, Properties} (MS-ASCMD 6.35)', async (t) => {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const bob = h.account('bob@example.test', 'Bob');
+  t.teardown(async () => await h.close());
+  const bob = await h.account('bob@example.test', 'Bob');
   const raw = Buffer.from('From: c@example.test\r\nTo: bob@example.test\r\nSubject: Invoice\r\nDate: Tue, 02 Jan 2024 10:00:00 +0000\r\n\r\nplease pay\r\n');
   await h.deps.deliverLocal({ from: 'c@example.test', to: ['bob@example.test'] }, raw);
   const root = body(await h.run(search.handler, bob, {
@@ -130,9 +130,9 @@ test('Search: Status, Response/Store{Status, Result*, Range, Total}; Result{Clas
 
 test('ResolveRecipients: Response{To, Status, RecipientCount, Recipient}; Recipient in schema order (MS-ASCMD 6.32)', async (t) => {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const alice = h.account('alice@example.test', 'Alice');
-  h.account('bob@example.test', 'Bob');
+  t.teardown(async () => await h.close());
+  const alice = await h.account('alice@example.test', 'Alice');
+  await h.account('bob@example.test', 'Bob');
   const root = body(await h.run(resolveRecipients.handler, alice, {
     cmd: 'ResolveRecipients',
     request: el('ResolveRecipients:ResolveRecipients', [

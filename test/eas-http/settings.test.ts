@@ -8,8 +8,8 @@ const NINE = { user: 't2@dev.fd', password: 'nine-pw', deviceId: 'Nine45069EA34A
 
 async function setup(t: Parameters<typeof startEas>[0]) {
   const h = await startEas(t);
-  h.addUser(NINE.user, NINE.password);
-  return { h, c: h.client(NINE), account: h.store.findAccount(NINE.user)! };
+  await h.addUser(NINE.user, NINE.password);
+  return { h, c: h.client(NINE), account: (await h.store.findAccount(NINE.user))! };
 }
 
 test('Nine captures replay: DeviceInformation, UserInformation, RightsManagementInformation', async (t) => {
@@ -17,7 +17,7 @@ test('Nine captures replay: DeviceInformation, UserInformation, RightsManagement
   const info = await c.post('Settings', fixture('nine-754-06-settings-deviceinfo.req.wbxml'));
   t.is(info.body?.intOf('Status'), 1);
   t.is(info.body?.path('DeviceInformation')?.intOf('Status'), 1);
-  t.like(h.store.getDevice(account.id, NINE.deviceId)?.info, { IMEI: '000000000000000', OSLanguage: 'English (United States)' });
+  t.like((await h.store.getDevice(account.id, NINE.deviceId))?.info, { IMEI: '000000000000000', OSLanguage: 'English (United States)' });
 
   const user = await c.post('Settings', fixture('nine-754-07-settings-userinfo.req.wbxml'));
   const ui = user.body?.path('UserInformation');

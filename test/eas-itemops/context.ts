@@ -17,14 +17,14 @@ export function depsFor(store: Store): EasDeps {
   });
 }
 
-export function contextFor(
+export async function contextFor(
   store: Store,
   account: Account,
   request: WbxmlElement | null,
   opts: { version?: ProtocolVersion; acceptMultiPart?: boolean } = {},
-): CommandContext {
+): Promise<CommandContext> {
   const version = opts.version ?? '16.1';
-  const device = store.touchDevice(account.id, 'itemops-test-device', {
+  const device = await store.touchDevice(account.id, 'itemops-test-device', {
     deviceType: 'TestDevice',
     userAgent: null,
     protocolVersion: version,

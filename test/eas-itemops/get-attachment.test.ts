@@ -26,7 +26,7 @@ const client = (port: number, version: string, user = 'alice@example.com') =>
   createEasClient({ port, user, password: 'secret-pw', deviceId: 'GetAtt1', deviceType: 'Android', version });
 
 test('12.1 and 14.1: the attachment comes back byte-exact with its own content type', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   const port = await serve(t, box);
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
@@ -39,9 +39,9 @@ test('12.1 and 14.1: the attachment comes back byte-exact with its own content t
 });
 
 test('a missing name, an unknown one and another account\'s answer alike; 16.1 is told to use ItemOperations', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
-  box.store.createAccount('mallory@example.com', 'secret-pw');
+  await box.store.createAccount('mallory@example.com', 'secret-pw');
   const port = await serve(t, box);
   const ref = item.attachments[0]!.fileReference;
 

@@ -38,12 +38,12 @@ const fetchOf = (root: WbxmlElement) => {
 };
 
 test('an attachment is fetched byte-exact as base64 Data with its ContentType, without Range or Total', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   for (const att of item.attachments) {
     const name = att.fileName.endsWith('.bin') ? 'blob' : att.fileName;
     if (!(name in expectedBytes)) continue;
-    const root = wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(att.fileReference))));
+    const root = wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, fetchByReference(att.fileReference))));
     t.is(root.textOf('Status'), '1');
     const f = fetchOf(root);
     t.is(f.textOf('Status'), '1');
@@ -57,12 +57,12 @@ test('an attachment is fetched byte-exact as base64 Data with its ContentType, w
 });
 
 test('Range: only the asked bytes, with Range and Total; a range past the end is Status 8', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
   const all = Buffer.from(expectedBytes['report.pdf']!, 'base64');
   const root = wbxmlOf(
-    await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', '10-19')]))),
+    await itemOperations.handler(await contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', '10-19')]))),
   );
   const props = fetchOf(root).child('Properties')!;
   t.is(props.textOf('Range'), '10-19');
@@ -70,21 +70,21 @@ test('Range: only the asked bytes, with Range and Total; a range past the end is
   t.deepEqual(Buffer.from(props.textOf('Data')!, 'base64'), all.subarray(10, 20));
 
   const tail = wbxmlOf(
-    await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', '1030-5000')]))),
+    await itemOperations.handler(await contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', '1030-5000')]))),
   );
   t.is(fetchOf(tail).path('Properties')?.textOf('Range'), `1030-${all.length - 1}`);
 
   for (const bad of ['5000-6000', '9-3', 'abc']) {
-    const r = wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', bad)]))));
+    const r = wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, fetchByReference(pdf.fileReference, [el('ItemOperations:Range', bad)]))));
     t.is(fetchOf(r).textOf('Status'), '8', bad);
   }
 });
 
 test('multipart: the WBXML is part 0 and the attachment bytes travel raw in the part its Part names', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
-  const result = await itemOperations.handler(contextFor(box.store, box.account, fetchByReference(pdf.fileReference), { acceptMultiPart: true }));
+  const result = await itemOperations.handler(await contextFor(box.store, box.account, fetchByReference(pdf.fileReference), { acceptMultiPart: true }));
   if (result.kind !== 'bytes') return t.fail(`expected bytes, got ${result.kind}`);
   t.is(result.contentType, 'application/vnd.ms-sync.multipart');
   const parts = parseMultipart(result.body);
@@ -97,10 +97,10 @@ test('multipart: the WBXML is part 0 and the attachment bytes travel raw in the 
 });
 
 test('a mail item by CollectionId+ServerId: Class Email and the body type asked for', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
   const html = [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 2)]), el('ItemOperations:Schema', [el('Email:Subject')])];
-  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), html)))));
+  const f = fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), html)))));
   t.is(f.textOf('Status'), '1');
   t.is(f.textOf('AirSync:CollectionId'), String(item.folderId));
   t.is(f.textOf('AirSync:ServerId'), sid(item));
@@ -113,17 +113,17 @@ test('a mail item by CollectionId+ServerId: Class Email and the body type asked 
   t.is(props.textOf('Email2:ReceivedAsBcc'), undefined, 'alice is in To');
 
   const mime = [el('AirSync:MIMESupport', 2), el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 4)])];
-  const m = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), mime)))));
+  const m = fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), mime)))));
   t.is(m.path('Properties', 'Body')?.textOf('Type'), '4');
   t.regex(m.path('Properties', 'Body')?.textOf('Data') ?? '', /^[\s\S]*Content-Type: multipart\/alternative/);
 });
 
 test('a mail item body in a multipart answer: Body carries Part, the part the text', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
   const opts = [el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', 1)])];
   const result = await itemOperations.handler(
-    contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), opts), { acceptMultiPart: true }),
+    await contextFor(box.store, box.account, fetchItem(String(item.folderId), sid(item), opts), { acceptMultiPart: true }),
   );
   if (result.kind !== 'bytes') return t.fail('expected a multipart answer');
   const parts = parseMultipart(result.body);
@@ -136,15 +136,15 @@ test('a mail item body in a multipart answer: Body carries Part, the part the te
 });
 
 test("not found and another account's ids answer alike: 6 for items, 15 for FileReferences", async (t) => {
-  const box = tempMailbox(t);
-  const bob = box.store.createAccount('bob@example.com', 'bob-secret');
+  const box = await tempMailbox(t);
+  const bob = await box.store.createAccount('bob@example.com', 'bob-secret');
   const raw = fixture('attachments.eml');
   const mine = await box.deliverFixture('plain.eml');
-  const [theirs] = box.store.deliver([{ accountId: bob.id, raw }], await (await import('../../plugin/parse.js')).parseMessage(raw));
-  const bobItem = mail(box.store.getItem(bob.id, theirs!.itemId));
+  const [theirs] = await box.store.deliver([{ accountId: bob.id, raw }], await (await import('../../plugin/parse.js')).parseMessage(raw));
+  const bobItem = mail(await box.store.getItem(bob.id, theirs!.itemId));
   const bobRef = bobItem.attachments[0]!.fileReference;
 
-  const answer = async (req: WbxmlElement) => fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req))));
+  const answer = async (req: WbxmlElement) => fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, req))));
   const shape = (f: WbxmlElement) => f.children.map((c) => `${c.tag}${c.tag.endsWith('Status') ? `=${c.text}` : ''}`);
 
   const otherRef = await answer(fetchByReference(bobRef));
@@ -161,21 +161,21 @@ test("not found and another account's ids answer alike: 6 for items, 15 for File
   t.is((await answer(fetchItem(String(mine.folderId + 1), sid(mine)))).textOf('Status'), '6');
   t.is((await answer(fetchItem(String(mine.folderId), 'garbage'))).textOf('Status'), '6');
   // Bob's attachment is untouched and still his.
-  t.truthy(box.store.getAttachment(bob.id, bobRef));
+  t.truthy(await box.store.getAttachment(bob.id, bobRef));
 });
 
 test("Nine's real FileReference Fetch (RightsManagementSupport in Options) decodes and answers 15 for an unknown reference", async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const request = decode(fixture('nine-itemops-filereference.wbxml'));
-  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, request))));
+  const f = fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, request))));
   t.is(f.textOf('Status'), '15');
   t.is(f.textOf('AirSyncBase:FileReference'), 'sgw-f7ecd1f1');
 });
 
 test('malformed requests: Status 2 (and 9 for a store other than Mailbox)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
-  const run = async (req: WbxmlElement | null) => wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req)));
+  const run = async (req: WbxmlElement | null) => wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, req)));
 
   t.is((await run(null)).textOf('Status'), '2');
   t.is((await run(el('ItemOperations:ItemOperations'))).textOf('Status'), '2');
@@ -197,18 +197,18 @@ test('malformed requests: Status 2 (and 9 for a store other than Mailbox)', asyn
 });
 
 test('EmptyFolderContents empties the folder (and its subfolders with DeleteSubFolders); other accounts are untouched', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const { store, account } = box;
-  const trash = store.folderByType(account.id, FolderType.DeletedItems)!;
-  const sub = store.createFolder(account.id, trash.id, 'Old', FolderType.UserMail, null);
+  const trash = (await store.folderByType(account.id, FolderType.DeletedItems))!;
+  const sub = await store.createFolder(account.id, trash.id, 'Old', FolderType.UserMail, null);
   const parse = (await import('../../plugin/parse.js')).parseMessage;
   const raw = fixture('plain.eml');
-  store.deliver([{ accountId: account.id, raw, folderId: trash.id }], await parse(raw));
-  store.deliver([{ accountId: account.id, raw, folderId: trash.id }], await parse(raw));
-  store.deliver([{ accountId: account.id, raw, folderId: sub.id }], await parse(raw));
-  const bob = store.createAccount('bob@example.com', 'bob-secret');
-  const bobTrash = store.folderByType(bob.id, FolderType.DeletedItems)!;
-  store.deliver([{ accountId: bob.id, raw, folderId: bobTrash.id }], await parse(raw));
+  await store.deliver([{ accountId: account.id, raw, folderId: trash.id }], await parse(raw));
+  await store.deliver([{ accountId: account.id, raw, folderId: trash.id }], await parse(raw));
+  await store.deliver([{ accountId: account.id, raw, folderId: sub.id }], await parse(raw));
+  const bob = await store.createAccount('bob@example.com', 'bob-secret');
+  const bobTrash = (await store.folderByType(bob.id, FolderType.DeletedItems))!;
+  await store.deliver([{ accountId: bob.id, raw, folderId: bobTrash.id }], await parse(raw));
 
   const empty = (collectionId: string, deleteSub: boolean) =>
     el('ItemOperations:ItemOperations', [
@@ -218,27 +218,27 @@ test('EmptyFolderContents empties the folder (and its subfolders with DeleteSubF
       ]),
     ]);
   const answer = async (req: WbxmlElement) =>
-    wbxmlOf(await itemOperations.handler(contextFor(store, account, req))).path('Response', 'EmptyFolderContents')!;
+    wbxmlOf(await itemOperations.handler(await contextFor(store, account, req))).path('Response', 'EmptyFolderContents')!;
 
   const first = await answer(empty(String(trash.id), false));
   t.is(first.textOf('Status'), '1');
   t.is(first.textOf('AirSync:CollectionId'), String(trash.id));
-  t.is(store.countItems(account.id, trash.id), 0);
-  t.truthy(store.getFolder(account.id, sub.id), 'subfolder kept without DeleteSubFolders');
+  t.is(await store.countItems(account.id, trash.id), 0);
+  t.truthy(await store.getFolder(account.id, sub.id), 'subfolder kept without DeleteSubFolders');
 
   t.is((await answer(empty(String(trash.id), true))).textOf('Status'), '1');
-  t.falsy(store.getFolder(account.id, sub.id), 'subfolder removed with DeleteSubFolders');
+  t.falsy(await store.getFolder(account.id, sub.id), 'subfolder removed with DeleteSubFolders');
 
   t.is((await answer(empty(String(bobTrash.id), true))).textOf('Status'), '6');
   t.is((await answer(empty('999999', false))).textOf('Status'), '6');
-  t.is(store.countItems(bob.id, bobTrash.id), 1);
+  t.is(await store.countItems(bob.id, bobTrash.id), 1);
 });
 
 test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-ASCMD 6.24); the Move of an unknown conversation is 6', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
   const other = await box.deliverFixture('reply.eml');
-  const trash = box.store.folderByType(box.account.id, FolderType.DeletedItems)!;
+  const trash = (await box.store.folderByType(box.account.id, FolderType.DeletedItems))!;
   const fetchOne = (i: typeof item) =>
     el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('AirSync:CollectionId', String(i.folderId)), el('AirSync:ServerId', sid(i))]);
   // Request order mixes the kinds; the response schema is an xs:sequence of Move*, EmptyFolderContents*, Fetch*.
@@ -248,7 +248,7 @@ test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-A
     el('ItemOperations:Move', [el('ItemOperations:ConversationId', new Uint8Array([1, 2, 3])), el('ItemOperations:DstFldId', '5')]),
     fetchOne(other),
   ]);
-  const root = wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, req)));
+  const root = wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, req)));
   t.deepEqual(root.children.map((c) => c.name), ['Status', 'Response']);
   const response = root.child('Response')!;
   t.deepEqual(response.children.map((c) => c.name), ['Move', 'EmptyFolderContents', 'Fetch', 'Fetch']);
@@ -268,14 +268,14 @@ test('several operations: answers grouped Move, EmptyFolderContents, Fetch (MS-A
 });
 
 test('a mail item by Search LongId (our LongId is the ServerId); a LongId of nothing is 6', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
   const byLong = (longId: string) =>
     el('ItemOperations:ItemOperations', [el('ItemOperations:Fetch', [el('ItemOperations:Store', 'Mailbox'), el('Search:LongId', longId)])]);
-  const f = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, byLong(sid(item))))));
+  const f = fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, byLong(sid(item))))));
   t.is(f.textOf('Status'), '1');
   t.is(f.textOf('Search:LongId'), sid(item));
   t.is(f.path('Properties')?.textOf('Email:Subject'), 'Plain hello');
-  const missing = fetchOf(wbxmlOf(await itemOperations.handler(contextFor(box.store, box.account, byLong(`${item.folderId}:999999`)))));
+  const missing = fetchOf(wbxmlOf(await itemOperations.handler(await contextFor(box.store, box.account, byLong(`${item.folderId}:999999`)))));
   t.is(missing.textOf('Status'), '6');
 });

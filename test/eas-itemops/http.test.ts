@@ -50,7 +50,7 @@ const fetchOf = (root: WbxmlElement | null) => {
 };
 
 test('HTTP: every attachment arrives byte-exact inline (base64 Data)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   const eas = client(await serve(t, box));
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
@@ -66,7 +66,7 @@ test('HTTP: every attachment arrives byte-exact inline (base64 Data)', async (t)
 });
 
 test('HTTP: multipart asked by the MS-ASAcceptMultiPart header and by the base64 query bit', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = mail(await box.deliverFixture('attachments.eml'));
   const port = await serve(t, box);
   const pdf = item.attachments.find((a) => a.fileName === 'report.pdf')!;
@@ -93,7 +93,7 @@ test('HTTP: multipart asked by the MS-ASAcceptMultiPart header and by the base64
 });
 
 test('HTTP: body types by BodyPreference (HTML, plain, MIME)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
   const eas = client(await serve(t, box));
   const fetchWith = (options: WbxmlElement[]) =>
@@ -120,16 +120,16 @@ test('HTTP: body types by BodyPreference (HTML, plain, MIME)', async (t) => {
 });
 
 test("HTTP: another account's FileReference answers byte for byte like one that does not exist", async (t) => {
-  const box = tempMailbox(t);
-  const bob = box.store.createAccount('bob@example.com', 'bob-secret');
+  const box = await tempMailbox(t);
+  const bob = await box.store.createAccount('bob@example.com', 'bob-secret');
   const raw = fixture('attachments.eml');
-  const [delivered] = box.store.deliver([{ accountId: bob.id, raw }], await parseMessage(raw));
-  const bobRef = mail(box.store.getItem(bob.id, delivered!.itemId)).attachments[0]!.fileReference;
+  const [delivered] = await box.store.deliver([{ accountId: bob.id, raw }], await parseMessage(raw));
+  const bobRef = mail(await box.store.getItem(bob.id, delivered!.itemId)).attachments[0]!.fileReference;
   // A reference of the same shape that names nothing, so even the echo is the same length.
   // (The fixture has four attachments, so index 9 names nothing.)
   const missing = bobRef.replace(/_\d+$/, '_9');
   t.not(missing, bobRef);
-  t.is(box.store.getAttachment(bob.id, missing), null);
+  t.is(await box.store.getAttachment(bob.id, missing), null);
 
   const eas = client(await serve(t, box));
   const other = await eas.post('ItemOperations', fetchByReference(bobRef));
@@ -146,13 +146,13 @@ test("HTTP: another account's FileReference answers byte for byte like one that 
 });
 
 test('HTTP: EmptyFolderContents on Deleted Items', async (t) => {
-  const box = tempMailbox(t);
-  const trash = box.store.folderByType(box.account.id, FolderType.DeletedItems)!;
+  const box = await tempMailbox(t);
+  const trash = (await box.store.folderByType(box.account.id, FolderType.DeletedItems))!;
   const raw = fixture('plain.eml');
   const parsed = await parseMessage(raw);
-  box.store.deliver([{ accountId: box.account.id, raw, folderId: trash.id }], parsed);
-  box.store.deliver([{ accountId: box.account.id, raw, folderId: trash.id }], parsed);
-  t.is(box.store.countItems(box.account.id, trash.id), 2);
+  await box.store.deliver([{ accountId: box.account.id, raw, folderId: trash.id }], parsed);
+  await box.store.deliver([{ accountId: box.account.id, raw, folderId: trash.id }], parsed);
+  t.is(await box.store.countItems(box.account.id, trash.id), 2);
 
   const res = await client(await serve(t, box)).post(
     'ItemOperations',
@@ -160,5 +160,5 @@ test('HTTP: EmptyFolderContents on Deleted Items', async (t) => {
   );
   t.is(res.status, 200);
   t.is(res.body?.path('Response', 'EmptyFolderContents')?.textOf('Status'), '1');
-  t.is(box.store.countItems(box.account.id, trash.id), 0);
+  t.is(await box.store.countItems(box.account.id, trash.id), 0);
 });

@@ -31,9 +31,9 @@ function options(prefs: Pref[], extra: WbxmlElement[] = [], version: ProtocolVer
 }
 
 /** Maps the item, and round-trips it through the real WBXML codec (every tag must exist). */
-function props(box: Mailbox, item: Item, opts: ItemOptions, version: ProtocolVersion = '16.1'): WbxmlElement[] {
+async function props(box: Mailbox, item: Item, opts: ItemOptions, version: ProtocolVersion = '16.1'): Promise<WbxmlElement[]> {
   const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
-  const children = emailProperties(mail(item), () => box.store.getBody(box.account.id, item.id), opts, version, context);
+  const children = await emailProperties(mail(item), async () => await box.store.getBody(box.account.id, item.id), opts, version, context);
   const decoded = decode(encode(el('AirSync:ApplicationData', children)));
   return decoded.children;
 }
@@ -45,9 +45,9 @@ const body = (children: WbxmlElement[]): WbxmlElement => {
 };
 
 test('plain message: addresses, dates, importance and the fixed fields', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
-  const p = props(box, item, options([{ type: 1 }]));
+  const p = await props(box, item, options([{ type: 1 }]));
   t.is(textAt(p, 'Email:To'), '"Alice" <alice@example.com>, carol@example.org');
   t.is(textAt(p, 'Email:Cc'), '"Dave, Jr." <dave@example.org>');
   t.is(textAt(p, 'Email:From'), '"Bob Sender" <bob@example.net>');
@@ -69,9 +69,9 @@ test('plain message: addresses, dates, importance and the fixed fields', async (
 });
 
 test('text is sent with CRLF line ends only, and EstimatedDataSize counts its UTF-8 bytes', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
-  const b = body(props(box, item, options([{ type: 1 }])));
+  const b = body(await props(box, item, options([{ type: 1 }])));
   const data = b.textOf('Data') ?? '';
   t.is(b.textOf('Type'), '1');
   t.regex(data, /Hello Alice,\r\nthis line ends in LF only\.\r\nBye/);
@@ -82,16 +82,16 @@ test('text is sent with CRLF line ends only, and EstimatedDataSize counts its UT
 });
 
 test('HTML-only message: Type 2 is the HTML re-declared as UTF-8; Type 1 is text without markup', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('html-only.eml');
-  const html = body(props(box, item, options([{ type: 2 }])));
+  const html = body(await props(box, item, options([{ type: 2 }])));
   t.is(html.textOf('Type'), '2');
   const data = html.textOf('Data') ?? '';
   t.regex(data, /Grüße aus <a href="https:\/\/example\.net\/track">Köln<\/a>/);
   t.regex(data, /charset=utf-8/);
   t.notRegex(data, /iso-8859-1/i);
 
-  const p = props(box, item, options([{ type: 1 }]));
+  const p = await props(box, item, options([{ type: 1 }]));
   t.is(textAt(p, 'AirSyncBase:NativeBodyType'), '2');
   const text = body(p).textOf('Data') ?? '';
   t.is(body(p).textOf('Type'), '1');
@@ -100,36 +100,36 @@ test('HTML-only message: Type 2 is the HTML re-declared as UTF-8; Type 1 is text
 });
 
 test('Preview is plain text without links or images, at most the asked length (14.0+)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('html-only.eml');
-  const preview = body(props(box, item, options([{ type: 2, preview: 20 }]))).textOf('Preview') ?? '';
+  const preview = body(await props(box, item, options([{ type: 2, preview: 20 }]))).textOf('Preview') ?? '';
   t.true(preview.length > 0 && Array.from(preview).length <= 20);
   t.true('Grüße aus Köln Second paragraph'.startsWith(preview.trim()));
   t.notRegex(preview, /<|https?:|pixel/);
-  t.false(body(props(box, item, options([{ type: 2, preview: 20 }], [], '12.1'), '12.1')).has('Preview'));
+  t.false(body(await props(box, item, options([{ type: 2, preview: 20 }], [], '12.1'), '12.1')).has('Preview'));
 });
 
 test('multipart/alternative: each type gets its own part; the native (HTML) one wins when both are asked', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
-  t.regex(body(props(box, item, options([{ type: 1 }]))).textOf('Data') ?? '', /^The plain version\./);
-  t.regex(body(props(box, item, options([{ type: 2 }]))).textOf('Data') ?? '', /<b>HTML<\/b>/);
-  const both = body(props(box, item, options([{ type: 1 }, { type: 2 }])));
+  t.regex(body(await props(box, item, options([{ type: 1 }]))).textOf('Data') ?? '', /^The plain version\./);
+  t.regex(body(await props(box, item, options([{ type: 2 }]))).textOf('Data') ?? '', /<b>HTML<\/b>/);
+  const both = body(await props(box, item, options([{ type: 1 }, { type: 2 }])));
   t.is(both.textOf('Type'), '2');
 });
 
 test('HTML asked of a text-only message: answered as Type 1', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('rfc2047.eml');
-  const b = body(props(box, item, options([{ type: 2 }])));
+  const b = body(await props(box, item, options([{ type: 2 }])));
   t.is(b.textOf('Type'), '1');
   t.is(b.textOf('Data'), 'Schöne Grüße\r\n');
 });
 
 test('RFC 2047 names and subject are decoded; 8-bit ISO-8859-1 text arrives as UTF-8', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('rfc2047.eml');
-  const p = props(box, item, options([{ type: 1 }]));
+  const p = await props(box, item, options([{ type: 1 }]));
   t.is(textAt(p, 'Email:Subject'), 'Grüße 😀 und Ärger');
   t.is(textAt(p, 'Email:From'), '"Jürgen Müller" <juergen@example.de>');
   t.is(textAt(p, 'Email:To'), '"Zähler Ö, \\"Quoted\\"" <zaehler@example.de>');
@@ -137,11 +137,11 @@ test('RFC 2047 names and subject are decoded; 8-bit ISO-8859-1 text arrives as U
 });
 
 test('truncation counts bytes and never splits a UTF-8 character', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('utf8.eml');
-  const full = body(props(box, item, options([{ type: 1 }]))).textOf('Data') ?? '';
+  const full = body(await props(box, item, options([{ type: 1 }]))).textOf('Data') ?? '';
   for (const size of [1, 7, 11, 13, 20, 33]) {
-    const b = body(props(box, item, options([{ type: 1, size }])));
+    const b = body(await props(box, item, options([{ type: 1, size }])));
     const data = b.textOf('Data') ?? '';
     t.true(Buffer.byteLength(data) <= size, `size ${size}`);
     t.true(full.startsWith(data), `size ${size}: a prefix of the full text`);
@@ -149,34 +149,34 @@ test('truncation counts bytes and never splits a UTF-8 character', async (t) => 
     t.is(b.textOf('Truncated'), '1');
     t.is(b.textOf('EstimatedDataSize'), String(Buffer.byteLength(full)));
   }
-  t.is(body(props(box, item, options([{ type: 1, size: 7 }]))).textOf('Data'), 'При');
-  const whole = body(props(box, item, options([{ type: 1, size: 100000 }])));
+  t.is(body(await props(box, item, options([{ type: 1, size: 7 }]))).textOf('Data'), 'При');
+  const whole = body(await props(box, item, options([{ type: 1, size: 100000 }])));
   t.is(whole.textOf('Data'), full);
   t.false(whole.has('Truncated'));
 });
 
 test('AllOrNone: a body that does not fit sends no Data but Truncated; the next preference is tried first', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
-  const none = body(props(box, item, options([{ type: 2, size: 10, allOrNone: true }])));
+  const none = body(await props(box, item, options([{ type: 2, size: 10, allOrNone: true }])));
   t.is(none.textOf('Type'), '2');
   t.is(none.textOf('Truncated'), '1');
   t.false(none.has('Data'));
   t.true(Number(none.textOf('EstimatedDataSize')) > 10);
 
-  const fallback = body(props(box, item, options([{ type: 2, size: 10, allOrNone: true }, { type: 1, size: 1000 }])));
+  const fallback = body(await props(box, item, options([{ type: 2, size: 10, allOrNone: true }, { type: 1, size: 1000 }])));
   t.is(fallback.textOf('Type'), '1');
   t.regex(fallback.textOf('Data') ?? '', /^The plain version\./);
 
-  const fits = body(props(box, item, options([{ type: 2, size: 100000, allOrNone: true }])));
+  const fits = body(await props(box, item, options([{ type: 2, size: 100000, allOrNone: true }])));
   t.regex(fits.textOf('Data') ?? '', /<b>HTML<\/b>/);
   t.false(fits.has('Truncated'));
 });
 
 test('MIME (Type 4) with MIMESupport 2: the raw message, CRLF line ends, EstimatedDataSize', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
-  const b = body(props(box, item, options([{ type: 4 }], [el('AirSync:MIMESupport', 2)])));
+  const b = body(await props(box, item, options([{ type: 4 }], [el('AirSync:MIMESupport', 2)])));
   t.is(b.textOf('Type'), '4');
   const expected = fixture('plain.eml').toString('utf8').replace(/\n/g, '\r\n');
   const data = b.textOf('Data') ?? '';
@@ -185,40 +185,40 @@ test('MIME (Type 4) with MIMESupport 2: the raw message, CRLF line ends, Estimat
 });
 
 test('MIME that is not UTF-8 travels byte-exact as OPAQUE', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('rfc2047.eml');
-  const b = body(props(box, item, options([{ type: 4 }], [el('AirSync:MIMESupport', 2)])));
+  const b = body(await props(box, item, options([{ type: 4 }], [el('AirSync:MIMESupport', 2)])));
   const data = b.child('Data');
   t.truthy(data?.opaque);
-  const raw = box.store.getBody(box.account.id, item.id)?.raw;
+  const raw = (await box.store.getBody(box.account.id, item.id))?.raw;
   t.deepEqual(Buffer.from(data!.opaque!), raw);
   t.true(Buffer.from(data!.opaque!).includes(Buffer.from('Sch\u00f6ne', 'latin1')));
 });
 
 test('MIME truncation: MIMETruncation applies when MIMESupport asks for MIME without a Type 4 preference', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('attachments.eml');
-  const b = body(props(box, item, options([{ type: 2 }], [el('AirSync:MIMESupport', 2), el('AirSync:MIMETruncation', 1)])));
+  const b = body(await props(box, item, options([{ type: 2 }], [el('AirSync:MIMESupport', 2), el('AirSync:MIMETruncation', 1)])));
   t.is(b.textOf('Type'), '4');
   t.is(b.textOf('Truncated'), '1');
   t.is(Buffer.byteLength(b.textOf('Data') ?? ''), 4096);
 });
 
 test('MIMESupport 1: MIME for S/MIME items only, which are IPM.Note.SMIME.*', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const plain = await box.deliverFixture('plain.eml');
   const signed = await box.deliverFixture('signed.eml');
   const opts = options([{ type: 1 }, { type: 4 }], [el('AirSync:MIMESupport', 1)]);
-  t.is(body(props(box, plain, opts)).textOf('Type'), '1');
-  const p = props(box, signed, opts);
+  t.is(body(await props(box, plain, opts)).textOf('Type'), '1');
+  const p = await props(box, signed, opts);
   t.is(body(p).textOf('Type'), '4');
   t.is(textAt(p, 'Email:MessageClass'), 'IPM.Note.SMIME.MultipartSigned');
 });
 
 test('attachments: every one named, URL-safe FileReference, Method 1, size, ContentId and IsInline', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('attachments.eml');
-  const atts = find(props(box, item, options([{ type: 2 }])), 'AirSyncBase:Attachments')?.all('Attachment') ?? [];
+  const atts = find(await props(box, item, options([{ type: 2 }])), 'AirSyncBase:Attachments')?.all('Attachment') ?? [];
   t.is(atts.length, 4);
   for (const a of atts) {
     t.truthy(a.textOf('DisplayName'));
@@ -238,19 +238,19 @@ test('attachments: every one named, URL-safe FileReference, Method 1, size, Cont
 });
 
 test('12.1 shape: no Email2 conversation fields, Categories, Preview or BodyPart', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
-  box.store.updateItem(box.account.id, item.id, { categories: ['Work'] }, null);
-  const fresh = box.store.getItem(box.account.id, item.id)!;
+  await box.store.updateItem(box.account.id, item.id, { categories: ['Work'] }, null);
+  const fresh = (await box.store.getItem(box.account.id, item.id))!;
   const extra = [el('AirSyncBase:BodyPartPreference', [el('AirSyncBase:Type', 2)])];
-  const old = props(box, fresh, options([{ type: 2, preview: 50 }], extra, '12.1'), '12.1');
+  const old = await props(box, fresh, options([{ type: 2, preview: 50 }], extra, '12.1'), '12.1');
   t.false(old.some((c) => c.ns === 'Email2'));
   t.falsy(find(old, 'Email:Categories'));
   t.falsy(find(old, 'AirSyncBase:BodyPart'));
   t.false(body(old).has('Preview'));
   t.truthy(find(old, 'AirSyncBase:NativeBodyType'));
 
-  const now = props(box, fresh, options([{ type: 2, preview: 50 }], extra, '16.1'), '16.1');
+  const now = await props(box, fresh, options([{ type: 2, preview: 50 }], extra, '16.1'), '16.1');
   t.is(find(now, 'Email2:ConversationId')?.opaque?.length, 16);
   t.true((find(now, 'Email2:ConversationIndex')?.opaque?.length ?? 0) > 0);
   t.deepEqual(find(now, 'Email:Categories')?.all('Category').map((c) => c.text), ['Work']);
@@ -262,24 +262,24 @@ test('12.1 shape: no Email2 conversation fields, Categories, Preview or BodyPart
 });
 
 test('ConversationId: the same for a reply and the thread it answers, different for another thread', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const original = await box.deliverFixture('plain.eml');
   const reply = await box.deliverFixture('reply.eml');
   const other = await box.deliverFixture('alternative.eml');
-  const id = (item: Item) => Buffer.from(find(props(box, item, options([])), 'Email2:ConversationId')!.opaque!).toString('hex');
-  t.is(id(original), id(reply));
-  t.not(id(original), id(other));
+  const id = async (item: Item) => Buffer.from(find(await props(box, item, options([])), 'Email2:ConversationId')!.opaque!).toString('hex');
+  t.is(await id(original), await id(reply));
+  t.not(await id(original), await id(other));
 });
 
 test('emailChangeProperties: Read, Flag (empty when cleared), Categories from 14.0', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('plain.eml');
-  const flagged = box.store.updateItem(
+  const flagged = (await box.store.updateItem(
     box.account.id,
     item.id,
     { read: true, flag: { status: 2, flagType: 'Follow up', startDate: '2024-05-01T00:00:00.000Z', dueDate: '2024-05-03T00:00:00.000Z' } },
     null,
-  )!;
+  ))!;
   const round = (children: WbxmlElement[]) => decode(encode(el('AirSync:ApplicationData', children))).children;
   const c = round(emailChangeProperties(mail(flagged), '16.1'));
   t.deepEqual(c.map((e) => e.tag), ['Email:Read', 'Email:Flag', 'Email:Categories']);
@@ -290,7 +290,7 @@ test('emailChangeProperties: Read, Flag (empty when cleared), Categories from 14
   t.is(flag.textOf('Tasks:UtcDueDate'), '2024-05-03T00:00:00.000Z');
   t.is(flag.textOf('Tasks:StartDate'), '2024-05-01T00:00:00.000Z');
 
-  const cleared = box.store.updateItem(box.account.id, item.id, { flag: null }, null)!;
+  const cleared = (await box.store.updateItem(box.account.id, item.id, { flag: null }, null))!;
   const old = round(emailChangeProperties(mail(cleared), '12.1'));
   t.deepEqual(old.map((e) => e.tag), ['Email:Read', 'Email:Flag']);
   t.is(find(old, 'Email:Flag')?.children.length, 0);

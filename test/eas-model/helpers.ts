@@ -22,18 +22,18 @@ export interface Mailbox {
   deliverFixture(name: string): Promise<Item>;
 }
 
-export function tempMailbox(t: ExecutionContext, address = 'alice@example.com'): Mailbox {
+export async function tempMailbox(t: ExecutionContext, address = 'alice@example.com'): Promise<Mailbox> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-model-'));
   const store = openStore(join(dir, 'mail.sqlite'));
-  t.teardown(() => {
-    store.close();
+  t.teardown(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const account = store.createAccount(address, 'secret-pw');
+  const account = await store.createAccount(address, 'secret-pw');
   const deliver = async (raw: Buffer): Promise<Item> => {
-    const [delivered] = store.deliver([{ accountId: account.id, raw }], await parseMessage(raw));
+    const [delivered] = await store.deliver([{ accountId: account.id, raw }], await parseMessage(raw));
     if (!delivered) throw new Error('nothing delivered');
-    const item = store.getItem(account.id, delivered.itemId);
+    const item = await store.getItem(account.id, delivered.itemId);
     if (!item) throw new Error('delivered item not found');
     return item;
   };

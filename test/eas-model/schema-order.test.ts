@@ -30,9 +30,9 @@ const pref = (tag: 'BodyPreference' | 'BodyPartPreference', type: number, size?:
   ]);
 
 /** The item as ApplicationData after a trip through the real WBXML codec. */
-function appData(box: Mailbox, item: Item, opts: ItemOptions): WbxmlElement[] {
+async function appData(box: Mailbox, item: Item, opts: ItemOptions): Promise<WbxmlElement[]> {
   const context = { folderType: FolderType.Inbox, accountAddress: box.account.address };
-  const children = emailProperties(mail(item), () => box.store.getBody(box.account.id, item.id), opts, '16.1', context);
+  const children = await emailProperties(mail(item), async () => await box.store.getBody(box.account.id, item.id), opts, '16.1', context);
   return decode(encode(el('AirSync:ApplicationData', children))).children;
 }
 
@@ -45,35 +45,35 @@ function inSpecOrder(seen: string[], spec: string[]): boolean {
 }
 
 test('Body: Type, EstimatedDataSize, Truncated, Data, Preview when truncated with a preview (MS-ASAIRS 2.2.2.9)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('html-only.eml');
-  const b = find(appData(box, item, options([pref('BodyPreference', 2, 20, false, 30)])), 'AirSyncBase:Body');
+  const b = find(await appData(box, item, options([pref('BodyPreference', 2, 20, false, 30)])), 'AirSyncBase:Body');
   t.deepEqual(names(b), ['Type', 'EstimatedDataSize', 'Truncated', 'Data', 'Preview']);
   t.true(inSpecOrder(names(b), BODY_ORDER));
 });
 
 test('Body without Data (AllOrNone too big): Type, EstimatedDataSize, Truncated, Preview', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('alternative.eml');
-  const b = find(appData(box, item, options([pref('BodyPreference', 2, 10, true, 30)])), 'AirSyncBase:Body');
+  const b = find(await appData(box, item, options([pref('BodyPreference', 2, 10, true, 30)])), 'AirSyncBase:Body');
   t.deepEqual(names(b), ['Type', 'EstimatedDataSize', 'Truncated', 'Preview']);
 });
 
 test('BodyPart: Status, Type, EstimatedDataSize, Truncated, Data, Preview, whole or too large (MS-ASAIRS 2.2.2.10)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('html-only.eml');
-  const cut = appData(box, item, options([pref('BodyPreference', 1)], [pref('BodyPartPreference', 2, 20, false, 30)]));
+  const cut = await appData(box, item, options([pref('BodyPreference', 1)], [pref('BodyPartPreference', 2, 20, false, 30)]));
   t.deepEqual(names(find(cut, 'AirSyncBase:BodyPart')), BODYPART_ORDER);
-  const tooBig = appData(box, item, options([pref('BodyPreference', 1)], [pref('BodyPartPreference', 2, 10, true, 30)]));
+  const tooBig = await appData(box, item, options([pref('BodyPreference', 1)], [pref('BodyPartPreference', 2, 10, true, 30)]));
   const part = find(tooBig, 'AirSyncBase:BodyPart');
   t.deepEqual(names(part), ['Status', 'Type', 'EstimatedDataSize', 'Truncated', 'Preview']);
   t.is(part?.textOf('Status'), '176');
 });
 
 test('Attachment children are the AirSyncBase ones and nothing else (placement, MS-ASAIRS 2.2.2.7)', async (t) => {
-  const box = tempMailbox(t);
+  const box = await tempMailbox(t);
   const item = await box.deliverFixture('attachments.eml');
-  const atts = find(appData(box, item, options([pref('BodyPreference', 1)])), 'AirSyncBase:Attachments');
+  const atts = find(await appData(box, item, options([pref('BodyPreference', 1)])), 'AirSyncBase:Attachments');
   t.true((atts?.children.length ?? 0) > 0);
   const allowed = ['DisplayName', 'FileReference', 'Method', 'EstimatedDataSize', 'ContentId', 'ContentLocation', 'IsInline'];
   for (const a of atts!.children) {

@@ -19,7 +19,7 @@ function everyProperty(): WbxmlElement[] {
 }
 
 async function added(t: Parameters<typeof pimBox>[0]) {
-  const box = pimBox(t, createNotesClass(), FolderType.Notes);
+  const box = await pimBox(t, createNotesClass(), FolderType.Notes);
   const sent = everyProperty();
   const item = await box.add(appData(sent), { version: '14.1' });
   if (typeof item === 'number') throw new Error(`Add refused with ${item}`);
@@ -29,7 +29,7 @@ async function added(t: Parameters<typeof pimBox>[0]) {
 for (const version of ['14.1', '16.1'] as const) {
   test(`every Notes property added by one phone is sent to another at ${version}`, async (t) => {
     const { box, item, sent } = await added(t);
-    t.deepEqual(comparable(nodesOf(box.render(item, version))), comparable(nodesOf(sent)));
+    t.deepEqual(comparable(nodesOf(await box.render(item, version))), comparable(nodesOf(sent)));
   });
 }
 
@@ -43,18 +43,18 @@ for (const [label, opts] of [
     const change = appData([el('Notes:Subject', 'Shopping (done)'), el('Notes:MessageClass', 'IPM.StickyNote'), el('Notes:LastModifiedDate', '2025-03-02T08:00:00.000Z')]);
     const res = await box.change(item, change, opts);
     t.is(res.status, 1);
-    const rendered = box.render(res.item, '16.1');
+    const rendered = await box.render(res.item, '16.1');
     t.deepEqual(rendered.map((e) => `${e.name}=${e.text}`).sort(), ['LastModifiedDate=20250302T080000Z', 'MessageClass=IPM.StickyNote', 'Subject=Shopping (done)']);
   });
 }
 
 test('a note without LastModifiedDate or MessageClass gets the time it was applied and IPM.StickyNote', async (t) => {
-  const box = pimBox(t, createNotesClass(), FolderType.Notes);
+  const box = await pimBox(t, createNotesClass(), FolderType.Notes);
   const before = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   const item = await box.add(appData([el('Notes:Subject', 'quick')]), { version: '16.1' });
   const after = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   if (typeof item === 'number') return t.fail(`Add refused: ${item}`);
-  const rendered = box.render(item, '16.1');
+  const rendered = await box.render(item, '16.1');
   t.is(textIn(rendered, 'Notes:MessageClass'), 'IPM.StickyNote');
   const stamp = textIn(rendered, 'Notes:LastModifiedDate') ?? '';
   t.regex(stamp, /^\d{8}T\d{6}Z$/);
@@ -63,17 +63,17 @@ test('a note without LastModifiedDate or MessageClass gets the time it was appli
 });
 
 test('781 and 783: the Nine note Change and Add', async (t) => {
-  const box = pimBox(t, createNotesClass(), FolderType.Notes);
+  const box = await pimBox(t, createNotesClass(), FolderType.Notes);
   const [add] = commandsOf(fixture('783-02-sync-req.wbxml'));
   const item = await box.add(add!.appData, { version: '16.1', deviceId: 'Nine' });
   if (typeof item === 'number') return t.fail(`Add refused: ${item}`);
-  const rendered = box.render(item, '14.1');
+  const rendered = await box.render(item, '14.1');
   t.is(textIn(rendered, 'Notes:Subject'), 'Device');
   t.is(rendered.find((e) => e.name === 'Body')?.textOf('AirSyncBase:Data'), 'Device');
   const [change] = commandsOf(fixture('781-02-sync-req.wbxml'));
   const res = await box.change(item as DocItem, change!.appData, { version: '16.1', deviceId: 'Nine' });
   t.is(res.status, 1);
-  const after = box.render(res.item, '14.1');
+  const after = await box.render(res.item, '14.1');
   t.is(textIn(after, 'Notes:Subject'), 'Text #1XX');
   t.is(after.find((e) => e.name === 'Body')?.textOf('AirSyncBase:Data'), 'This is a \r\nnormal text!');
   t.deepEqual(
@@ -83,10 +83,10 @@ test('781 and 783: the Nine note Change and Add', async (t) => {
 });
 
 test('a Notes Add at 12.1 is refused with Status 6: the class does not exist below 14.0', async (t) => {
-  const box = pimBox(t, createNotesClass(), FolderType.Notes);
+  const box = await pimBox(t, createNotesClass(), FolderType.Notes);
   t.is(box.cls.minVersion, '14.0');
   t.is(await box.add(appData(everyProperty()), { version: '12.1' }), 6);
-  t.is(box.store.countItems(box.account.id, box.folder.id), 0);
+  t.is(await box.store.countItems(box.account.id, box.folder.id), 0);
   // The same note at 14.0 is taken.
   t.not(typeof (await box.add(appData(everyProperty()), { version: '14.0' })), 'number');
 });

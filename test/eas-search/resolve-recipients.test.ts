@@ -6,14 +6,14 @@ import { resolveRecipients } from '../../eas/commands/resolve-recipients.js';
 import type { CommandResult } from '../../eas/commands/types.js';
 import { createHarness } from '../eas-send/context.js';
 
-function setup(t: { teardown(fn: () => void): void }) {
+async function setup(t: { teardown(fn: () => void): void }) {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const alice = h.account('alice@example.test', 'Alice Liddell');
-  h.account('bob@example.test', 'Bob Builder');
-  h.account('barbara@example.test', 'Barbara Gordon');
-  const run = (tos: string[], options: WbxmlElement[] = []) =>
-    h.run(resolveRecipients.handler, alice, {
+  t.teardown(async () => await h.close());
+  const alice = await h.account('alice@example.test', 'Alice Liddell');
+  await h.account('bob@example.test', 'Bob Builder');
+  await h.account('barbara@example.test', 'Barbara Gordon');
+  const run = async (tos: string[], options: WbxmlElement[] = []) =>
+    await h.run(resolveRecipients.handler, alice, {
       cmd: 'ResolveRecipients',
       request: el('ResolveRecipients:ResolveRecipients', [
         ...tos.map((to) => el('ResolveRecipients:To', to)),
@@ -29,7 +29,7 @@ function body(r: CommandResult): WbxmlElement {
 }
 
 test('resolves a local account and reports an unknown one', async (t) => {
-  const { run } = setup(t);
+  const { run } = await setup(t);
   const root = body(await run(['BOB@example.test', 'nobody@elsewhere.test']));
   t.is(root.intOf('Status'), 1);
   const [known, unknown] = root.all('Response');
@@ -46,7 +46,7 @@ test('resolves a local account and reports an unknown one', async (t) => {
 });
 
 test('an ambiguous name gives suggestions, capped by MaxAmbiguousRecipients', async (t) => {
-  const { run } = setup(t);
+  const { run } = await setup(t);
   const all = body(await run(['b'])).child('Response')!;
   t.is(all.intOf('Status'), 2);
   t.deepEqual(all.all('Recipient').map((r) => r.textOf('EmailAddress')).sort(), ['barbara@example.test', 'bob@example.test']);
@@ -59,7 +59,7 @@ test('an ambiguous name gives suggestions, capped by MaxAmbiguousRecipients', as
 });
 
 test('Availability answers "no data" slots, Certificates none, as Nine asks', async (t) => {
-  const { run } = setup(t);
+  const { run } = await setup(t);
   const root = body(
     await run(['alice@example.test'], [
       el('ResolveRecipients:CertificateRetrieval', '2'),
@@ -77,7 +77,7 @@ test('Availability answers "no data" slots, Certificates none, as Nine asks', as
 });
 
 test('malformed requests get Status 5', async (t) => {
-  const { h, alice, run } = setup(t);
+  const { h, alice, run } = await setup(t);
   t.is(body(await run([])).intOf('Status'), 5);
   t.is(body(await run(['x'], [el('ResolveRecipients:MaxAmbiguousRecipients', 'many')])).intOf('Status'), 5);
   const backwards = [

@@ -15,10 +15,10 @@ function message(subject: string, body: string, to = 'bob@example.test', date = 
 
 async function setup(t: { teardown(fn: () => void): void }) {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const alice = h.account('alice@example.test', 'Alice Liddell');
-  const bob = h.account('bob@example.test', 'Bob Builder');
-  h.account('barbara@example.test', 'Barbara');
+  t.teardown(async () => await h.close());
+  const alice = await h.account('alice@example.test', 'Alice Liddell');
+  const bob = await h.account('bob@example.test', 'Bob Builder');
+  await h.account('barbara@example.test', 'Barbara');
   const deliver = (to: string, raw: Buffer) => h.deps.deliverLocal({ from: 'carol@example.test', to: [to] }, raw);
   await deliver('bob@example.test', message('Invoice for March', 'Please pay within 30 days.'));
   await deliver('bob@example.test', message('Holiday photos', 'Pictures from the beach are attached.'));
@@ -46,7 +46,7 @@ function subjects(store: WbxmlElement): string[] {
   return store.all('Result').filter((r) => r.children.length > 0).map((r) => r.child('Properties')!.textOf('Email:Subject') ?? '');
 }
 
-const run = (h: Harness, who: Account, request: WbxmlElement) => h.run(search.handler, who, { request, cmd: 'Search' });
+const run = async (h: Harness, who: Account, request: WbxmlElement) => await h.run(search.handler, who, { request, cmd: 'Search' });
 
 test('finds a message by a body word, with LongId, CollectionId and Properties', async (t) => {
   const { h, bob } = await setup(t);
@@ -61,10 +61,10 @@ test('finds a message by a body word, with LongId, CollectionId and Properties',
   t.is(store.intOf('Total'), 1);
   t.is(store.textOf('Range'), '0-0');
   const result = store.child('Result')!;
-  const inbox = h.store.folderByType(bob.id, FolderType.Inbox)!;
+  const inbox = (await h.store.folderByType(bob.id, FolderType.Inbox))!;
   t.is(result.textOf('AirSync:Class'), 'Email');
   t.is(result.textOf('AirSync:CollectionId'), String(inbox.id));
-  const item = mail(h.store.listItems(bob.id, inbox.id).find((i) => mail(i).summary.subject === 'Holiday photos'));
+  const item = mail((await h.store.listItems(bob.id, inbox.id)).find((i) => mail(i).summary.subject === 'Holiday photos'));
   t.is(result.textOf('Search:LongId'), sid(item));
   t.regex(result.child('Properties')!.path('AirSyncBase:Body', 'AirSyncBase:Data')?.text ?? '', /beach are attached/);
   t.is(result.child('Properties')!.textOf('Email2:IsDraft'), '0');
@@ -81,8 +81,8 @@ test('a result Bcc\'d to the searcher carries ReceivedAsBcc 1', async (t) => {
 
 test('finds a message by its subject; CollectionId restricts the folders', async (t) => {
   const { h, bob } = await setup(t);
-  const inbox = h.store.folderByType(bob.id, FolderType.Inbox)!;
-  const sentItems = h.store.folderByType(bob.id, FolderType.SentItems)!;
+  const inbox = (await h.store.folderByType(bob.id, FolderType.Inbox))!;
+  const sentItems = (await h.store.folderByType(bob.id, FolderType.SentItems))!;
   const inInbox = storeOf(await run(h, bob, mailboxSearch([el('AirSync:CollectionId', String(inbox.id)), el('Search:FreeText', 'invoice')])));
   t.deepEqual(subjects(inInbox), ['Invoice for March']);
   const inSent = storeOf(await run(h, bob, mailboxSearch([el('AirSync:CollectionId', String(sentItems.id)), el('Search:FreeText', 'invoice')])));
@@ -93,7 +93,7 @@ test('finds a message by its subject; CollectionId restricts the folders', async
 
 test('another account never appears, even when its folder is named', async (t) => {
   const { h, alice, bob } = await setup(t);
-  const aliceInbox = h.store.folderByType(alice.id, FolderType.Inbox)!;
+  const aliceInbox = (await h.store.folderByType(alice.id, FolderType.Inbox))!;
   const byName = storeOf(await run(h, bob, mailboxSearch([el('Search:FreeText', 'April')])));
   t.is(byName.intOf('Total'), 0);
   const byFolder = storeOf(await run(h, bob, mailboxSearch([el('AirSync:CollectionId', String(aliceInbox.id)), el('Search:FreeText', 'invoice')])));
@@ -164,8 +164,8 @@ test('ConversationId finds the messages of one thread without FreeText', async (
   const deliver = (raw: Buffer) => h.deps.deliverLocal({ from: 'carol@example.test', to: ['bob@example.test'] }, raw);
   await deliver(thread('Trip', ['Message-ID: <trip-1@example.test>']));
   await deliver(thread('Re: Trip', ['Message-ID: <trip-2@example.test>', 'In-Reply-To: <trip-1@example.test>', 'References: <trip-1@example.test>']));
-  const inbox = h.store.folderByType(bob.id, FolderType.Inbox)!;
-  const first = mail(h.store.listItems(bob.id, inbox.id).find((i) => mail(i).summary.subject === 'Trip'));
+  const inbox = (await h.store.folderByType(bob.id, FolderType.Inbox))!;
+  const first = mail((await h.store.listItems(bob.id, inbox.id)).find((i) => mail(i).summary.subject === 'Trip'));
   const request = el('Search:Search', [
     el('Search:Store', [
       el('Search:Name', 'Mailbox'),

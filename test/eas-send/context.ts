@@ -18,13 +18,13 @@ import { commandContext, quietLog, testDeps } from '../helpers/command-context.j
 export interface Harness {
   store: Store;
   deps: EasDeps;
-  account(address: string, displayName?: string): Account;
+  account(address: string, displayName?: string): Promise<Account>;
   run(
     handler: (ctx: CommandContext) => Promise<CommandResult>,
     as: Account,
     input: { request?: WbxmlElement | null; raw?: Buffer; version?: ProtocolVersion; params?: Record<string, string>; saveInSent?: boolean; cmd?: string },
   ): Promise<CommandResult>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export function smarthostRelay(port: number): Relay {
@@ -39,9 +39,9 @@ export function createHarness(options: { relay?: Relay | null } = {}): Harness {
   return {
     store,
     deps,
-    account: (address, displayName) => store.createAccount(address, 'secret-password', displayName),
-    run(handler, as, input) {
-      const device = store.touchDevice(as.id, 'TESTDEVICE1', { deviceType: 'Test', userAgent: null, protocolVersion: input.version ?? '16.1' });
+    account: async (address, displayName) => await store.createAccount(address, 'secret-password', displayName),
+    async run(handler, as, input) {
+      const device = await store.touchDevice(as.id, 'TESTDEVICE1', { deviceType: 'Test', userAgent: null, protocolVersion: input.version ?? '16.1' });
       const ctx = commandContext(deps, as, device, {
         ...input,
         cmd: input.cmd ?? 'SendMail',
@@ -49,8 +49,8 @@ export function createHarness(options: { relay?: Relay | null } = {}): Harness {
       });
       return handler(ctx);
     },
-    close() {
-      store.close();
+    async close() {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

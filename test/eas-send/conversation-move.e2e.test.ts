@@ -75,9 +75,9 @@ test('a conversation moved with ItemOperations Move ends up in the destination; 
   t.is(woken.status, 2);
   t.deepEqual(woken.folders, [travel]);
 
-  const travelNow = w.ts.store.listItems(w.alice.id, Number(travel)).map((i) => mail(i).summary.subject).sort();
+  const travelNow = (await w.ts.store.listItems(w.alice.id, Number(travel))).map((i) => mail(i).summary.subject).sort();
   t.deepEqual(travelNow, ['Re: Trip plan', 'Trip plan']);
-  const inboxNow = w.ts.store.listItems(w.alice.id, Number(w.inbox)).map((i) => mail(i).summary.subject);
+  const inboxNow = (await w.ts.store.listItems(w.alice.id, Number(w.inbox))).map((i) => mail(i).summary.subject);
   t.deepEqual(inboxNow, ['Unrelated']);
 
   // Both devices learn it by Sync: the tablet gets the Adds in Travel, the phone the Deletes in its Inbox.
@@ -100,12 +100,12 @@ test('conversation Move: an unknown conversation or folder is 6, a destination t
   t.is(moveAnswer((await w.phone.post('ItemOperations', move(new Uint8Array(16), trash))).body).status, 6);
   t.is(moveAnswer((await w.phone.post('ItemOperations', move(conversation, '999999'))).body).status, 6);
   t.is(moveAnswer((await w.phone.post('ItemOperations', move(conversation, calendar))).body).status, 156);
-  t.deepEqual(w.ts.store.listItems(w.alice.id, Number(w.inbox)).map((i) => mail(i).summary.subject), ['Lonely'], 'nothing moved');
+  t.deepEqual((await w.ts.store.listItems(w.alice.id, Number(w.inbox))).map((i) => mail(i).summary.subject), ['Lonely'], 'nothing moved');
 
   const old = createEasClient({ port: w.ts.httpPort, user: 'alice@example.com', password: 'secret', deviceId: 'OLD0001', version: '12.1' });
   t.is(moveAnswer((await old.post('ItemOperations', move(conversation, trash))).body).status, 2, 'Move exists from 14.0');
 
   // Without MoveAlways the move is made all the same.
   t.is(moveAnswer((await w.phone.post('ItemOperations', move(conversation, trash, false))).body).status, 1);
-  t.deepEqual(w.ts.store.listItems(w.alice.id, Number(trash)).map((i) => mail(i).summary.subject), ['Lonely']);
+  t.deepEqual((await w.ts.store.listItems(w.alice.id, Number(trash))).map((i) => mail(i).summary.subject), ['Lonely']);
 });

@@ -25,10 +25,10 @@ function client(server: TestServer, user: string, version = '16.1') {
   return createEasClient({ port: server.httpPort, user, password: PASSWORD, deviceId: `dev${user.replace(/\W/g, '')}`, version });
 }
 
-function folderSubjects(server: TestServer, address: string, type: number): string[] {
-  const account = server.store.findAccount(address)!;
-  const folder = server.store.folderByType(account.id, type)!;
-  return server.store.listItems(account.id, folder.id).map((i) => mail(i).summary.subject);
+async function folderSubjects(server: TestServer, address: string, type: number): Promise<string[]> {
+  const account = (await server.store.findAccount(address))!;
+  const folder = (await server.store.folderByType(account.id, type))!;
+  return (await server.store.listItems(account.id, folder.id)).map((i) => mail(i).summary.subject);
 }
 
 function sendMailBody(mime: string) {
@@ -41,20 +41,20 @@ function sendMailBody(mime: string) {
 
 test('the real Nine SendMail capture over HTTP: empty 200, Inbox of the recipient, Sent Items of the sender', async (t) => {
   const server = await boot(t);
-  server.addUser('t1@mail.fd', PASSWORD);
-  server.addUser('t2@mail.fd', PASSWORD);
+  await server.addUser('t1@mail.fd', PASSWORD);
+  await server.addUser('t2@mail.fd', PASSWORD);
   const wire = readFileSync(new URL('../fixtures/eas-send/nine-sendmail.req.wbxml', import.meta.url));
   const res = await client(server, 't1@mail.fd').post('SendMail', wire);
   t.is(res.status, 200);
   t.is(res.raw.length, 0);
-  t.deepEqual(folderSubjects(server, 't2@mail.fd', FolderType.Inbox), ['Subject']);
-  t.deepEqual(folderSubjects(server, 't1@mail.fd', FolderType.SentItems), ['Subject']);
+  t.deepEqual(await folderSubjects(server, 't2@mail.fd', FolderType.Inbox), ['Subject']);
+  t.deepEqual(await folderSubjects(server, 't1@mail.fd', FolderType.SentItems), ['Subject']);
 });
 
 test('a remote recipient without a smarthost: Status 120 in a 200, nothing delivered anywhere', async (t) => {
   const server = await boot(t);
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   const res = await client(server, 'alice@example.test').post(
     'SendMail',
     sendMailBody('From: alice@example.test\r\nTo: bob@example.test, carol@remote.test\r\nSubject: Hi\r\n\r\nHello'),
@@ -62,16 +62,16 @@ test('a remote recipient without a smarthost: Status 120 in a 200, nothing deliv
   t.is(res.status, 200);
   t.is(res.body?.tag, 'ComposeMail:SendMail');
   t.is(res.body?.intOf('Status'), 120);
-  t.deepEqual(folderSubjects(server, 'bob@example.test', FolderType.Inbox), []);
-  t.deepEqual(folderSubjects(server, 'alice@example.test', FolderType.SentItems), []);
+  t.deepEqual(await folderSubjects(server, 'bob@example.test', FolderType.Inbox), []);
+  t.deepEqual(await folderSubjects(server, 'alice@example.test', FolderType.SentItems), []);
 });
 
 test('with a smarthost the remote recipient gets the message without the Bcc header', async (t) => {
   const smarthost = await startSmarthost();
   t.teardown(() => smarthost.close());
   const server = await boot(t, smarthost.port);
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   const res = await client(server, 'alice@example.test').post(
     'SendMail',
     sendMailBody('From: alice@example.test\r\nTo: carol@remote.test\r\nBcc: bob@example.test, dan@remote.test\r\nSubject: Party\r\n\r\nSaturday'),
@@ -84,27 +84,27 @@ test('with a smarthost the remote recipient gets the message without the Bcc hea
   t.deepEqual([...relayed.to].sort(), ['carol@remote.test', 'dan@remote.test']);
   t.notRegex(relayed.raw.toString(), /^bcc:/im);
   t.notRegex(relayed.raw.toString(), /bob@example\.test/);
-  t.deepEqual(folderSubjects(server, 'bob@example.test', FolderType.Inbox), ['Party'], 'the local Bcc recipient gets it too');
+  t.deepEqual(await folderSubjects(server, 'bob@example.test', FolderType.Inbox), ['Party'], 'the local Bcc recipient gets it too');
 });
 
 test('SendMail in the 12.1 form: message/rfc822 body and SaveInSent=T', async (t) => {
   const server = await boot(t);
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   const res = await client(server, 'alice@example.test', '12.1').post(
     'SendMail',
     Buffer.from('From: alice@example.test\r\nTo: bob@example.test\r\nSubject: From an old phone\r\n\r\nHi'),
     { contentType: 'message/rfc822', params: { SaveInSent: 'T' } },
   );
   t.is(res.status, 200);
-  t.deepEqual(folderSubjects(server, 'bob@example.test', FolderType.Inbox), ['From an old phone']);
-  t.deepEqual(folderSubjects(server, 'alice@example.test', FolderType.SentItems), ['From an old phone']);
+  t.deepEqual(await folderSubjects(server, 'bob@example.test', FolderType.Inbox), ['From an old phone']);
+  t.deepEqual(await folderSubjects(server, 'alice@example.test', FolderType.SentItems), ['From an old phone']);
 });
 
 test('Search by subject over HTTP, then SmartReply to the found LongId', async (t) => {
   const server = await boot(t);
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   const alice = client(server, 'alice@example.test');
   const bob = client(server, 'bob@example.test');
   const first = await alice.post(
@@ -141,11 +141,11 @@ test('Search by subject over HTTP, then SmartReply to the found LongId', async (
   );
   t.is(reply.status, 200);
   t.is(reply.raw.length, 0);
-  const aliceAccount = server.store.findAccount('alice@example.test')!;
-  const inbox = server.store.folderByType(aliceAccount.id, FolderType.Inbox)!;
-  const got = mail(server.store.listItems(aliceAccount.id, inbox.id)[0]);
+  const aliceAccount = (await server.store.findAccount('alice@example.test'))!;
+  const inbox = (await server.store.folderByType(aliceAccount.id, FolderType.Inbox))!;
+  const got = mail((await server.store.listItems(aliceAccount.id, inbox.id))[0]);
   t.is(got.summary.inReplyTo, '<budget-1@example.test>');
-  const text = server.store.getBody(aliceAccount.id, got.id)!.text ?? '';
+  const text = (await server.store.getBody(aliceAccount.id, got.id))!.text ?? '';
   t.regex(text, /Looks fine\.[\s\S]*> Numbers inside\./);
 
   // Alice cannot reply to Bob's item by its id: it is not hers.
@@ -163,8 +163,8 @@ test('Search by subject over HTTP, then SmartReply to the found LongId', async (
 
 test('ResolveRecipients over HTTP: a local account resolves, an unknown one does not', async (t) => {
   const server = await boot(t);
-  server.addUser('alice@example.test', PASSWORD);
-  server.addUser('bob@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('bob@example.test', PASSWORD);
   const res = await client(server, 'alice@example.test').post(
     'ResolveRecipients',
     el('ResolveRecipients:ResolveRecipients', [
@@ -181,7 +181,7 @@ test('ResolveRecipients over HTTP: a local account resolves, an unknown one does
 
 test('malformed bodies get a Status, never a 500', async (t) => {
   const server = await boot(t);
-  server.addUser('alice@example.test', PASSWORD);
+  await server.addUser('alice@example.test', PASSWORD);
   const alice = client(server, 'alice@example.test');
   const garbage = await alice.post('SendMail', Buffer.from([0x03, 0x01, 0x6a, 0x00, 0x00, 0x15, 0x45, 0xff, 0xff]));
   t.is(garbage.status, 200);

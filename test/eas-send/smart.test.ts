@@ -26,13 +26,13 @@ const ORIGINAL = [
 
 async function setup(t: { teardown(fn: () => void): void }) {
   const h = createHarness();
-  t.teardown(() => h.close());
-  const bob = h.account('bob@example.test', 'Bob');
-  const carol = h.account('carol@example.test');
-  const dave = h.account('dave@example.test');
+  t.teardown(async () => await h.close());
+  const bob = await h.account('bob@example.test', 'Bob');
+  const carol = await h.account('carol@example.test');
+  const dave = await h.account('dave@example.test');
   await h.deps.deliverLocal({ from: 'carol@example.test', to: ['bob@example.test'] }, Buffer.from(ORIGINAL));
-  const inboxId = h.store.folderByType(bob.id, FolderType.Inbox)!.id;
-  const original = mail(h.store.listItems(bob.id, inboxId)[0]);
+  const inboxId = (await h.store.folderByType(bob.id, FolderType.Inbox))!.id;
+  const original = mail((await h.store.listItems(bob.id, inboxId))[0]);
   return { h, bob, carol, dave, inboxId, original };
 }
 
@@ -48,10 +48,10 @@ function request(kind: 'SmartReply' | 'SmartForward', source: WbxmlElement[] | n
 
 const statusOf = (r: CommandResult) => (r.kind === 'wbxml' ? r.body.intOf('Status') : null);
 
-function lastInbox(h: Harness, a: Account) {
-  const folder = h.store.folderByType(a.id, FolderType.Inbox)!;
-  const item = h.store.listItems(a.id, folder.id)[0];
-  return item ? { item: mail(item), raw: h.store.getBody(a.id, item.id)!.raw } : null;
+async function lastInbox(h: Harness, a: Account) {
+  const folder = (await h.store.folderByType(a.id, FolderType.Inbox))!;
+  const item = (await h.store.listItems(a.id, folder.id))[0];
+  return item ? { item: mail(item), raw: (await h.store.getBody(a.id, item.id))!.raw } : null;
 }
 
 test('SmartReply quotes the original below the reply and threads it', async (t) => {
@@ -60,15 +60,15 @@ test('SmartReply quotes the original below the reply and threads it', async (t) 
   const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartReply.handler, bob, { request: request('SmartReply', source, reply) });
   t.is(result.kind, 'empty');
-  const got = lastInbox(h, carol)!;
+  const got = (await lastInbox(h, carol))!;
   t.is(got.item.summary.subject, 'Re: Quarterly numbers');
   t.is(got.item.summary.inReplyTo, '<orig-2@example.test>');
   t.deepEqual(got.item.summary.references, ['<root-1@example.test>', '<orig-2@example.test>']);
   const parsed = await parseMessage(got.raw);
   t.regex(parsed.text ?? '', /^Great news!/);
   t.regex(parsed.text ?? '', /wrote:\r?\n> Revenue is up 12%\.\r?\n> Costs are flat\./);
-  const sentId = h.store.folderByType(bob.id, FolderType.SentItems)!.id;
-  t.is(h.store.listItems(bob.id, sentId).length, 1);
+  const sentId = (await h.store.folderByType(bob.id, FolderType.SentItems))!.id;
+  t.is((await h.store.listItems(bob.id, sentId)).length, 1);
 });
 
 test('SmartReply with an HTML reply quotes the original inside a blockquote and keeps the attachment', async (t) => {
@@ -102,7 +102,7 @@ test('SmartReply with an HTML reply quotes the original inside a blockquote and 
     request: request('SmartReply', [el('ComposeMail:LongId', sid(original))], reply),
   });
   t.is(result.kind, 'empty');
-  const parsed = await parseMessage(lastInbox(h, carol)!.raw);
+  const parsed = await parseMessage((await lastInbox(h, carol))!.raw);
   t.regex(parsed.html ?? '', /<p>See attached<\/p>[\s\S]*<blockquote type="cite"[^>]*>[\s\S]*Revenue is up 12%/);
   t.deepEqual(parsed.attachments.map((a) => a.fileName), ['chart.pdf'], 'the empty attachment entry is dropped');
   t.is(parsed.attachments[0]!.content.toString(), '%PDF-1.4 fake');
@@ -114,7 +114,7 @@ test('SmartReply with ReplaceMime sends the client MIME as is, with the thread h
   const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartReply.handler, bob, { request: request('SmartReply', source, reply, true) });
   t.is(result.kind, 'empty');
-  const got = lastInbox(h, carol)!;
+  const got = (await lastInbox(h, carol))!;
   const raw = got.raw.toString();
   t.true(raw.endsWith('\r\n\r\nFull text I wrote myself.\r\n> quoted by me\r\n'), 'body untouched');
   t.notRegex(raw, /Revenue/);
@@ -128,7 +128,7 @@ test('SmartForward attaches the original as message/rfc822 after the client text
   const source = [el('ComposeMail:FolderId', String(inboxId)), el('ComposeMail:ItemId', sid(original))];
   const result = await h.run(smartForward.handler, bob, { request: request('SmartForward', source, fwd) });
   t.is(result.kind, 'empty');
-  const got = lastInbox(h, dave)!;
+  const got = (await lastInbox(h, dave))!;
   const parsed = await parseMessage(got.raw);
   t.regex(parsed.text ?? '', /FYI, see below\./);
   const eml = parsed.attachments.find((a) => a.contentType === 'message/rfc822');
@@ -148,7 +148,7 @@ test('SmartForward with ReplaceMime sends the client MIME as is', async (t) => {
     request: request('SmartForward', [el('ComposeMail:LongId', sid(original))], fwd, true),
   });
   t.is(result.kind, 'empty');
-  const got = lastInbox(h, dave)!;
+  const got = (await lastInbox(h, dave))!;
   t.true(got.raw.toString().endsWith('\r\n\r\nMy own forward.\r\n'));
   t.is(got.item.attachments.length, 0);
   t.deepEqual(got.item.summary.references, ['<root-1@example.test>', '<orig-2@example.test>']);
@@ -174,7 +174,7 @@ test('a missing original, a bad id or another account\'s item: Status 150 and no
     request: request('SmartReply', [el('ComposeMail:FolderId', String(inboxId + 1)), el('ComposeMail:ItemId', sid(original))], reply),
   });
   t.is(statusOf(wrongFolder), 150);
-  t.is(lastInbox(h, carol), null);
+  t.is(await lastInbox(h, carol), null);
 });
 
 test('SmartReply below 14.0: ItemId and CollectionId in the query, the reply as message/rfc822', async (t) => {
@@ -188,6 +188,6 @@ test('SmartReply below 14.0: ItemId and CollectionId in the query, the reply as 
     cmd: 'SmartReply',
   });
   t.is(result.kind, 'empty');
-  const parsed = await parseMessage(lastInbox(h, carol)!.raw);
+  const parsed = await parseMessage((await lastInbox(h, carol))!.raw);
   t.regex(parsed.text ?? '', /Old client reply[\s\S]*> Revenue is up 12%/);
 });

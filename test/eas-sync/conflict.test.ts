@@ -29,9 +29,9 @@ async function twoPhones(e: PhoneEnv, conflict: number | null) {
   return { a, b, inbox, keyA: pageA.syncKey, keyB: pageB.syncKey, serverId };
 }
 
-function readOnServer(e: PhoneEnv, serverId: string): boolean {
-  const account = e.srv.store.findAccount(ALICE)!;
-  return e.srv.store.getItem(account.id, Number(serverId.split(':')[1]))!.read;
+async function readOnServer(e: PhoneEnv, serverId: string): Promise<boolean> {
+  const account = (await e.srv.store.findAccount(ALICE))!;
+  return (await e.srv.store.getItem(account.id, Number(serverId.split(':')[1])))!.read;
 }
 
 for (const [title, conflict] of [
@@ -57,7 +57,7 @@ for (const [title, conflict] of [
       [[serverId, '1']],
       "A gets the server's version",
     );
-    t.true(readOnServer(e, serverId), "the server's object is kept");
+    t.true(await readOnServer(e, serverId), "the server's object is kept");
     // B hears nothing: A's change was discarded.
     t.is(await syncOne(b, { syncKey: byB.syncKey, collectionId: inbox }), null);
 
@@ -65,7 +65,7 @@ for (const [title, conflict] of [
     const again = (await syncOne(a, { syncKey: byA.syncKey, collectionId: inbox, commands: [cmd.change(serverId, [el('Email:Read', '0')])] }))!;
     t.is(again.status, 1);
     t.false(again.hasResponsesElement, 'a successful Change has no response');
-    t.false(readOnServer(e, serverId));
+    t.false(await readOnServer(e, serverId));
   });
 }
 
@@ -80,7 +80,7 @@ test('with Conflict 0 the client wins: its change is applied and the other phone
   t.is(byA.status, 1);
   t.false(byA.hasResponsesElement, 'no Status 7: the client object replaced the server object');
   t.deepEqual(byA.changes, [], "A is not sent B's (overwritten) version, nor its own back");
-  t.false(readOnServer(e, serverId));
+  t.false(await readOnServer(e, serverId));
 
   const toB = (await syncOne(b, { syncKey: byB.syncKey, collectionId: inbox }))!;
   t.deepEqual(

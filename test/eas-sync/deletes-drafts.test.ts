@@ -104,6 +104,6 @@ test('below 16.0 a draft content edit is Status 6 and changes nothing', async (t
     ),
   );
   t.is(old.responses[0]?.intOf('Status'), 6);
-  const item = mail(w.store.listItems(w.alice.id, Number(w.drafts))[0]);
+  const item = mail((await w.store.listItems(w.alice.id, Number(w.drafts)))[0]);
   t.is(item.summary.subject, 'Kept');
 });

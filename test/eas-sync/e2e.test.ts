@@ -37,7 +37,7 @@ interface Env {
 async function env(t: { teardown(fn: () => Promise<void> | void): void }): Promise<Env> {
   const srv = await startTestServer();
   t.teardown(() => srv.stop());
-  srv.addUser('alice@example.com', PASSWORD);
+  await srv.addUser('alice@example.com', PASSWORD);
   return {
     srv,
     phone: (deviceId, version = '16.1') =>
@@ -161,7 +161,7 @@ test('read, flag and delete on phone A reach phone B and are not echoed to A; a 
   t.deepEqual(retried.responses.map((r) => r.name), answered.responses.map((r) => r.name));
 
   const trash = await a.folderIdOfType(4);
-  t.is(e.srv.store.countItems(1, Number(trash)), 1, 'the delete moved one copy to Deleted Items, once');
+  t.is(await e.srv.store.countItems(1, Number(trash)), 1, 'the delete moved one copy to Deleted Items, once');
 
   const echo = await syncOf(a, [{ syncKey: retried.syncKey, collectionId: inbox }]);
   t.is(echo.raw.length, 0, 'A hears nothing of its own changes');
@@ -240,9 +240,9 @@ test('Sync with HeartbeatInterval is answered when swaks delivers', async (t) =>
   const inbox = await phone.inboxId();
   const first = await initial(phone, inbox);
   const parked = syncOf(phone, [{ syncKey: first.syncKey, collectionId: inbox }], { heartbeatInterval: 300 });
-  const account = e.srv.store.findAccount('alice@example.com')!;
-  const device = () => e.srv.store.getDevice(account.id, 'WAITER');
-  while (!e.srv.server.push.isParked(account.id, device()!.id)) await new Promise((r) => setTimeout(r, 5));
+  const account = (await e.srv.store.findAccount('alice@example.com'))!;
+  const device = async () => await e.srv.store.getDevice(account.id, 'WAITER');
+  while (!e.srv.server.push.isParked(account.id, (await device())!.id)) await new Promise((r) => setTimeout(r, 5));
   await e.mail('Push me');
   const res = onlyCollection((await parked).body);
   t.deepEqual(res.adds.map((x) => x.data?.textOf('Email:Subject')), ['Push me']);

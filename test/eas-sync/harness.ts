@@ -46,24 +46,24 @@ export async function createWorld(
   const registry = createPushRegistry({ config, log: quietLog, feed: store.feed });
   t.teardown(async () => {
     await registry.shutdown();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const deps = testDeps(store, { config: { push: config }, push: registry });
-  const alice = store.createAccount('alice@example.com', 'secret-password', 'Alice');
+  const alice = await store.createAccount('alice@example.com', 'secret-password', 'Alice');
   const seen = { deviceType: 'TestDevice', userAgent: null, protocolVersion: '16.1' };
-  const folderId = (type: number) => String(store.folderByType(alice.id, type)!.id);
+  const folderId = async (type: number) => String((await store.folderByType(alice.id, type))!.id);
   let n = 0;
   return {
     store,
     file,
     deps,
     alice,
-    inbox: folderId(FolderType.Inbox),
-    drafts: folderId(FolderType.Drafts),
-    trash: folderId(FolderType.DeletedItems),
-    deviceA: store.touchDevice(alice.id, 'DEVICEA', seen),
-    deviceB: store.touchDevice(alice.id, 'DEVICEB', seen),
+    inbox: await folderId(FolderType.Inbox),
+    drafts: await folderId(FolderType.Drafts),
+    trash: await folderId(FolderType.DeletedItems),
+    deviceA: await store.touchDevice(alice.id, 'DEVICEA', seen),
+    deviceB: await store.touchDevice(alice.id, 'DEVICEB', seen),
     async deliver(subject, body = `Body of ${subject}`, extraHeaders = '') {
       n++;
       const raw = Buffer.from(
@@ -71,10 +71,10 @@ export async function createWorld(
           `Date: Mon, 3 Feb 2025 10:00:${String(n % 60).padStart(2, '0')} +0000\r\nMessage-ID: <m${n}.${Date.now()}@example.org>\r\n` +
           `${extraHeaders}Content-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`,
       );
-      store.deliver([{ accountId: alice.id, raw }], await parseMessage(raw));
+      await store.deliver([{ accountId: alice.id, raw }], await parseMessage(raw));
     },
-    run(spec, device, request, opts = {}) {
-      const fresh = store.getDevice(alice.id, device.deviceId) ?? device;
+    async run(spec, device, request, opts = {}) {
+      const fresh = await store.getDevice(alice.id, device.deviceId) ?? device;
       return spec.handler(commandContext(deps, alice, fresh, { cmd: spec.name, request, ...opts }));
     },
   };

@@ -39,5 +39,5 @@ test('options recorded in an older state are kept until the device sends new one
   await w.deliver('Whole', LONG);
   const whole = await run({ syncKey: next.syncKey, collectionId: w.inbox, options: [options(0, bodyPreference(1))] });
   t.is(bodyData(whole.adds[0]!.data)?.data.trimEnd(), LONG);
-  t.is(w.store.getSyncOptions(w.deviceA.id, Number(w.inbox), 'Email')?.bodyPreferences[0]?.truncationSize, null);
+  t.is((await w.store.getSyncOptions(w.deviceA.id, Number(w.inbox), 'Email'))?.bodyPreferences[0]?.truncationSize, null);
 });

@@ -48,7 +48,7 @@ export async function phoneEnv(t: { teardown(fn: () => Promise<void> | void): vo
     await e.srv.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  e.srv.addUser(ALICE, PASSWORD);
+  await e.srv.addUser(ALICE, PASSWORD);
   return e;
 }
 

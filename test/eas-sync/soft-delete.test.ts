@@ -27,8 +27,8 @@ function clock(t: { teardown(fn: () => void): void }, w: World) {
   const setState = db.prepare<[string, number]>('UPDATE sync_states SET window_time = ? WHERE rowid = ?');
   return {
     /** The subject's mail arrived this long ago. */
-    receivedAgo(subject: string, ms: number) {
-      const item = w.store.listItems(w.alice.id, Number(w.inbox)).find((i) => mail(i).summary.subject === subject)!;
+    async receivedAgo(subject: string, ms: number) {
+      const item = (await w.store.listItems(w.alice.id, Number(w.inbox))).find((i) => mail(i).summary.subject === subject)!;
       setItem.run(new Date(Date.now() - ms).toISOString(), item.id);
     },
     /** As if `ms` had passed: everything stored happened that much earlier. */
@@ -53,7 +53,7 @@ test('mail leaving a one-day window is sent once as SoftDelete; a device without
   const time = clock(t, w);
   await w.deliver('Ageing');
   await w.deliver('Fresh');
-  time.receivedAgo('Ageing', 20 * HOUR);
+  await time.receivedAgo('Ageing', 20 * HOUR);
   const a = await primed(w, w.deviceA, 1); // FilterType 1: one day
   const b = await primed(w, w.deviceB, 0); // all mail
   t.deepEqual(a.adds.map((x) => x.data?.textOf('Email:Subject')), ['Ageing', 'Fresh']);
@@ -66,5 +66,5 @@ test('mail leaving a one-day window is sent once as SoftDelete; a device without
   const again = await w.run(sync, w.deviceA, syncRequest([{ syncKey: next.syncKey, collectionId: w.inbox }]));
   t.is(again.kind, 'empty', 'not sent again');
   t.is((await w.run(sync, w.deviceB, syncRequest([{ syncKey: b.syncKey, collectionId: w.inbox }]))).kind, 'empty');
-  t.is(w.store.countItems(w.alice.id, Number(w.inbox)), 2, 'the mail stays on the server');
+  t.is(await w.store.countItems(w.alice.id, Number(w.inbox)), 2, 'the mail stays on the server');
 });

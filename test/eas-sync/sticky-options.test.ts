@@ -108,9 +108,9 @@ test('a new mail block replaces the mail options whole; the SMS block is kept ap
   t.is(second.status, 1);
   t.is(bodyData(second.adds[0]?.data)?.data.trimEnd(), LONG);
 
-  const device = e.srv.store.getDevice(e.srv.store.findAccount('alice@example.com')!.id, 'Replace')!;
-  t.is(e.srv.store.getSyncOptions(device.id, Number(inbox), 'SMS')?.bodyPreferences[0]?.truncationSize, 5);
-  t.is(e.srv.store.getSyncOptions(device.id, Number(inbox), 'Email')?.bodyPreferences[0]?.truncationSize, null);
+  const device = (await e.srv.store.getDevice((await e.srv.store.findAccount('alice@example.com'))!.id, 'Replace'))!;
+  t.is((await e.srv.store.getSyncOptions(device.id, Number(inbox), 'SMS'))?.bodyPreferences[0]?.truncationSize, 5);
+  t.is((await e.srv.store.getSyncOptions(device.id, Number(inbox), 'Email'))?.bodyPreferences[0]?.truncationSize, null);
 });
 
 test('Options values out of range answer Status 4 and change nothing', async (t) => {

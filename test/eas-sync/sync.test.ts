@@ -116,7 +116,7 @@ test('read, flag and delete on device A reach device B; A hears nothing back', a
   t.deepEqual(seenByB.deletes, [two]);
 
   // DeletesAsMoves (default true): the message now lives in Deleted Items.
-  const trash = w.store.listItems(w.alice.id, Number(w.trash));
+  const trash = await w.store.listItems(w.alice.id, Number(w.trash));
   t.deepEqual(trash.map((i) => mail(i).summary.subject), ['Two']);
 });
 
@@ -131,8 +131,8 @@ test('DeletesAsMoves false, or a delete inside Deleted Items, deletes for good',
     commands: [cmd.delete(a.adds[0]!.serverId)],
   });
   t.is(res.status, 1);
-  t.is(w.store.countItems(w.alice.id, Number(w.trash)), 0);
-  t.is(w.store.countItems(w.alice.id, Number(w.inbox)), 0);
+  t.is(await w.store.countItems(w.alice.id, Number(w.trash)), 0);
+  t.is(await w.store.countItems(w.alice.id, Number(w.inbox)), 0);
 });
 
 test('a retried request (N-1) gets the same answer and applies nothing twice', async (t) => {
@@ -156,7 +156,7 @@ test('a retried request (N-1) gets the same answer and applies nothing twice', a
   const shape = (c: typeof first) => c.responses.map((r) => `${r.name}:${r.textOf('ServerId')}:${r.textOf('Status')}`);
   t.deepEqual(shape(retry), shape(first));
   t.deepEqual(shape(first), [`Change:999999:1:8`, `Fetch:${keep}:1`]);
-  t.is(w.store.countItems(w.alice.id, Number(w.trash)), 1, 'the delete was applied once');
+  t.is(await w.store.countItems(w.alice.id, Number(w.trash)), 1, 'the delete was applied once');
   // Changes are recomputed from N-1: the new mail is in the retry's answer.
   t.deepEqual(retry.adds.map((x) => x.data?.textOf('Email:Subject')), ['Arrived in between']);
 
@@ -199,8 +199,8 @@ test('unknown SyncKey is Status 3; unknown collection is Status 12; the next val
   t.is(notNumber.status, 3);
   const unknownFolder = await syncOnce(w, w.deviceA, { syncKey: '5', collectionId: '424242' });
   t.is(unknownFolder.status, 12);
-  const otherAccount = w.store.createAccount('mallory@example.com', 'pw-pw-pw-pw');
-  const foreign = String(w.store.folderByType(otherAccount.id, FolderType.Inbox)!.id);
+  const otherAccount = await w.store.createAccount('mallory@example.com', 'pw-pw-pw-pw');
+  const foreign = String((await w.store.folderByType(otherAccount.id, FolderType.Inbox))!.id);
   t.is((await syncOnce(w, w.deviceA, { syncKey: '0', collectionId: foreign })).status, 12);
   const ok = await syncOnce(w, w.deviceA, { syncKey: first.syncKey, collectionId: w.inbox });
   t.is(ok.status, 1);
@@ -320,7 +320,7 @@ test('FilterType keeps old mail out of an initial sync', async (t) => {
   const w = await createWorld(t);
   await w.deliver('Fresh');
   const old = await w.deps.parse(Buffer.from('From: a@b.c\r\nSubject: Old\r\n\r\nold\r\n'));
-  const item = w.store.deliver([{ accountId: w.alice.id, raw: Buffer.from('From: a@b.c\r\nSubject: Old\r\n\r\nold\r\n') }], old)[0]!;
+  const item = (await w.store.deliver([{ accountId: w.alice.id, raw: Buffer.from('From: a@b.c\r\nSubject: Old\r\n\r\nold\r\n') }], old))[0]!;
   t.truthy(item);
   const first = await syncOnce(w, w.deviceA, { syncKey: '0', collectionId: w.inbox, options: [options(1, bodyPreference(1))] });
   const page = await syncOnce(w, w.deviceA, { syncKey: first.syncKey, collectionId: w.inbox });
@@ -369,7 +369,7 @@ test('an Add outside Drafts, or below 16.0, is Status 6', async (t) => {
     commands: [cmd.add('c1', [el('Email:Subject', 'nope')])],
   });
   t.is(res.responses[0]!.intOf('Status'), 6);
-  t.is(w.store.countItems(w.alice.id, Number(w.inbox)), 0);
+  t.is(await w.store.countItems(w.alice.id, Number(w.inbox)), 0);
 });
 
 test('12.1: Class is echoed in the collection answer', async (t) => {

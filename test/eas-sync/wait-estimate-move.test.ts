@@ -38,7 +38,7 @@ test('Sync with HeartbeatInterval parks and answers when mail arrives', async (t
   const w = await createWorld(t);
   const first = await primed(w, w.deviceA);
   const parked = w.run(sync, w.deviceA, syncRequest([{ syncKey: first.syncKey, collectionId: w.inbox }], { heartbeatInterval: 300 }));
-  // park() registers synchronously within the handler's turn; wait until it is parked.
+  // The handler hands the quiet Sync over as a long poll, held by the registry: wait until it is.
   while (!w.deps.push.isParked(w.alice.id, w.deviceA.id)) await new Promise((r) => setImmediate(r));
   await w.deliver('Pushed');
   const res = onlyCollection(bodyOf(await parked));
@@ -104,7 +104,7 @@ test('GetItemEstimate with a body that is not a GetItemEstimate answers a Status
 test('MoveItems: the mover gets DstMsgId and no Add; another device gets Delete and Add', async (t) => {
   const w = await createWorld(t);
   await w.deliver('Move me');
-  const archive = String(w.store.createFolder(w.alice.id, null, 'Archive', FolderType.UserMail, null).id);
+  const archive = String((await w.store.createFolder(w.alice.id, null, 'Archive', FolderType.UserMail, null)).id);
   const a = await primed(w, w.deviceA);
   const aArchive = await primed(w, w.deviceA, archive);
   const b = await primed(w, w.deviceB);
@@ -133,8 +133,8 @@ test('MoveItems statuses: bad source, bad destination, same folder, several move
   await w.deliver('Two');
   const a = await primed(w, w.deviceA);
   const [one, two] = a.adds.map((x) => x.serverId);
-  const other = w.store.createAccount('mallory@example.com', 'pw-pw-pw-pw');
-  const foreign = String(w.store.folderByType(other.id, FolderType.Inbox)!.id);
+  const other = await w.store.createAccount('mallory@example.com', 'pw-pw-pw-pw');
+  const foreign = String((await w.store.folderByType(other.id, FolderType.Inbox))!.id);
   const res = movesOf(
     bodyOf(
       await w.run(
@@ -157,7 +157,7 @@ test('MoveItems statuses: bad source, bad destination, same folder, several move
     [1, 2, 2, 4, 1, 3, 3],
   );
   t.is(res[5]!.src, one!);
-  t.is(w.store.countItems(w.alice.id, Number(w.trash)), 2);
+  t.is(await w.store.countItems(w.alice.id, Number(w.trash)), 2);
   const empty = bodyOf(await w.run(moveItems, w.deviceA, el('Move:MoveItems')));
   t.is(empty.child('Response')?.intOf('Status'), 5);
 });
@@ -167,7 +167,7 @@ test('MoveItems statuses: bad source, bad destination, same folder, several move
 test('a device that resyncs a folder from SyncKey 0 gets back the items it moved there, on every page', async (t) => {
   const w = await createWorld(t);
   for (let i = 0; i < 4; i++) await w.deliver(`Moved ${i}`);
-  const archive = String(w.store.createFolder(w.alice.id, null, 'Archive', FolderType.UserMail, null).id);
+  const archive = String((await w.store.createFolder(w.alice.id, null, 'Archive', FolderType.UserMail, null)).id);
   const a = await primed(w, w.deviceA);
   for (const add of a.adds) {
     await w.run(moveItems, w.deviceA, moveRequest([{ src: add.serverId, srcFolder: w.inbox, dstFolder: archive }]));

@@ -41,7 +41,7 @@ function everyProperty(): WbxmlElement[] {
 }
 
 async function added(t: Parameters<typeof pimBox>[0], sent = everyProperty()): Promise<{ box: PimBox; item: DocItem; sent: WbxmlElement[] }> {
-  const box = pimBox(t, createTasksClass(), FolderType.Tasks);
+  const box = await pimBox(t, createTasksClass(), FolderType.Tasks);
   const item = await box.add(appData(sent), { version: '16.1' });
   if (typeof item === 'number') throw new Error(`Add refused with ${item}`);
   return { box, item, sent };
@@ -52,7 +52,7 @@ const recurrenceNames = (children: readonly WbxmlElement[]) => children.find((e)
 for (const version of ['14.1', '16.1'] as const) {
   test(`every Tasks property added by one phone is sent to another at ${version}, recurrence in spec order`, async (t) => {
     const { box, item, sent } = await added(t);
-    const rendered = box.render(item, version);
+    const rendered = await box.render(item, version);
     // comparable() compares a node's children in order: put the recurrence's in one order on both sides.
     const ordered = (nodes: ReturnType<typeof nodesOf>) =>
       nodes.map((n) => (n.tag === 'Tasks:Recurrence' ? { ...n, children: [...(n.children ?? [])].sort((a, b) => a.tag.localeCompare(b.tag)) } : n));
@@ -63,8 +63,8 @@ for (const version of ['14.1', '16.1'] as const) {
 
 test('recurrence children a version lacks are left out: CalendarType/IsLeapMonth below 14.0, FirstDayOfWeek below 14.1', async (t) => {
   const { box, item } = await added(t);
-  t.deepEqual(recurrenceNames(box.render(item, '12.1')), RECURRENCE_ORDER.filter((n) => !['CalendarType', 'IsLeapMonth', 'FirstDayOfWeek'].includes(n)));
-  t.deepEqual(recurrenceNames(box.render(item, '14.0')), RECURRENCE_ORDER.filter((n) => n !== 'FirstDayOfWeek'));
+  t.deepEqual(recurrenceNames(await box.render(item, '12.1')), RECURRENCE_ORDER.filter((n) => !['CalendarType', 'IsLeapMonth', 'FirstDayOfWeek'].includes(n)));
+  t.deepEqual(recurrenceNames(await box.render(item, '14.0')), RECURRENCE_ORDER.filter((n) => n !== 'FirstDayOfWeek'));
 });
 
 for (const [label, opts] of [
@@ -77,20 +77,20 @@ for (const [label, opts] of [
     const change = appData([el('Tasks:Subject', 'File it next year'), el('Tasks:Complete', 0), el('Tasks:Importance', 1)]);
     const res = await box.change(item, change, opts);
     t.is(res.status, 1);
-    const rendered = box.render(res.item, '16.1');
+    const rendered = await box.render(res.item, '16.1');
     t.deepEqual(comparable(nodesOf(rendered)), comparable(nodesOf(change.children)));
   });
 }
 
 test('Complete left out is derived from DateCompleted, and an incomplete task keeps no completion date', async (t) => {
-  const box = pimBox(t, createTasksClass(), FolderType.Tasks);
+  const box = await pimBox(t, createTasksClass(), FolderType.Tasks);
   const a = await box.add(appData([el('Tasks:Subject', 'a'), el('Tasks:DateCompleted', '2025-02-01T10:00:00.000Z')]));
   const b = await box.add(appData([el('Tasks:Subject', 'b')]));
   const c = await box.add(appData([el('Tasks:Subject', 'c'), el('Tasks:Complete', 0), el('Tasks:DateCompleted', '2025-02-01T10:00:00.000Z')]));
   if (typeof a === 'number' || typeof b === 'number' || typeof c === 'number') return t.fail('refused');
-  t.is(textIn(box.render(a, '16.1'), 'Tasks:Complete'), '1');
-  t.is(textIn(box.render(b, '16.1'), 'Tasks:Complete'), '0');
-  t.is(textIn(box.render(c, '16.1'), 'Tasks:DateCompleted'), undefined);
+  t.is(textIn(await box.render(a, '16.1'), 'Tasks:Complete'), '1');
+  t.is(textIn(await box.render(b, '16.1'), 'Tasks:Complete'), '0');
+  t.is(textIn(await box.render(c, '16.1'), 'Tasks:DateCompleted'), undefined);
 });
 
 const REFUSED: [string, WbxmlElement[]][] = [
@@ -114,7 +114,7 @@ for (const [what, props] of REFUSED) {
     t.is(await box.add(appData([el('Tasks:Subject', 'bad'), ...props])), 6);
     const res = await box.change(item, appData([el('Tasks:Subject', 'bad'), ...props]));
     t.is(res.status, 6);
-    t.is(textIn(box.render(res.item, '16.1'), 'Tasks:Subject'), 'valid', 'the refused Change changed nothing');
-    t.is(box.store.countItems(box.account.id, box.folder.id), 1);
+    t.is(textIn(await box.render(res.item, '16.1'), 'Tasks:Subject'), 'valid', 'the refused Change changed nothing');
+    t.is(await box.store.countItems(box.account.id, box.folder.id), 1);
   });
 }

@@ -28,8 +28,8 @@ function run(command: string, cwd: string): Promise<{ code: number; output: stri
 test('each swaks one-liner delivers: SMTP, LMTP, attachment, several recipients, HTML', async (t) => {
   const server = await startTestServer({ lmtp: true });
   t.teardown(() => server.stop());
-  const alice = server.addUser('alice@example.com', 'a');
-  const bob = server.addUser('bob@example.com', 'b');
+  const alice = await server.addUser('alice@example.com', 'a');
+  const bob = await server.addUser('bob@example.com', 'b');
   const cwd = mkdtempSync(join(tmpdir(), 'eas-push-swaks-'));
   t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
   writeFileSync(join(cwd, 'report.pdf'), '%PDF-1.4 a tiny test file\n');
@@ -43,16 +43,16 @@ test('each swaks one-liner delivers: SMTP, LMTP, attachment, several recipients,
     t.is(code, 0, `${command}\n${output}`);
   }
 
-  const inboxOf = (accountId: number) => {
-    const inbox = server.store.folderByType(accountId, 2);
-    return server.store.listItems(accountId, inbox!.id, 100).map((i) => mail(i));
+  const inboxOf = async (accountId: number) => {
+    const inbox = await server.store.folderByType(accountId, 2);
+    return (await server.store.listItems(accountId, inbox!.id, 100)).map((i) => mail(i));
   };
-  const items = inboxOf(alice.id);
+  const items = await inboxOf(alice.id);
   const bySubject = new Map(items.map((i) => [i.summary.subject, i]));
   t.deepEqual([...bySubject.keys()].sort(), ['hello from swaks', 'hello over LMTP', 'in HTML', 'the report', 'to both of you']);
   t.deepEqual(bySubject.get('the report')?.attachments.map((a) => [a.fileName, a.contentType]), [['report.pdf', 'application/pdf']]);
-  const html = server.store.getBody(alice.id, bySubject.get('in HTML')!.id);
+  const html = await server.store.getBody(alice.id, bySubject.get('in HTML')!.id);
   t.regex(html?.html ?? '', /<b>HTML<\/b>/);
   t.is(html?.text?.trim(), 'Hello in plain text');
-  t.deepEqual(inboxOf(bob.id).map((i) => i.summary.subject), ['to both of you']);
+  t.deepEqual((await inboxOf(bob.id)).map((i) => i.summary.subject), ['to both of you']);
 });

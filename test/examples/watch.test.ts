@@ -37,7 +37,7 @@ test('prints the latest subjects, then each new mail as it is pushed; Ctrl-C exi
   const { log, expired } = expiryLog();
   const server = await startTestServer({ log });
   t.teardown(() => server.stop());
-  server.addUser('alice@example.com', 'secret');
+  await server.addUser('alice@example.com', 'secret');
   const earlier = await sendMail({ port: server.smtpPort, to: 'alice@example.com', subject: 'already there' });
   t.is(earlier.code, 0, earlier.stdout);
 
@@ -67,7 +67,7 @@ test('prints the latest subjects, then each new mail as it is pushed; Ctrl-C exi
 test('a wrong password ends it with exit 1 and says so', async (t) => {
   const server = await startTestServer();
   t.teardown(() => server.stop());
-  server.addUser('alice@example.com', 'secret');
+  await server.addUser('alice@example.com', 'secret');
   const { lines } = startWatch(['--user', 'alice@example.com', '--password', 'wrong', '--url', `http://127.0.0.1:${server.httpPort}`]);
   t.is(await lines.exited, 1);
   t.regex(lines.output(), /refused the user name or password \(HTTP 401\)/);

@@ -22,7 +22,7 @@ export interface TestServer {
   lmtpPort: number;
   httpPort: number;
   dataDir: string;
-  addUser(address: string, password: string): Account;
+  addUser(address: string, password: string): Promise<Account>;
   /** Closes the server and removes the temp data dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -48,7 +48,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     lmtpPort: server.lmtp?.port ?? 0,
     httpPort: server.http.port,
     dataDir,
-    addUser: (address, password) => server.store.createAccount(address, password),
+    addUser: async (address, password) => await server.store.createAccount(address, password),
     stop() {
       stopped ??= (async () => {
         await server.close();

@@ -19,7 +19,7 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }, opts
   const log = captureLogger();
   const s = await startTestServer({ log, ...opts });
   t.teardown(() => s.stop());
-  s.addUser('hana@example.com', PASSWORD);
+  await s.addUser('hana@example.com', PASSWORD);
   const client = (version = '16.1') => createEasClient({ port: s.httpPort, user: 'hana@example.com', password: PASSWORD, deviceId: 'HOSTILE1', version });
   return { s, log, client };
 }

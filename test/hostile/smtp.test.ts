@@ -14,7 +14,7 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }, opts
   const log = captureLogger();
   const s = await startTestServer({ log, ...opts });
   t.teardown(() => s.stop());
-  s.addUser(TO, 'pw');
+  await s.addUser(TO, 'pw');
   const sessions: RawSmtp[] = [];
   t.teardown(() => sessions.forEach((c) => c.close()));
   const session = async () => {
@@ -25,20 +25,20 @@ async function setup(t: { teardown(fn: () => Promise<void> | void): void }, opts
   return { s, log, session };
 }
 
-function inbox(s: TestServer): Array<{ subject: string; raw: Buffer }> {
-  const account = s.store.findAccount(TO)!;
-  const folder = s.store.folderByType(account.id, FolderType.Inbox)!;
-  return s.store.listItems(account.id, folder.id).map((item) => ({
+async function inbox(s: TestServer): Promise<Array<{ subject: string; raw: Buffer }>> {
+  const account = (await s.store.findAccount(TO))!;
+  const folder = (await s.store.folderByType(account.id, FolderType.Inbox))!;
+  return await Promise.all((await s.store.listItems(account.id, folder.id)).map(async (item) => ({
     subject: mail(item).summary.subject,
-    raw: s.store.getBody(account.id, item.id)!.raw,
-  }));
+    raw: (await s.store.getBody(account.id, item.id))!.raw,
+  })));
 }
 
 async function stillDelivers(t: { is(a: unknown, b: unknown, m?: string): void }, session: () => Promise<RawSmtp>, s: TestServer): Promise<void> {
   const c = await session();
   const reply = await transaction(c, 'a@example.org', [TO], 'Subject: after the attack\r\n\r\nfine\r\n');
   t.is(reply.code, 250, 'a normal message after the attack');
-  t.is(inbox(s).filter((m) => m.subject === 'after the attack').length, 1);
+  t.is((await inbox(s)).filter((m) => m.subject === 'after the attack').length, 1);
 }
 
 test('a command line of 200 kB is refused (421) and the connection closed; NUL in an address is 501', async (t) => {
@@ -66,7 +66,7 @@ test('DATA without RCPT (or without MAIL) is 503 and nothing is stored', async (
   const data = await c.command('DATA');
   t.is(data.code, 503);
   t.regex(data.lines.join(' '), /RCPT/);
-  t.deepEqual(inbox(s), []);
+  t.deepEqual(await inbox(s), []);
   await stillDelivers(t, session, s);
 });
 
@@ -84,7 +84,7 @@ test('thousands of RCPT: past the limit each is 452, and the message is delivere
   t.is((await c.command('DATA')).code, 354);
   c.write(dataPayload('Subject: to many tags\r\n\r\none mailbox, one copy\r\n'));
   t.is((await c.reply()).code, 250);
-  t.is(inbox(s).filter((m) => m.subject === 'to many tags').length, 1);
+  t.is((await inbox(s)).filter((m) => m.subject === 'to many tags').length, 1);
   await stillDelivers(t, session, s);
 });
 
@@ -103,7 +103,7 @@ test('bare LF never ends DATA (no SMTP smuggling): only CRLF.CRLF does, and what
   const reply = await c.reply();
   t.is(reply.code, 250, 'one answer, for one message');
   t.is((await c.command('NOOP')).code, 250, 'no stray replies of a smuggled transaction follow');
-  const stored = inbox(s);
+  const stored = await inbox(s);
   t.deepEqual(stored.map((m) => m.subject), ['bare lf']);
   t.true(stored[0]!.raw.includes(Buffer.from('Subject: smuggled')), 'the "smuggled" part is body text of the one message');
   await stillDelivers(t, session, s);
@@ -115,7 +115,7 @@ test('NUL bytes and invalid UTF-8 in a message: delivered, stored byte for byte,
   const message = Buffer.from('Subject: caf\xe9 \xff\xfe\r\nFrom: \xc3\x28@example.org\r\n\r\nbody\0with a NUL and \xff\xfe\r\n', 'latin1');
   const reply = await transaction(c, 'a@example.org', [TO], message);
   t.is(reply.code, 250);
-  const [stored] = inbox(s);
+  const [stored] = await inbox(s);
   t.truthy(stored);
   // The MDA adds Return-Path/Delivered-To in front; the message itself is unchanged.
   t.true(stored!.raw.subarray(stored!.raw.length - message.length).equals(message));
@@ -130,6 +130,6 @@ test('a 2 MB line inside DATA is accepted within the size limit; past the limit 
   t.is((await transaction(c, 'a@example.org', [TO], `Subject: long line\r\n\r\n${'x'.repeat(2_000_000)}\r\n`)).code, 250);
   const big = await transaction(c, 'a@example.org', [TO], `Subject: too big\r\n\r\n${'y'.repeat(4_000_000)}\r\n`);
   t.is(big.code, 552);
-  t.deepEqual(inbox(s).map((m) => m.subject), ['long line']);
+  t.deepEqual((await inbox(s)).map((m) => m.subject), ['long line']);
   await stillDelivers(t, session, s);
 });

@@ -8,7 +8,7 @@ import { createLocalDelivery } from '../../plugin/deliver.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { createParsePool } from '../../plugin/parse-pool.js';
 import type { Schedule, ScheduleInput } from '../../plugin/types.js';
-import { FolderType, type DocInput } from '../../store/types.js';
+import { FolderType, type DocInput, type PlanView } from '../../store/types.js';
 import { tempStore } from '../store/helpers.js';
 import { fixture, type LogLine } from './helpers.js';
 
@@ -50,15 +50,15 @@ test('the calendar part survives the parse worker (structured clone)', async (t)
   t.deepEqual((await pool.parse(raw)).calendar, (await parseMessage(raw)).calendar);
 });
 
-function setup(t: Parameters<typeof tempStore>[0], schedule: Schedule) {
+async function setup(t: Parameters<typeof tempStore>[0], schedule: Schedule) {
   const { store } = tempStore(t);
-  const alice = store.createAccount('alice@example.com', 'pw');
+  const alice = await store.createAccount('alice@example.com', 'pw');
   const logs: LogLine[] = [];
   const at = (level: LogLine['level']) => (msg: string, fields: Record<string, unknown> = {}) => void logs.push({ level, msg, fields });
   const log = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
   const deliver = createLocalDelivery({ store, parse: (raw) => parseMessage(raw), log, schedule });
-  const inbox = store.folderByType(alice.id, FolderType.Inbox)!.id;
-  const calendar = store.folderByType(alice.id, FolderType.Calendar)!.id;
+  const inbox = (await store.folderByType(alice.id, FolderType.Inbox))!.id;
+  const calendar = (await store.folderByType(alice.id, FolderType.Calendar))!.id;
   return { store, alice, logs, deliver, inbox, calendar };
 }
 
@@ -68,10 +68,17 @@ const event = (subject: string): DocInput => ({ data: { v: 1, props: [{ tag: 'Ca
 
 test('a plan is written with the message in one commit; the hook sees the part, the envelope sender and the accounts', async (t) => {
   const seen: ScheduleInput[] = [];
+  const views: PlanView[] = [];
   let calendarId = 0;
-  const { store, alice, deliver, inbox, calendar } = setup(t, (input) => {
+  const { store, alice, deliver, inbox, calendar } = await setup(t, (input) => {
     seen.push(input);
-    return new Map([[input.recipients[0]!.id, { meeting: { kind: 'test' }, docs: [{ folderId: calendarId, itemId: null, doc: event('Placed') }] }]]);
+    return {
+      uid: 'u-1',
+      plan: (byAccount) => {
+        views.push(...byAccount.values());
+        return new Map([[input.recipients[0]!.id, { meeting: { kind: 'test' }, docs: [{ folderId: calendarId, itemId: null, doc: event('Placed') }] }]]);
+      },
+    };
   });
   calendarId = calendar;
   const report = await deliver(envelope, fixture('single-event.eml'), meta);
@@ -79,11 +86,13 @@ test('a plan is written with the message in one commit; the hook sees the part, 
   t.is(seen[0]!.envelopeFrom, 'sender@example.com');
   t.deepEqual(seen[0]!.recipients.map((a) => a.address), ['alice@example.com']);
   t.is(seen[0]!.calendar.method, 'REQUEST');
-  const mail = store.getItem(alice.id, report.items[0]!.itemId);
+  // The plan ran inside the delivery, shown each recipient's account as the transaction saw it.
+  t.deepEqual(views.map((v) => [v.account.address, v.docByUid, v.folders.some((f) => f.id === calendar)]), [['alice@example.com', null, true]]);
+  const mail = await store.getItem(alice.id, report.items[0]!.itemId);
   t.deepEqual(mail?.kind === 'mail' && mail.meeting, { kind: 'test' });
-  const doc = store.findDocByUid(alice.id, calendar, 'u-1');
+  const doc = await store.findDocByUid(alice.id, calendar, 'u-1');
   t.is(doc?.createdModseq, mail?.createdModseq);
-  t.is(store.countItems(alice.id, inbox), 1);
+  t.is(await store.countItems(alice.id, inbox), 1);
 
   // Mail without a calendar part is never planned.
   await deliver(envelope, fixture('../mail/plain.eml'), meta);
@@ -91,26 +100,60 @@ test('a plan is written with the message in one commit; the hook sees the part, 
 });
 
 test('a hook that throws leaves plain mail, logged', async (t) => {
-  const { store, alice, logs, deliver, inbox, calendar } = setup(t, () => {
+  const { store, alice, logs, deliver, inbox, calendar } = await setup(t, () => {
     throw new Error('cannot plan this');
   });
   const report = await deliver(envelope, fixture('single-event.eml'), meta);
   t.deepEqual(report.recipients, [{ address: 'alice@example.com', delivered: true }]);
-  const mail = store.getItem(alice.id, report.items[0]!.itemId);
+  const mail = await store.getItem(alice.id, report.items[0]!.itemId);
   t.is(mail?.kind === 'mail' ? mail.meeting : 'not mail', null);
-  t.is(store.countItems(alice.id, inbox), 1);
-  t.is(store.countItems(alice.id, calendar), 0);
+  t.is(await store.countItems(alice.id, inbox), 1);
+  t.is(await store.countItems(alice.id, calendar), 0);
   t.regex(String(logs.find((l) => l.level === 'warn')?.fields.error), /cannot plan this/);
 });
 
+test('a plan that throws inside the delivery leaves plain mail, logged', async (t) => {
+  const { store, alice, logs, deliver, inbox, calendar } = await setup(t, () => ({
+    uid: 'u-1',
+    plan: () => {
+      throw new Error('cannot plan this account');
+    },
+  }));
+  const report = await deliver(envelope, fixture('single-event.eml'), meta);
+  t.deepEqual(report.recipients, [{ address: 'alice@example.com', delivered: true }]);
+  const mail = await store.getItem(alice.id, report.items[0]!.itemId);
+  t.is(mail?.kind === 'mail' ? mail.meeting : 'not mail', null);
+  t.is(await store.countItems(alice.id, inbox), 1);
+  t.is(await store.countItems(alice.id, calendar), 0);
+  t.regex(String(logs.find((l) => l.level === 'warn')?.fields.error), /cannot plan this account/);
+});
+
+test('a plan sees the stored document of its UID and replaces it', async (t) => {
+  const { store, alice, deliver, calendar } = await setup(t, () => ({
+    uid: 'u-1',
+    plan: (views) => {
+      const view = [...views.values()][0]!;
+      const stored = view.docByUid;
+      return new Map([[view.account.id, { docs: [{ folderId: calendar, itemId: stored?.id ?? null, doc: event(stored ? 'Updated' : 'Placed') }] }]]);
+    },
+  }));
+  const imported = await store.addDoc(alice.id, calendar, event('Imported'), null);
+  await deliver(envelope, fixture('single-event.eml'), meta);
+  const after = await store.findDocByUid(alice.id, calendar, 'u-1');
+  t.is(after?.id, imported?.id, 'the stored event was replaced, not duplicated');
+  t.is(await store.countItems(alice.id, calendar), 1);
+  t.deepEqual((after?.data as { props: unknown[] }).props, [{ tag: 'Calendar:Subject', text: 'Updated' }]);
+});
+
 test('a plan whose calendar write fails leaves the message delivered alone, logged', async (t) => {
-  const { store, alice, logs, deliver, inbox } = setup(t, (input) =>
-    new Map([[input.recipients[0]!.id, { meeting: { kind: 'test' }, docs: [{ folderId: 999_999, itemId: null, doc: event('Nowhere') }] }]]),
-  );
+  const { store, alice, logs, deliver, inbox } = await setup(t, (input) => ({
+    uid: 'u-1',
+    plan: () => new Map([[input.recipients[0]!.id, { meeting: { kind: 'test' }, docs: [{ folderId: 999_999, itemId: null, doc: event('Nowhere') }] }]]),
+  }));
   const report = await deliver(envelope, fixture('single-event.eml'), meta);
   t.is(report.items.length, 1);
-  const mail = store.getItem(alice.id, report.items[0]!.itemId);
+  const mail = await store.getItem(alice.id, report.items[0]!.itemId);
   t.is(mail?.kind === 'mail' ? mail.meeting : 'not mail', null, 'delivered without what the plan added');
-  t.is(store.countItems(alice.id, inbox), 1, 'once');
+  t.is(await store.countItems(alice.id, inbox), 1, 'once');
   t.truthy(logs.find((l) => l.msg === 'meeting: calendar write failed, delivered as plain mail'));
 });

@@ -29,7 +29,7 @@ export interface LogLine {
 export interface World {
   ts: TestServer;
   logs: LogLine[];
-  account(address: string): Account;
+  account(address: string): Promise<Account>;
 }
 
 export async function world(t: ExecutionContext, opts: TestServerOptions = {}): Promise<World> {
@@ -37,7 +37,7 @@ export async function world(t: ExecutionContext, opts: TestServerOptions = {}): 
   const at = (level: LogLine['level']) => (msg: string, fields: Record<string, unknown> = {}) => void logs.push({ level, msg, fields });
   const ts = await startTestServer({ log: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, ...opts });
   t.teardown(() => ts.stop());
-  return { ts, logs, account: (address) => ts.addUser(address, PASSWORD) };
+  return { ts, logs, account: async (address) => await ts.addUser(address, PASSWORD) };
 }
 
 /** Sends `message` (bytes, or a fixture's name) over SMTP byte for byte (test/helpers/swaks.ts). */
@@ -128,8 +128,8 @@ export class Phone {
 
 /** Resolves once the device's Ping (or Sync-Wait) is parked. */
 export function waitParked(w: World, account: Account, deviceId: string): Promise<void> {
-  return until(() => {
-    const device = w.ts.store.getDevice(account.id, deviceId);
+  return until(async () => {
+    const device = await w.ts.store.getDevice(account.id, deviceId);
     return device !== null && w.ts.server.push.isParked(account.id, device.id);
   }, `${deviceId} parked`);
 }
@@ -140,14 +140,14 @@ export function only(m: Map<string, WbxmlElement>): [string, WbxmlElement] {
   return [...m.entries()][0]!;
 }
 
-export function mailItems(w: World, account: Account): MailItem[] {
-  const inbox = w.ts.store.folderByType(account.id, FolderType.Inbox)!.id;
-  return w.ts.store.listItems(account.id, inbox).filter((i): i is MailItem => i.kind === 'mail');
+export async function mailItems(w: World, account: Account): Promise<MailItem[]> {
+  const inbox = (await w.ts.store.folderByType(account.id, FolderType.Inbox))!.id;
+  return (await w.ts.store.listItems(account.id, inbox)).filter((i): i is MailItem => i.kind === 'mail');
 }
 
-export function calendarItems(w: World, account: Account): DocItem[] {
-  const calendar = w.ts.store.folderByType(account.id, FolderType.Calendar)!.id;
-  return w.ts.store.listItems(account.id, calendar).filter((i): i is DocItem => i.kind === 'doc');
+export async function calendarItems(w: World, account: Account): Promise<DocItem[]> {
+  const calendar = (await w.ts.store.folderByType(account.id, FolderType.Calendar))!.id;
+  return (await w.ts.store.listItems(account.id, calendar)).filter((i): i is DocItem => i.kind === 'doc');
 }
 
 export function propsOf(item: DocItem): PropNode[] {

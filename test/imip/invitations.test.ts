@@ -17,7 +17,7 @@ function request(data: WbxmlElement): WbxmlElement {
 
 test('Thunderbird: one delivery answers the Ping parked on Inbox and Calendar; the mail is a meeting request, the event is in the calendar', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   const p = await phone(w, 'receiver@example.com', 'TBPHONE');
   await p.sync(p.inbox);
   await p.sync(p.calendar);
@@ -66,14 +66,14 @@ test('Thunderbird: one delivery answers the Ping parked on Inbox and Calendar; t
   t.deepEqual(attendeeStatuses(event), { 'sender@example.com': '3', 'receiver@example.com': '5', 'other@example.com': '5' });
 
   // One commit: the message and the event share their modseq.
-  const [item] = mailItems(w, receiver);
-  const [doc] = calendarItems(w, receiver);
+  const [item] = await mailItems(w, receiver);
+  const [doc] = await calendarItems(w, receiver);
   t.is(item!.createdModseq, doc!.createdModseq);
 });
 
 test('Outlook/Exchange at 14.1: a Windows time zone, GlobalObjId that reads back to the UID, email:Location forms', async (t) => {
   const w = await world(t);
-  w.account('homer@example.org');
+  await w.account('homer@example.org');
   const p = await phone(w, 'homer@example.org', 'OUTLOOK141', '14.1');
   await sendEml(w, 'outlook-test-invite.eml', { from: 'marge@example.org', to: 'homer@example.org' });
 
@@ -101,8 +101,8 @@ test('Outlook/Exchange at 14.1: a Windows time zone, GlobalObjId that reads back
 
 test('Teams (Exchange Online) to two local attendees at 12.1: each gets the request and an event of their own', async (t) => {
   const w = await world(t);
-  const bart = w.account('bart@example.com');
-  const homer = w.account('homer@example.com');
+  const bart = await w.account('bart@example.com');
+  const homer = await w.account('homer@example.com');
   const p = await phone(w, 'bart@example.com', 'BART121', '12.1');
   await sendEml(w, 'teams-meeting-invite.eml', { from: 'marge@example.com', to: ['bart@example.com', 'homer@example.com'] });
 
@@ -117,14 +117,14 @@ test('Teams (Exchange Online) to two local attendees at 12.1: each gets the requ
   t.is(event.textOf('Calendar:Subject'), 'Teams meeting');
   t.regex(event.child('AirSyncBase:Body')?.textOf('AirSyncBase:Data') ?? event.textOf('Calendar:Body') ?? '', /Microsoft Teams/);
   for (const who of [bart, homer]) {
-    t.is(calendarItems(w, who).length, 1, `${who.address} has the event`);
-    t.is(mailItems(w, who).length, 1);
+    t.is((await calendarItems(w, who)).length, 1, `${who.address} has the event`);
+    t.is((await mailItems(w, who)).length, 1);
   }
 });
 
 test('Google Calendar (Meet): quoted-printable UTF-8 with "\\n" escapes, the inline part chosen over the invite.ics attachment', async (t) => {
   const w = await world(t);
-  w.account('homer@example.com');
+  await w.account('homer@example.com');
   const p = await phone(w, 'homer@example.com', 'GOOGLE161');
   await sendEml(w, 'meet-meeting-invite.eml', { from: 'example@gmail.com', to: 'homer@example.com' });
   const [, mail] = only((await p.sync(p.inbox)).adds);
@@ -139,7 +139,7 @@ test('Google Calendar (Meet): quoted-printable UTF-8 with "\\n" escapes, the inl
 
 test('Apple Calendar: an attached .ics with a weekly series and one override; the request carries its Recurrences', async (t) => {
   const w = await world(t);
-  w.account('alice@example.com');
+  await w.account('alice@example.com');
   const p = await phone(w, 'alice@example.com', 'APPLE161');
   const old = await phone(w, 'alice@example.com', 'APPLE141', '14.1');
   await sendEml(w, 'apple-series-override.eml', { from: 'tim@example.net', to: 'alice@example.com' });
@@ -173,9 +173,9 @@ test('Apple Calendar: an attached .ics with a weekly series and one override; th
 
 test('an ATTACH naming a local file is never read: the event carries no attachment', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   await sendEml(w, 'event-with-file-attachment.eml', { from: 'sender@example.com', to: 'receiver@example.com' });
-  const [event] = calendarItems(w, receiver);
+  const [event] = await calendarItems(w, receiver);
   t.truthy(event);
   const tags = JSON.stringify(propsOf(event!).filter((p) => p.tag !== 'x:ical')).match(/"tag":"[^"]+"/g) ?? [];
   t.true(tags.length > 10);

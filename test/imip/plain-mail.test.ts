@@ -7,12 +7,12 @@ import { calendarItems, mailItems, only, phone, sendEml, world } from './helpers
 
 test('a calendar part that does not parse is delivered as plain mail, byte for byte, and logged', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   const p = await phone(w, 'receiver@example.com', 'MALFORMED');
   const sent = await sendEml(w, 'malformed-calendar.eml', { from: 'sender@example.com', to: 'receiver@example.com' });
 
-  const [item] = mailItems(w, receiver);
-  const raw = w.ts.store.getBody(receiver.id, item!.id)!.raw;
+  const [item] = await mailItems(w, receiver);
+  const raw = (await w.ts.store.getBody(receiver.id, item!.id))!.raw;
   const headers = 'Return-Path: <sender@example.com>\r\nDelivered-To: receiver@example.com\r\n';
   t.true(raw.equals(Buffer.concat([Buffer.from(headers), sent])), 'the stored message is what was sent, with the MDA headers');
   t.true(raw.includes(Buffer.from('Grüße', 'utf8')));
@@ -21,7 +21,7 @@ test('a calendar part that does not parse is delivered as plain mail, byte for b
   const [, mail] = only((await p.sync(p.inbox)).adds);
   t.is(mail.textOf('Email:MessageClass'), 'IPM.Note');
   t.false(mail.has('Email:MeetingRequest'));
-  t.is(calendarItems(w, receiver).length, 0);
+  t.is((await calendarItems(w, receiver)).length, 0);
   const warned = w.logs.find((l) => l.msg === 'meeting: calendar part not used, delivered as plain mail');
   t.truthy(warned);
   t.regex(String(warned!.fields.error), /DTSTART/);
@@ -30,22 +30,22 @@ test('a calendar part that does not parse is delivered as plain mail, byte for b
 
 test('a REQUEST without ORGANIZER (RFC 5546 requires one) is plain mail', async (t) => {
   const w = await world(t);
-  const tom = w.account('tom@example.com');
+  const tom = await w.account('tom@example.com');
   await sendEml(w, 'webext-invite.eml', { from: 'john@example.com', to: 'tom@example.com' });
-  t.is(mailItems(w, tom).length, 1);
-  t.is(mailItems(w, tom)[0]!.meeting, null);
-  t.is(calendarItems(w, tom).length, 0);
+  t.is((await mailItems(w, tom)).length, 1);
+  t.is((await mailItems(w, tom))[0]!.meeting, null);
+  t.is((await calendarItems(w, tom)).length, 0);
   t.regex(String(w.logs.find((l) => l.msg.startsWith('meeting:'))?.fields.error), /ORGANIZER/);
 });
 
 test('PUBLISH (an .ics a shop sends) is plain mail, its .ics an attachment, and nothing is logged as a failure', async (t) => {
   const w = await world(t);
-  const foo = w.account('foo@example.com');
+  const foo = await w.account('foo@example.com');
   const p = await phone(w, 'foo@example.com', 'PUBLISH');
   await sendEml(w, 'message-containing-event.eml', { from: 'noreply@example.com', to: 'foo@example.com' });
   const [, mail] = only((await p.sync(p.inbox)).adds);
   t.is(mail.textOf('Email:MessageClass'), 'IPM.Note');
   t.is(mail.child('AirSyncBase:Attachments')?.child('AirSyncBase:Attachment')?.textOf('AirSyncBase:DisplayName'), 'booking.ics');
-  t.is(calendarItems(w, foo).length, 0);
+  t.is((await calendarItems(w, foo)).length, 0);
   t.is(w.logs.filter((l) => l.level !== 'info' && l.level !== 'debug').length, 0);
 });

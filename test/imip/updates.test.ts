@@ -27,7 +27,7 @@ async function pushed(w: World, account: Account, p: Phone, deviceId: string, fi
 
 test('an update keeps the user\'s response, reminder and categories; a rescheduling asks again; an older revision changes nothing', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   const p = await phone(w, 'receiver@example.com', 'UPDATES');
   await sendEml(w, 'single-event.eml', TB);
   await p.sync(p.inbox);
@@ -71,20 +71,20 @@ test('an update keeps the user\'s response, reminder and categories; a reschedul
   t.is(major.child('Calendar:Categories')?.textOf('Calendar:Category'), 'Work');
 
   // update-minor.eml again: SEQUENCE 0 < 2. The mail is delivered; the calendar does not change.
-  const before = calendarItems(w, receiver)[0]!;
+  const before = (await calendarItems(w, receiver))[0]!;
   await sendEml(w, 'update-minor.eml', TB);
   const [, staleMail] = only((await p.sync(p.inbox)).adds);
   t.is(staleMail.textOf('Email:MessageClass'), 'IPM.Schedule.Meeting.Request');
   t.is(request(staleMail).textOf('Email2:MeetingMessageType'), '4', 'outdated');
   t.is((await p.sync(p.calendar)).changes.size, 0);
-  const after = calendarItems(w, receiver)[0]!;
+  const after = (await calendarItems(w, receiver))[0]!;
   t.is(after.modseq, before.modseq);
   t.deepEqual(after.data, before.data);
 });
 
 test('a recurring meeting: occurrence messages change that occurrence only; cancelling one, then the series', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   const p = await phone(w, 'receiver@example.com', 'SERIES');
   await sendEml(w, 'repeat-event.eml', TB);
   await p.sync(p.inbox);
@@ -143,7 +143,7 @@ test('a recurring meeting: occurrence messages change that occurrence only; canc
 
 test('a cancellation of a single meeting is pushed with its mail', async (t) => {
   const w = await world(t);
-  const receiver = w.account('receiver@example.com');
+  const receiver = await w.account('receiver@example.com');
   const p = await phone(w, 'receiver@example.com', 'CANCEL');
   await sendEml(w, 'single-event.eml', TB);
   await p.sync(p.inbox);

@@ -37,7 +37,7 @@ async function exported(b: Box): Promise<string> {
 }
 
 test('import: the cards under their UIDs; a second import updates instead of adding', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   const first = await run(b, 'contacts', ['import', b.address, FULL]);
   t.is(first.code, 0);
   t.is(first.stdout, 'imported 2 contacts into "Contacts" of alice@example.com: 2 added, 0 updated, 0 unchanged\n');
@@ -47,7 +47,7 @@ test('import: the cards under their UIDs; a second import updates instead of add
       'full.vcf line 1 (card 1): warning: PHOTO is a link (https://photos.example/jane.jpg): not fetched, kept for export only\n',
   );
   const store = b.store();
-  const docs = docsOf(store, b.account(store), FolderType.Contacts);
+  const docs = await docsOf(store, await b.account(store), FolderType.Contacts);
   t.deepEqual(docs.map((d) => d.uid), ['urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1', 'v3-card@example.com']);
   t.is(textOfNode(docProps(docs[0]!.data), 'Contacts:JobTitle'), 'Principal Engineer');
 
@@ -55,13 +55,13 @@ test('import: the cards under their UIDs; a second import updates instead of add
   const changed = join(b.dir, 'changed.vcf');
   writeFileSync(changed, fixture('vcard/eas-push/full.vcf').replace('TITLE:Principal Engineer', 'TITLE:Chief Engineer'));
   t.is((await run(b, 'contacts', ['import', b.address, changed])).stdout, 'imported 2 contacts into "Contacts" of alice@example.com: 0 added, 1 updated, 1 unchanged\n');
-  const after = docsOf(store, b.account(store), FolderType.Contacts);
+  const after = await docsOf(store, await b.account(store), FolderType.Contacts);
   t.is(after.length, 2);
   t.is(textOfNode(docProps(after[0]!.data), 'Contacts:JobTitle'), 'Chief Engineer');
 });
 
 test('import: bad cards reported with line and number, the good ones written, exit code 1', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   const r = await run(b, 'contacts', ['import', b.address, fixturePath('vcard/eas-push/mixed-broken.vcf')]);
   t.is(r.code, 1);
   t.is(
@@ -71,23 +71,23 @@ test('import: bad cards reported with line and number, the good ones written, ex
   );
   t.is(r.stdout, 'imported 2 contacts into "Contacts" of alice@example.com: 2 added, 0 updated, 0 unchanged; 2 refused (see above)\n');
   const store = b.store();
-  t.deepEqual(docsOf(store, b.account(store), FolderType.Contacts).map((d) => d.uid), ['good-1@example.com', 'good-2@example.com']);
+  t.deepEqual((await docsOf(store, await b.account(store), FolderType.Contacts)).map((d) => d.uid), ['good-1@example.com', 'good-2@example.com']);
 });
 
 test('every fixture imports; imported twice, nothing is added the second time', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   const files = ['basic_vcard_addressbook.vcf', 'dos_vcard_addressbook.vcf', 'export.vcf', 'v3-binary-jpeg.vcf', 'v3-uri-uri-jpeg.vcf', 'v4-uri-jpeg.vcf', 'v4-uri-png.vcf'];
   for (const f of files) t.is((await run(b, 'contacts', ['import', b.address, fixturePath(`vcard/thunderbird/${f}`)])).code, 0, f);
   const store = b.store();
-  t.is(docsOf(store, b.account(store), FolderType.Contacts).length, 9);
+  t.is((await docsOf(store, await b.account(store), FolderType.Contacts)).length, 9);
   for (const f of files) t.regex((await run(b, 'contacts', ['import', b.address, fixturePath(`vcard/thunderbird/${f}`)])).stdout, /: 0 added, 0 updated, \d+ unchanged/, f);
   // The same two cards with blank lines around them: the same contacts.
   t.regex((await run(b, 'contacts', ['import', b.address, fixturePath('vcard/thunderbird/emptylines_vcard_addressbook.vcf')])).stdout, /: 0 added, 0 updated, 2 unchanged/);
-  t.is(docsOf(store, b.account(store), FolderType.Contacts).length, 9);
+  t.is((await docsOf(store, await b.account(store), FolderType.Contacts)).length, 9);
 });
 
 test('export of what no phone changed: a 4.0 card equal to its source, the properties EAS cannot carry included', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   await run(b, 'contacts', ['import', b.address, FULL]);
   await run(b, 'contacts', ['import', b.address, fixturePath('vcard/thunderbird/export.vcf')]);
   const text = await exported(b);
@@ -104,7 +104,7 @@ test('export of what no phone changed: a 4.0 card equal to its source, the prope
 });
 
 test('a 3.0 card is exported as 4.0: same values, PREF=1, ANNIVERSARY, the picture\'s bytes as a data: URI', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   await run(b, 'contacts', ['import', b.address, FULL]);
   await run(b, 'contacts', ['import', b.address, fixturePath('vcard/thunderbird/v3-binary-jpeg.vcf')]);
   const text = await exported(b);
@@ -127,14 +127,14 @@ test('a 3.0 card is exported as 4.0: same values, PREF=1, ANNIVERSARY, the pictu
 });
 
 test('export after a phone changed a contact: its change, its other properties as they were', async (t) => {
-  const b = box(t);
+  const b = await box(t);
   await run(b, 'contacts', ['import', b.address, FULL]);
   const store = b.store();
-  const account = b.account(store);
-  const item = docsOf(store, account, FolderType.Contacts)[0]!;
+  const account = await b.account(store);
+  const item = (await docsOf(store, account, FolderType.Contacts))[0]!;
   // A 14.1 phone without a Supported list sends the whole contact: the title and the second address changed.
-  const folder = store.getFolder(account.id, item.folderId)!;
-  const rendered = b.classes.forFolderType(FolderType.Contacts)!.render(item, { store, account, folder, version: '14.1', options: { filterType: 0, bodyPreferences: [{ type: 1, truncationSize: null, allOrNone: false, preview: null }], bodyPartPreferences: [], mimeSupport: 0, mimeTruncation: null, truncation: null, conflict: null, classes: [] }, log: { info() {}, warn() {}, error() {}, debug() {} } });
+  const folder = (await store.getFolder(account.id, item.folderId))!;
+  const rendered = await b.classes.forFolderType(FolderType.Contacts)!.render(item, { store, account, folder, version: '14.1', options: { filterType: 0, bodyPreferences: [{ type: 1, truncationSize: null, allOrNone: false, preview: null }], bodyPartPreferences: [], mimeSupport: 0, mimeTruncation: null, truncation: null, conflict: null, classes: [] }, log: { info() {}, warn() {}, error() {}, debug() {} } });
   const sent = rendered.map((e) => (e.tag === 'Contacts:JobTitle' ? el('Contacts:JobTitle', 'VP Research') : e.tag === 'Contacts:Email2Address' ? el('Contacts:Email2Address', 'jane@new-home.example') : e));
   t.is(await deviceChange(store, account, b.classes, item, el('AirSync:ApplicationData', sent), '14.1'), 1);
 

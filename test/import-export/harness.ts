@@ -40,20 +40,20 @@ export interface Box {
   address: string;
   /** A fresh store on the data directory (the commands open their own); closed at teardown. */
   store(): Store;
-  account(store: Store): Account;
+  account(store: Store): Promise<Account>;
   classes: ClassRegistry;
 }
 
-export function box(t: ExecutionContext): Box {
+export async function box(t: ExecutionContext): Promise<Box> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-pim-'));
   const opened: Store[] = [];
-  t.teardown(() => {
-    for (const s of opened) s.close();
+  t.teardown(async () => {
+    for (const s of opened) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const first = openStore(join(dir, 'eas-push.sqlite'));
-  first.createAccount('alice@example.com', 'secret');
-  first.close();
+  await first.createAccount('alice@example.com', 'secret');
+  await first.close();
   return {
     dir,
     address: 'alice@example.com',
@@ -62,7 +62,7 @@ export function box(t: ExecutionContext): Box {
       opened.push(s);
       return s;
     },
-    account: (s) => s.findAccount('alice@example.com')!,
+    account: async (s) => (await s.findAccount('alice@example.com'))!,
     classes: pimClasses(),
   };
 }
@@ -89,18 +89,18 @@ export async function run(b: Box, command: 'calendar' | 'contacts', args: string
   return { code, stdout, stderr };
 }
 
-export function docsOf(store: Store, account: Account, folderType: number): DocItem[] {
-  const folder = store.folderByType(account.id, folderType)!;
-  return store
-    .listItems(account.id, folder.id)
+export async function docsOf(store: Store, account: Account, folderType: number): Promise<DocItem[]> {
+  const folder = (await store.folderByType(account.id, folderType))!;
+  return (await store
+    .listItems(account.id, folder.id))
     .filter((i): i is DocItem => i.kind === 'doc')
     .sort((a, b) => a.id - b.id);
 }
 
 /** A phone's Sync Change of the item (through the class, as Sync applies it). */
 export async function deviceChange(store: Store, account: Account, classes: ClassRegistry, item: DocItem, appData: WbxmlElement, version: ProtocolVersion): Promise<number> {
-  const folder = store.getFolder(account.id, item.folderId)!;
-  const device = store.touchDevice(account.id, 'PHONE', { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
+  const folder = (await store.getFolder(account.id, item.folderId))!;
+  const device = await store.touchDevice(account.id, 'PHONE', { deviceType: 'TestPhone', userAgent: null, protocolVersion: version });
   const itemClass = classes.forFolderType(folder.type)!;
   return itemClass.change({ deps: testDeps(store, { classes, log: quietLog }), account, device, folder, version, supported: null }, item, appData);
 }

@@ -22,16 +22,16 @@ test('a Ping parked on the Calendar is answered by an import into it', async (t)
     'Ping',
     el('Ping:Ping', [el('Ping:HeartbeatInterval', NEVER), el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', calendarId), el('Ping:Class', 'Calendar')])])]),
   );
-  await until(() => parked(w, w.phone), 'the phone\'s Ping parked');
+  await until(async () => await parked(w, w.phone), 'the phone\'s Ping parked');
 
-  const done = importText({ store: w.ts.store, account: w.alice, classes: pimClasses(), now: new Date() }, calendarFormat(), fixture('ical/eas-push/series.ics'), undefined);
+  const done = await importText({ store: w.ts.store, account: w.alice, classes: pimClasses(), now: new Date() }, calendarFormat(), fixture('ical/eas-push/series.ics'), undefined);
   t.is(done.outcome.added, 5);
   // Only the import can end it: its heartbeat is beyond any test's time.
-  await until(() => !parked(w, w.phone), 'the import waking the phone\'s Ping', 30_000);
+  await until(async () => !await parked(w, w.phone), 'the import waking the phone\'s Ping', 30_000);
   const ping = readPing(await answer);
   t.is(ping.status, 2);
   t.deepEqual(ping.folders, [calendarId]);
-  t.is(w.ts.store.countItems(w.alice.id, done.folder.id), 5);
+  t.is(await w.ts.store.countItems(w.alice.id, done.folder.id), 5);
 });
 
 test('the CLI imports into the data directory of a running server, in a process of its own, and the parked Ping hears of it', async (t) => {
@@ -42,12 +42,12 @@ test('the CLI imports into the data directory of a running server, in a process 
     'Ping',
     el('Ping:Ping', [el('Ping:HeartbeatInterval', NEVER), el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', calendarId), el('Ping:Class', 'Calendar')])])]),
   );
-  await until(() => parked(w, w.phone), 'the phone\'s Ping parked');
+  await until(async () => await parked(w, w.phone), 'the phone\'s Ping parked');
   const r = await runCli(['calendar', 'import', 'alice@example.com', fixturePath('ical/eas-push/series.ics'), '--data-dir', w.ts.dataDir]);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'imported 5 events into "Calendar" of alice@example.com: 5 added, 0 updated, 0 unchanged\n');
-  const calendar = w.ts.store.folderByType(w.alice.id, FolderType.Calendar)!;
-  t.is(w.ts.store.countItems(w.alice.id, calendar.id), 5, 'the server\'s own store sees the commit');
+  const calendar = (await w.ts.store.folderByType(w.alice.id, FolderType.Calendar))!;
+  t.is(await w.ts.store.countItems(w.alice.id, calendar.id), 5, 'the server\'s own store sees the commit');
   // Another process's commit reaches the server's change feed (store.publishExternalCommits).
   const ping = readPing(await answer);
   t.is(ping.status, 2);

@@ -14,12 +14,12 @@ export interface Place {
   open(): Store;
 }
 
-export function place(t: { teardown(fn: () => void): void }, withAlice = true): Place {
+export async function place(t: { teardown(fn: () => void): void }, withAlice = true): Promise<Place> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-mail-import-'));
   const dataDir = join(dir, 'data');
   const opened: Store[] = [];
-  t.teardown(() => {
-    for (const s of opened) s.close();
+  t.teardown(async () => {
+    for (const s of opened) await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const open = (): Store => {
@@ -30,8 +30,8 @@ export function place(t: { teardown(fn: () => void): void }, withAlice = true): 
   if (withAlice) {
     mkdirSync(dataDir, { recursive: true });
     const s = openStore(databasePath(dataDir));
-    s.createAccount('alice@example.com', 'secret-password');
-    s.close();
+    await s.createAccount('alice@example.com', 'secret-password');
+    await s.close();
   }
   return { dir, dataDir, open };
 }
@@ -50,21 +50,21 @@ export function maildir(dir: string, files: Record<string, Buffer | string>, opt
   }
 }
 
-export function folderNamed(store: Store, accountId: number, path: string[]): Folder | undefined {
+export async function folderNamed(store: Store, accountId: number, path: string[]): Promise<Folder | undefined> {
   let parent: number | null = null;
   let found: Folder | undefined;
   for (const name of path) {
-    found = store.listFolders(accountId).find((f) => f.parentId === parent && f.name === name);
+    found = (await store.listFolders(accountId)).find((f) => f.parentId === parent && f.name === name);
     if (!found) return undefined;
     parent = found.id;
   }
   return found;
 }
 
-export function mails(store: Store, accountId: number, folder: Folder): Array<MailItem & { raw: Buffer }> {
-  return store
-    .listItems(accountId, folder.id)
+export async function mails(store: Store, accountId: number, folder: Folder): Promise<Array<MailItem & { raw: Buffer }>> {
+  return (await Promise.all((await store
+    .listItems(accountId, folder.id))
     .filter((i): i is MailItem => i.kind === 'mail')
-    .map((i) => ({ ...i, raw: store.getBody(accountId, i.id)!.raw }))
+    .map(async (i) => ({ ...i, raw: (await store.getBody(accountId, i.id))!.raw }))))
     .sort((a, b) => a.summary.subject.localeCompare(b.summary.subject));
 }

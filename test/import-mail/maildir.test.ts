@@ -29,7 +29,7 @@ function tree(root: string): void {
 }
 
 test('a Maildir tree imports with its folders, flags, times and bytes; a broken message is reported and skipped', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const root = join(p.dir, 'Maildir');
   tree(root);
   const r = await runCli(['mail', 'import', 'alice@example.com', root, '--data-dir', p.dataDir]);
@@ -39,46 +39,46 @@ test('a Maildir tree imports with its folders, flags, times and bytes; a broken 
   t.regex(r.stdout, /^imported 7 messages into .* of alice@example\.com \(0 already there, 2 refused\)\n$/);
 
   const store = p.open();
-  const alice = store.findAccount('alice@example.com')!;
-  const inbox = mails(store, alice.id, store.folderByType(alice.id, FolderType.Inbox)!);
+  const alice = (await store.findAccount('alice@example.com'))!;
+  const inbox = await mails(store, alice.id, (await store.folderByType(alice.id, FolderType.Inbox))!);
   t.deepEqual(inbox.map((m) => [m.summary.subject, m.read, m.flag?.status ?? 0, m.receivedAt]), [
     ['inbox read', true, 0, new Date((T2 + 1) * 1000).toISOString()],
     ['inbox read flagged', true, 2, new Date(T2 * 1000).toISOString()],
     ['inbox unread', false, 0, new Date(T1 * 1000).toISOString()],
   ]);
   t.deepEqual(inbox[0]!.raw, message('inbox read', '', 'line one\r\nline two with CRLF\r\n'), 'bytes kept exactly, mixed line ends and all');
-  const sent = mails(store, alice.id, store.folderByType(alice.id, FolderType.SentItems)!);
+  const sent = await mails(store, alice.id, (await store.folderByType(alice.id, FolderType.SentItems))!);
   t.deepEqual(sent.map((m) => m.summary.subject), ['sent one'], '.Sent is the Sent Items folder');
-  const work = folderNamed(store, alice.id, ['Work'])!;
+  const work = (await folderNamed(store, alice.id, ['Work']))!;
   t.is(work.type, FolderType.UserMail);
-  t.deepEqual(mails(store, alice.id, work).map((m) => [m.summary.subject, m.read, m.flag?.status ?? 0]), [['work one', false, 2]]);
-  t.deepEqual(mails(store, alice.id, folderNamed(store, alice.id, ['Work', '2024'])!).map((m) => m.summary.subject), ['work 2024']);
-  const archived = mails(store, alice.id, folderNamed(store, alice.id, ['Archive'])!);
+  t.deepEqual((await mails(store, alice.id, work)).map((m) => [m.summary.subject, m.read, m.flag?.status ?? 0]), [['work one', false, 2]]);
+  t.deepEqual((await mails(store, alice.id, (await folderNamed(store, alice.id, ['Work', '2024']))!)).map((m) => m.summary.subject), ['work 2024']);
+  const archived = await mails(store, alice.id, (await folderNamed(store, alice.id, ['Archive']))!);
   t.deepEqual(archived.map((m) => [m.summary.subject, m.receivedAt]), [['archived', '2020-05-01T12:00:00.000Z']]);
-  t.is(folderNamed(store, alice.id, ['Broken']) !== undefined, true, 'its folder is made even though its message was refused');
+  t.is(await folderNamed(store, alice.id, ['Broken']) !== undefined, true, 'its folder is made even though its message was refused');
 
   // Run again (as after an interruption): nothing is imported twice.
   const again = await runCli(['mail', 'import', 'alice@example.com', root, '--data-dir', p.dataDir]);
   t.regex(again.stdout, /^imported 0 messages of alice@example\.com \(7 already there, 2 refused\)\n$/);
-  t.is(store.countItems(alice.id, store.folderByType(alice.id, FolderType.Inbox)!.id), 3);
+  t.is(await store.countItems(alice.id, (await store.folderByType(alice.id, FolderType.Inbox))!.id), 3);
 });
 
 test('--folder puts the Maildir\'s top level and its subfolders under one folder', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const root = join(p.dir, 'Maildir');
   maildir(root, { [`cur/${T1}.A.h:2,S`]: message('top') });
   maildir(join(root, '.Sent'), { [`cur/${T1}.B.h:2,S`]: message('old sent') });
   const r = await runCli(['mail', 'import', 'alice@example.com', root, '--folder', 'Old server', '--data-dir', p.dataDir]);
   t.is(r.code, 0, r.stderr);
   const store = p.open();
-  const alice = store.findAccount('alice@example.com')!;
-  t.deepEqual(mails(store, alice.id, folderNamed(store, alice.id, ['Old server'])!).map((m) => m.summary.subject), ['top']);
-  t.deepEqual(mails(store, alice.id, folderNamed(store, alice.id, ['Old server', 'Sent'])!).map((m) => m.summary.subject), ['old sent']);
-  t.is(store.countItems(alice.id, store.folderByType(alice.id, FolderType.SentItems)!.id), 0);
+  const alice = (await store.findAccount('alice@example.com'))!;
+  t.deepEqual((await mails(store, alice.id, (await folderNamed(store, alice.id, ['Old server']))!)).map((m) => m.summary.subject), ['top']);
+  t.deepEqual((await mails(store, alice.id, (await folderNamed(store, alice.id, ['Old server', 'Sent']))!)).map((m) => m.summary.subject), ['old sent']);
+  t.is(await store.countItems(alice.id, (await store.folderByType(alice.id, FolderType.SentItems))!.id), 0);
 });
 
 test('mail export writes a Maildir++ tree that imports back with identical bytes, flags and times', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const root = join(p.dir, 'Maildir');
   tree(root);
   t.is((await runCli(['mail', 'import', 'alice@example.com', root, '--data-dir', p.dataDir])).code, 1);
@@ -91,19 +91,19 @@ test('mail export writes a Maildir++ tree that imports back with identical bytes
   t.regex(notEmpty.stderr, /is not empty/);
 
   // Into another server's data directory.
-  const q = place(t);
+  const q = await place(t);
   const back = await runCli(['mail', 'import', 'alice@example.com', out, '--data-dir', q.dataDir]);
   t.is(back.code, 0, back.stderr);
   t.regex(back.stdout, /imported 7 messages/);
 
   const a = p.open();
   const b = q.open();
-  const aliceA = a.findAccount('alice@example.com')!;
-  const aliceB = b.findAccount('alice@example.com')!;
+  const aliceA = (await a.findAccount('alice@example.com'))!;
+  const aliceB = (await b.findAccount('alice@example.com'))!;
   const paths = [['Inbox'], ['Sent Items'], ['Work'], ['Work', '2024'], ['Archive']];
   for (const path of paths) {
-    const before = mails(a, aliceA.id, folderNamed(a, aliceA.id, path)!);
-    const after = mails(b, aliceB.id, folderNamed(b, aliceB.id, path)!);
+    const before = await mails(a, aliceA.id, (await folderNamed(a, aliceA.id, path))!);
+    const after = await mails(b, aliceB.id, (await folderNamed(b, aliceB.id, path))!);
     t.is(after.length, before.length, path.join('/'));
     before.forEach((m, i) => {
       const n = after[i]!;

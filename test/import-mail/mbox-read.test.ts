@@ -15,7 +15,7 @@ async function all(file: string) {
 }
 
 test('CRLF lines, no final empty line and leading empty lines', async (t) => {
-  const p = place(t, false);
+  const p = await place(t, false);
   const file = join(p.dir, 'crlf.mbox');
   writeFileSync(file, '\r\nFrom a@b Mon Jan  1 00:00:00 2024\r\nSubject: one\r\n\r\nx\r\n\r\nFrom a@b Mon Jan  1 00:01:00 2024\r\nSubject: two\r\n\r\n>From y\r\nlast line without newline');
   const got = await all(file);
@@ -24,7 +24,7 @@ test('CRLF lines, no final empty line and leading empty lines', async (t) => {
 });
 
 test('a message larger than a read chunk comes out whole', async (t) => {
-  const p = place(t, false);
+  const p = await place(t, false);
   const file = join(p.dir, 'big.mbox');
   const body = `${'0123456789abcdef'.repeat(64)}\n`.repeat(3000); // about 3 MB
   writeFileSync(file, `From a@b Mon Jan  1 00:00:00 2024\nSubject: big\n\n${body}\nFrom a@b Mon Jan  1 00:01:00 2024\nSubject: small\n\ns\n`);
@@ -35,7 +35,7 @@ test('a message larger than a read chunk comes out whole', async (t) => {
 });
 
 test('a file that does not start with a From_ line is not an mbox', async (t) => {
-  const p = place(t, false);
+  const p = await place(t, false);
   const file = join(p.dir, 'x.mbox');
   writeFileSync(file, 'Subject: hi\n\nno From line\n');
   await t.throwsAsync(all(file), { instanceOf: NotMboxError, message: /line 1: expected a "From " line/ });

@@ -41,7 +41,7 @@ const MBOX = [
 ].join('\n');
 
 test('an mbox imports message by message: bytes, From_ date, Status and X-Status; a broken message is reported by line', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const file = join(p.dir, 'old.mbox');
   writeFileSync(file, MBOX);
   const r = await runCli(['mail', 'import', 'alice@example.com', file, '--data-dir', p.dataDir]);
@@ -50,8 +50,8 @@ test('an mbox imports message by message: bytes, From_ date, Status and X-Status
   t.is(r.stdout, 'imported 3 messages into Inbox of alice@example.com (0 already there, 1 refused)\n');
 
   const store = p.open();
-  const alice = store.findAccount('alice@example.com')!;
-  const inbox = mails(store, alice.id, store.folderByType(alice.id, FolderType.Inbox)!);
+  const alice = (await store.findAccount('alice@example.com'))!;
+  const inbox = await mails(store, alice.id, (await store.folderByType(alice.id, FolderType.Inbox))!);
   t.deepEqual(inbox.map((m) => [m.summary.subject, m.read, m.flag?.status ?? 0, m.receivedAt]), [
     ['first', true, 2, '2024-01-04T10:00:00.000Z'],
     ['second', false, 0, '2024-01-05T11:30:15.000Z'],
@@ -66,7 +66,7 @@ test('an mbox imports message by message: bytes, From_ date, Status and X-Status
 });
 
 test('a rerun of a grown mbox (an interrupted import resumed) imports only what is not in yet; --folder names the folder', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const file = join(p.dir, 'part.mbox');
   const message = (i: number) => `From x@example.org Mon Jan  1 00:0${i}:00 2024\nFrom: x@example.org\nSubject: m${i}\n\nbody ${i}\n\n`;
   writeFileSync(file, [0, 1, 2].map(message).join(''));
@@ -77,12 +77,12 @@ test('a rerun of a grown mbox (an interrupted import resumed) imports only what 
   t.is(second.code, 0, second.stderr);
   t.is(second.stdout, 'imported 2 messages into Archive of alice@example.com (3 already there, 0 refused)\n');
   const store = p.open();
-  const alice = store.findAccount('alice@example.com')!;
-  t.deepEqual(mails(store, alice.id, folderNamed(store, alice.id, ['Archive'])!).map((m) => m.summary.subject), ['m0', 'm1', 'm2', 'm3', 'm4']);
+  const alice = (await store.findAccount('alice@example.com'))!;
+  t.deepEqual((await mails(store, alice.id, (await folderNamed(store, alice.id, ['Archive']))!)).map((m) => m.summary.subject), ['m0', 'm1', 'm2', 'm3', 'm4']);
 });
 
 test('bad sources and names are refused with one line and nothing imported', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const notMbox = join(p.dir, 'letter.txt');
   writeFileSync(notMbox, 'Dear Alice,\nthis is a letter.\n');
   const r = await runCli(['mail', 'import', 'alice@example.com', notMbox, '--data-dir', p.dataDir]);
@@ -99,7 +99,7 @@ test('bad sources and names are refused with one line and nothing imported', asy
 });
 
 test('a 20,000-message mbox imports with progress on stderr', async (t) => {
-  const p = place(t);
+  const p = await place(t);
   const file = join(p.dir, 'big.mbox');
   const out = createWriteStream(file);
   for (let i = 0; i < 20_000; i++) {
@@ -117,9 +117,9 @@ test('a 20,000-message mbox imports with progress on stderr', async (t) => {
   t.regex(progress[0]!, /^progress: 1\d{3} messages read \(\d+%\), 1\d{3} imported, 0 already there, 0 refused$/);
   t.regex(progress.at(-1)!, /^progress: 20000 messages read \(100%\), 20000 imported, 0 already there, 0 refused$/);
   const store = p.open();
-  const alice = store.findAccount('alice@example.com')!;
-  const inbox = store.folderByType(alice.id, FolderType.Inbox)!;
-  t.is(store.countItems(alice.id, inbox.id), 20_000);
-  const read = store.listItems(alice.id, inbox.id).filter((i) => i.read).length;
+  const alice = (await store.findAccount('alice@example.com'))!;
+  const inbox = (await store.folderByType(alice.id, FolderType.Inbox))!;
+  t.is(await store.countItems(alice.id, inbox.id), 20_000);
+  const read = (await store.listItems(alice.id, inbox.id)).filter((i) => i.read).length;
   t.is(read, 10_000);
 });

@@ -19,19 +19,19 @@ function mbox(file: string, subjects: string[]): void {
 
 test('an import wakes parked phones only with --push; without it the mail comes at the next Sync', async (t) => {
   const w = await pushWorld(t);
-  const p = place(t, false);
+  const p = await place(t, false);
   const { syncKey } = await syncAll(w.phone, w.inbox);
   const answer = ping(w.phone, NEVER, [w.inbox]);
-  await until(() => parked(w, w.phone), 'the phone\'s Ping parked');
+  await until(async () => await parked(w, w.phone), 'the phone\'s Ping parked');
 
   const quiet = join(p.dir, 'quiet.mbox');
   mbox(quiet, ['quiet one', 'quiet two']);
   const r = await runCli(['mail', 'import', 'alice@example.com', quiet, '--data-dir', w.ts.dataDir]);
   t.is(r.code, 0, r.stderr);
   // The server's look at other processes' commits, run now rather than waited for.
-  w.ts.store.publishExternalCommits();
+  await w.ts.store.publishExternalCommits();
   await new Promise((resolve) => setImmediate(resolve));
-  t.true(parked(w, w.phone), 'the Ping is still parked after the quiet import');
+  t.true(await parked(w, w.phone), 'the Ping is still parked after the quiet import');
 
   const loud = join(p.dir, 'loud.mbox');
   mbox(loud, ['pushed one']);

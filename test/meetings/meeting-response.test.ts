@@ -64,8 +64,8 @@ for (const version of ['14.1', '16.1']) {
     t.deepEqual(await itipIn(w, w.carol, 'REPLY'), []);
     // The answered request leaves the Inbox for Deleted Items, the answering phone included.
     t.deepEqual((await sync(phone, { syncKey: phoneInbox.syncKey, collectionId: inv.inboxId })).deletes, [inv.mailServerId]);
-    const deletedItems = w.ts.store.folderByType(w.alice.id, FolderType.DeletedItems)!;
-    const moved = w.ts.store.listItems(w.alice.id, deletedItems.id);
+    const deletedItems = (await w.ts.store.folderByType(w.alice.id, FolderType.DeletedItems))!;
+    const moved = await w.ts.store.listItems(w.alice.id, deletedItems.id);
     t.deepEqual(moved.map((i) => (i.kind === 'mail' ? i.summary.subject : null)), [`Planning ACC-${version}`]);
   });
 
@@ -77,7 +77,7 @@ for (const version of ['14.1', '16.1']) {
 
     const [result] = await meetingResponse(phone, [answer(3, inv.inboxId, inv.mailServerId)]);
     t.deepEqual(result, { status: 1, requestId: inv.mailServerId });
-    t.is(w.ts.store.getItem(w.alice.id, inv.event!.id), null);
+    t.is(await w.ts.store.getItem(w.alice.id, inv.event!.id), null);
     const seen = await sync(tablet, { syncKey: before.syncKey, collectionId: calendar });
     t.deepEqual(seen.deletes, [sid(inv.event!)]);
   });
@@ -119,15 +119,15 @@ test('16.1 tentative with SendResponse: the local organiser gets one REPLY (PART
   t.is(v.getAllProperties('attendee').length, 1);
   t.is(attendeeParam(v, 'alice@example.com', 'partstat'), 'TENTATIVE');
   t.false(v.hasProperty('recurrence-id'));
-  const carolMail = inboxOf(w, w.carol).at(-1)!;
+  const carolMail = (await inboxOf(w, w.carol)).at(-1)!;
   t.true(carolMail.raw.toString('utf8').includes('Probably, if the train is on time.'));
   t.is(w.smarthost.received.length, 0);
   // What was sent on alice's behalf is in her Sent Items, as if her phone had sent it.
-  const sentItems = w.ts.store.folderByType(w.alice.id, FolderType.SentItems)!;
-  const sent = w.ts.store.listItems(w.alice.id, sentItems.id);
+  const sentItems = (await w.ts.store.folderByType(w.alice.id, FolderType.SentItems))!;
+  const sent = await w.ts.store.listItems(w.alice.id, sentItems.id);
   t.is(sent.length, 1);
   t.is(sent[0]!.kind === 'mail' ? sent[0]!.summary.subject : null, 'Tentative: Planning TENT-1');
-  t.regex(w.ts.store.getBody(w.alice.id, sent[0]!.id)!.raw.toString('utf8'), /METHOD[=:]"?REPLY/i);
+  t.regex((await w.ts.store.getBody(w.alice.id, sent[0]!.id))!.raw.toString('utf8'), /METHOD[=:]"?REPLY/i);
 
   const data = (await sync(tablet, { syncKey: before.syncKey, collectionId: calendar })).changes[0]!.data!;
   t.is(data.textOf('Calendar:ResponseType'), '2');
@@ -196,7 +196,7 @@ test('16.1 decline with an empty SendResponse: a remote organiser gets the REPLY
   t.is(reply.method, 'REPLY');
   t.is(attendeeParam(reply.vevents[0]!, 'alice@example.com', 'partstat'), 'DECLINED');
   t.is(reply.subject, 'Declined: Planning REMOTE-1');
-  t.is(w.ts.store.getItem(w.alice.id, inv.event!.id), null);
+  t.is(await w.ts.store.getItem(w.alice.id, inv.event!.id), null);
 });
 
 test('16.1 accept with SendResponse and no smarthost: Status 1, the event is accepted, nothing leaves', async (t) => {
@@ -217,7 +217,7 @@ test('an accepted request that is not in the calendar is placed there; its Calen
 
   const [result] = await meetingResponse(phone, [answer(1, inv.inboxId, inv.mailServerId)]);
   t.is(result!.status, 1);
-  const placed = w.ts.store.findDocByUid(w.alice.id, null, 'UNPLACED-1');
+  const placed = await w.ts.store.findDocByUid(w.alice.id, null, 'UNPLACED-1');
   t.truthy(placed);
   t.is(result!.calendarId, sid(placed!));
   const seen = await sync(phone, { syncKey: before.syncKey, collectionId: calendar });
@@ -231,7 +231,7 @@ test('an accepted request that is not in the calendar is placed there; its Calen
   // Declining a request that is not in the calendar: nothing to remove, Status 1, no CalendarId.
   const other = await invite(w, w.alice, spec('UNPLACED-2'), SPAM);
   t.deepEqual(await meetingResponse(phone, [answer(3, other.inboxId, other.mailServerId)]), [{ status: 1, requestId: other.mailServerId }]);
-  t.is(w.ts.store.findDocByUid(w.alice.id, null, 'UNPLACED-2'), null);
+  t.is(await w.ts.store.findDocByUid(w.alice.id, null, 'UNPLACED-2'), null);
 });
 
 test('16.1 from the calendar item: accept the series, then one occurrence tentative, then decline another (InstanceId)', async (t) => {
@@ -280,7 +280,7 @@ test('bad requests get their Status: 2 for unknown or wrong items and values, 10
   const eventId = sid(inv.event!);
   // A plain mail in the Inbox, and a meeting alice organises (added by her 14.1 phone: no mail).
   t.is((await sendMail({ port: w.ts.smtpPort, to: 'alice@example.com', subject: 'hi', body: 'plain' })).code, 0);
-  const plain = w.ts.store.listItems(w.alice.id, Number(inbox)).find((i) => i.kind === 'mail' && i.summary.subject === 'hi')!;
+  const plain = (await w.ts.store.listItems(w.alice.id, Number(inbox))).find((i) => i.kind === 'mail' && i.summary.subject === 'hi')!;
   const old = w.device(w.alice, 'PHONE140', '14.0');
   await old.folderIdOfType(FolderType.Calendar);
   const oldState = await startSync(old, calendar);
@@ -317,8 +317,8 @@ test('the other device parked on the calendar is woken by the event an answer pl
   const before = await startSync(tablet, calendar);
   await sync(tablet, { syncKey: before.syncKey, collectionId: calendar });
   const pinged = tablet.post('Ping', el('Ping:Ping', [el('Ping:HeartbeatInterval', 60), el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', calendar), el('Ping:Class', 'Calendar')])])]));
-  const device = () => w.ts.store.getDevice(w.alice.id, 'TABLET161');
-  await until(() => device() !== null && w.ts.server.push.isParked(w.alice.id, device()!.id), 'tablet parked');
+  const device = async () => await w.ts.store.getDevice(w.alice.id, 'TABLET161');
+  await until(async () => await device() !== null && w.ts.server.push.isParked(w.alice.id, (await device())!.id), 'tablet parked');
   await meetingResponse(phone, [answer(1, inv.inboxId, inv.mailServerId)]);
   const res = await pinged;
   t.is(res.body?.intOf('Status'), 2);

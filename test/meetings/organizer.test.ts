@@ -21,9 +21,9 @@ async function organiser(w: World, version: string) {
   return { phone, calendar, state };
 }
 
-function added(w: World, subject: string): DocItem {
-  const calendar = w.ts.store.folderByType(w.alice.id, FolderType.Calendar)!;
-  const item = w.ts.store.listItems(w.alice.id, calendar.id).find((i) => i.kind === 'doc' && JSON.stringify(i.data).includes(subject));
+async function added(w: World, subject: string): Promise<DocItem> {
+  const calendar = (await w.ts.store.folderByType(w.alice.id, FolderType.Calendar))!;
+  const item = (await w.ts.store.listItems(w.alice.id, calendar.id)).find((i) => i.kind === 'doc' && JSON.stringify(i.data).includes(subject));
   if (!item || item.kind !== 'doc') throw new Error(`no event ${subject}`);
   return item;
 }
@@ -34,7 +34,7 @@ test('16.1 Add with a local and a remote attendee: carol gets the REQUEST in her
   const when = nextWeek();
   const res = await sync(phone, { syncKey: state.syncKey, collectionId: calendar, commands: [meetingAdd('c1', { subject: 'Kick-off', ...when, attendees: [CAROL, BOB] })] });
   t.is(res.responses[0]?.textOf('Status'), '1');
-  const event = added(w, 'Kick-off');
+  const event = await added(w, 'Kick-off');
 
   const requests = await itipIn(w, w.carol, 'REQUEST');
   t.is(requests.length, 1);
@@ -146,7 +146,7 @@ test('16.1 Delete of the meeting: every attendee gets a CANCEL (eas/sync/apply.t
   const { phone, calendar, state } = await organiser(w, '16.1');
   let s = await sync(phone, { syncKey: state.syncKey, collectionId: calendar, commands: [meetingAdd('c1', { subject: 'Dropped', ...nextWeek(), attendees: [CAROL, BOB] })] });
   const id = s.responses[0]!.textOf('ServerId')!;
-  const uid = added(w, 'Dropped').uid;
+  const uid = (await added(w, 'Dropped')).uid;
   s = await sync(phone, { syncKey: s.syncKey, collectionId: calendar, commands: [cmd.delete(id)] });
   const cancels = await itipIn(w, w.carol, 'CANCEL');
   t.is(cancels.length, 1);

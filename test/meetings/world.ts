@@ -35,8 +35,8 @@ export async function world(t: ExecutionContext, opts: { smarthost?: boolean } =
   t.teardown(() => smarthost.close());
   const ts = await startTestServer(opts.smarthost === false ? {} : { smarthost: `smtp://127.0.0.1:${smarthost.port}` });
   t.teardown(() => ts.stop());
-  const alice = ts.server.store.createAccount('alice@example.com', PASSWORD, 'Alice Liddell');
-  const carol = ts.server.store.createAccount('carol@example.com', PASSWORD, 'Carol');
+  const alice = await ts.server.store.createAccount('alice@example.com', PASSWORD, 'Alice Liddell');
+  const carol = await ts.server.store.createAccount('carol@example.com', PASSWORD, 'Carol');
   return {
     ts,
     smarthost,
@@ -129,13 +129,13 @@ export async function invite(w: World, to: Account, s: InvitationSpec, opts: { s
   const store = w.ts.server.store;
   const sender = opts.sender ?? s.organizer.email;
   const raw = await invitationMail(s, sender === s.organizer.email ? undefined : sender);
-  const inbox = store.folderByType(to.id, FolderType.Inbox)!;
-  const before = new Set(store.listItems(to.id, inbox.id).map((i) => i.id));
+  const inbox = (await store.folderByType(to.id, FolderType.Inbox))!;
+  const before = new Set((await store.listItems(to.id, inbox.id)).map((i) => i.id));
   await swaksSend(w, raw, { from: sender, to: [to.address] });
-  const arrived = store.listItems(to.id, inbox.id).filter((i) => !before.has(i.id));
+  const arrived = (await store.listItems(to.id, inbox.id)).filter((i) => !before.has(i.id));
   if (arrived.length !== 1) throw new Error(`expected one new message in ${to.address}'s Inbox, got ${arrived.length}`);
-  const calendar = store.folderByType(to.id, FolderType.Calendar)!;
-  return { mailServerId: serverIdOf(inbox.id, arrived[0]!.id), inboxId: String(inbox.id), event: store.findDocByUid(to.id, calendar.id, s.uid) };
+  const calendar = (await store.folderByType(to.id, FolderType.Calendar))!;
+  return { mailServerId: serverIdOf(inbox.id, arrived[0]!.id), inboxId: String(inbox.id), event: await store.findDocByUid(to.id, calendar.id, s.uid) };
 }
 
 export function meetingResponseBody(requests: WbxmlElement[][]): WbxmlElement {
@@ -220,20 +220,20 @@ export async function calendarOf(raw: Buffer): Promise<{ method: string; vevents
 }
 
 /** The messages in an account's Inbox, oldest first, with their raw bytes. */
-export function inboxOf(w: World, user: Account): { item: Item; raw: Buffer }[] {
+export async function inboxOf(w: World, user: Account): Promise<{ item: Item; raw: Buffer }[]> {
   const store = w.ts.server.store;
-  const inbox = store.folderByType(user.id, FolderType.Inbox)!;
-  return store
-    .listItems(user.id, inbox.id)
+  const inbox = (await store.folderByType(user.id, FolderType.Inbox))!;
+  return await Promise.all((await store
+    .listItems(user.id, inbox.id))
     .filter((i) => i.kind === 'mail')
     .sort((a, b) => a.id - b.id)
-    .map((item) => ({ item, raw: store.getBody(user.id, item.id)!.raw }));
+    .map(async (item) => ({ item, raw: (await store.getBody(user.id, item.id))!.raw })));
 }
 
 /** The iTIP messages (with a text/calendar part) of an Inbox. */
 export async function itipIn(w: World, user: Account, method: string): Promise<Awaited<ReturnType<typeof calendarOf>>[]> {
   const out = [];
-  for (const m of inboxOf(w, user)) {
+  for (const m of await inboxOf(w, user)) {
     const parsed = await parseMessage(m.raw);
     if (!parsed.calendar) continue;
     const c = await calendarOf(m.raw);

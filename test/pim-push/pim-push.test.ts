@@ -45,7 +45,7 @@ async function parkedOnBoth(w: PushWorld) {
     { id: calendar, cls: 'Calendar' },
     { id: contacts, cls: 'Contacts' },
   ]);
-  await until(() => parked(w, w.tablet), 'the tablet parked');
+  await until(async () => await parked(w, w.tablet), 'the tablet parked');
   return { calendar, contacts, answer };
 }
 

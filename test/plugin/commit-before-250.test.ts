@@ -41,16 +41,16 @@ test('SMTP: no reply to DATA while the commit waits for the database; 250 once i
   // delivery reaches its commit (which the held lock then stalls).
   const atCommit = (store: Store): Store => ({
     ...store,
-    deliver(deliveries, parsed) {
+    async deliver(deliveries, parsed) {
       Atomics.store(flags, AT_COMMIT, 1);
-      const items = store.deliver(deliveries, parsed);
+      const items = await store.deliver(deliveries, parsed);
       commits.push({ waitedForRelease: Atomics.load(flags, RELEASED) === 1 });
       return items;
     },
   });
   const f = await startDelivery({ wrapStore: atCommit });
   t.teardown(() => f.close());
-  const bob = f.store.createAccount('bob@example.com', 'secret');
+  const bob = await f.store.createAccount('bob@example.com', 'secret');
 
   const report = await runClient({
     file: f.file,
@@ -67,7 +67,7 @@ test('SMTP: no reply to DATA while the commit waits for the database; 250 once i
   t.deepEqual(report.beforeCommit, [], `no reply to DATA before the commit\n${transcript}`);
   t.deepEqual(commits, [{ waitedForRelease: true }], 'one commit, made after the lock was released');
   t.regex(report.dataReply, /^250 2\.6\.0 Delivered/, transcript);
-  const inbox = f.inbox(bob);
+  const inbox = await f.inbox(bob);
   t.is(inbox.length, 1);
-  t.regex(f.store.getBody(bob.id, inbox[0]!.id)?.raw.toString() ?? '', /\r\nSubject: held at the commit\r\n/);
+  t.regex((await f.store.getBody(bob.id, inbox[0]!.id))?.raw.toString() ?? '', /\r\nSubject: held at the commit\r\n/);
 });

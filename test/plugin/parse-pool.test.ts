@@ -85,18 +85,18 @@ test('SMTP delivery through the pool stores the same summary, bodies and attachm
     await f.close();
     await pool.close();
   });
-  const bob = f.store.createAccount('bob@example.com', 'secret');
+  const bob = await f.store.createAccount('bob@example.com', 'secret');
 
   const res = await sendMail({ port: f.port, to: 'bob@example.com', from: 'alice@example.org', data: `@${new URL('../fixtures/mail/attachments.eml', import.meta.url).pathname}` });
   t.is(res.code, 0, res.stdout + res.stderr);
 
-  const [item] = f.inbox(bob);
-  const body = f.store.getBody(bob.id, item!.id)!;
+  const [item] = await f.inbox(bob);
+  const body = (await f.store.getBody(bob.id, item!.id))!;
   const expected = await parseMessage(body.raw);
   t.like(mail(item).summary, { subject: expected.summary.subject, hasAttachments: true, preview: expected.summary.preview });
   t.is(body.html, expected.html);
   t.is(body.text, expected.text);
-  const stored = mail(item).attachments.map((a) => f.store.getAttachment(bob.id, a.fileReference)!);
+  const stored = await Promise.all(mail(item).attachments.map(async (a) => (await f.store.getAttachment(bob.id, a.fileReference))!));
   t.deepEqual(
     stored.map((a) => [a.fileName, a.contentType, a.content]),
     expected.attachments.map((a) => [a.fileName, a.contentType, a.content]),

@@ -32,7 +32,7 @@ export interface DeliveryFixture {
   server: DeliveryServer;
   port: number;
   log: ReturnType<typeof memoryLogger>;
-  inbox(account: Account): Item[];
+  inbox(account: Account): Promise<Item[]>;
   close(): Promise<void>;
 }
 
@@ -59,14 +59,14 @@ export async function startDelivery(
     server,
     port: address.port,
     log,
-    inbox(account) {
-      const inbox = store.folderByType(account.id, FolderType.Inbox);
+    async inbox(account) {
+      const inbox = await store.folderByType(account.id, FolderType.Inbox);
       if (!inbox) throw new Error(`no inbox for ${account.address}`);
-      return store.listItems(account.id, inbox.id);
+      return await store.listItems(account.id, inbox.id);
     },
     async close() {
       await server.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

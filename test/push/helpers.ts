@@ -19,7 +19,7 @@ export interface PushWorld {
 export async function pushWorld(t: ExecutionContext, opts: TestServerOptions = {}): Promise<PushWorld> {
   const ts = await startTestServer({ heartbeatMin: 1, ...opts });
   t.teardown(() => ts.stop());
-  const alice = ts.addUser('alice@example.com', 'secret');
+  const alice = await ts.addUser('alice@example.com', 'secret');
   const client = (deviceId: string): EasClient =>
     createEasClient({ port: ts.httpPort, user: 'alice@example.com', password: 'secret', deviceId });
   const phone = client('PHONE0001');
@@ -63,21 +63,21 @@ export function readPing(r: EasResponse): PingAnswer {
  * Resolves once `cond` holds, checking after each turn of the event loop (the server runs in
  * this process, so each check sees every commit and wake so far). Fails after `ms`.
  */
-export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
-export function parked(w: PushWorld, client: EasClient): boolean {
-  const device = w.ts.store.getDevice(w.alice.id, client.opts.deviceId);
+export async function parked(w: PushWorld, client: EasClient): Promise<boolean> {
+  const device = await w.ts.store.getDevice(w.alice.id, client.opts.deviceId);
   return device !== null && w.ts.server.push.isParked(w.alice.id, device.id);
 }
 
 export function waitParked(w: PushWorld, client: EasClient): Promise<void> {
-  return until(() => parked(w, client), `${client.opts.deviceId} parked`);
+  return until(async () => await parked(w, client), `${client.opts.deviceId} parked`);
 }
 
 export async function deliver(w: PushWorld, subject: string): Promise<void> {

@@ -73,12 +73,12 @@ test('a parked Ping leaves its request body, decoded request and Koa context col
     await push.shutdown();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const alice = store.createAccount('alice@example.com', 'secret');
-  const inbox = store.folderByType(alice.id, FolderType.Inbox)!.id;
+  const alice = await store.createAccount('alice@example.com', 'secret');
+  const inbox = (await store.folderByType(alice.id, FolderType.Inbox))!.id;
   const phone = createEasClient({ port: (server.address() as AddressInfo).port, user: 'alice@example.com', password: 'secret', deviceId: 'GCPHONE01' });
   await phone.folderSync();
 
@@ -99,7 +99,7 @@ test('a parked Ping leaves its request body, decoded request and Koa context col
 
   // What the answer needs survived: a delivery wakes it with Status 2 and the folder.
   const raw = Buffer.from('From: bob@example.com\r\nTo: alice@example.com\r\nSubject: hi\r\nMessage-ID: <gc@example.com>\r\n\r\nHello.\r\n');
-  store.addItem(alice.id, inbox, raw, await parseMessage(raw), null);
+  await store.addItem(alice.id, inbox, raw, await parseMessage(raw), null);
   const woken = readPing(await answer);
   t.is(woken.status, 2);
   t.deepEqual(woken.folders, [String(inbox)]);

@@ -46,7 +46,7 @@ async function answeredOrParked(w: PushWorld, client: EasClient, request: Promis
     () => (answered = true),
     () => (answered = true),
   );
-  await until(() => answered || parked(w, client), `${client.opts.deviceId}'s Ping answered or parked`, ROUND_TRIP_MS);
+  await until(async () => answered || await parked(w, client), `${client.opts.deviceId}'s Ping answered or parked`, ROUND_TRIP_MS);
   return answered;
 }
 
@@ -71,17 +71,17 @@ async function answeredAtOnce(w: PushWorld, client: EasClient, request: Promise<
  * 250 to DATA, a command's HTTP response): the wake ran in the commit's turn, before that
  * answer was written, so the Ping must be answered already.
  */
-function assertWoken(w: PushWorld, client: EasClient, event: string): void {
-  if (parked(w, client)) throw new Error(`${event} did not wake ${client.opts.deviceId}'s parked Ping`);
+async function assertWoken(w: PushWorld, client: EasClient, event: string): Promise<void> {
+  if (await parked(w, client)) throw new Error(`${event} did not wake ${client.opts.deviceId}'s parked Ping`);
 }
 
 /** The device's newest push-history entry, once it has ended (written a turn after the answer). */
 async function lastEnded(w: PushWorld, client: EasClient): Promise<PushHistoryEntry> {
-  const device = w.ts.store.getDevice(w.alice.id, client.opts.deviceId);
+  const device = await w.ts.store.getDevice(w.alice.id, client.opts.deviceId);
   if (!device) throw new Error(`no device ${client.opts.deviceId}`);
   let entry: PushHistoryEntry | undefined;
-  await until(() => {
-    entry = w.ts.store.pushHistory(device.id, 1)[0];
+  await until(async () => {
+    entry = (await w.ts.store.pushHistory(device.id, 1))[0];
     return entry?.endedAt != null;
   }, `${client.opts.deviceId}'s last Ping recorded as ended`, ROUND_TRIP_MS);
   return entry!;
@@ -109,7 +109,7 @@ test('a parked Ping answers Status 2 with the Inbox after a delivery; a Sync the
   const answer = ping(w.phone, NEVER, [w.inbox]);
   await parks(w, w.phone, answer);
   await deliver(w, 'Pushed to you');
-  assertWoken(w, w.phone, 'the delivery');
+  await assertWoken(w, w.phone, 'the delivery');
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [w.inbox]);
@@ -134,7 +134,7 @@ test('a folder the phone never synced is not reported on its own; a new add into
   const answer = ping(w.phone, NEVER, [w.inbox]);
   await parks(w, w.phone, answer);
   await deliver(w, 'New mail');
-  assertWoken(w, w.phone, 'the new mail');
+  await assertWoken(w, w.phone, 'the new mail');
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [w.inbox]);
@@ -155,7 +155,7 @@ test('under adds, a read flag or a delete by another device waits for the heartb
   t.is(changed.status, 1);
   // The tablet's commit has been published and every wake check has run by now.
   await new Promise((resolve) => setImmediate(resolve));
-  t.true(parked(w, w.phone), 'the change did not wake the Ping');
+  t.true(await parked(w, w.phone), 'the change did not wake the Ping');
   const { older, newer, newerEntry } = await supersedeAndExpire(w, w.phone, answer, [w.inbox]);
   t.is(older.status, 1, 'the parked Ping was never woken: a newer Ping ends it with Status 1');
   t.is(newerEntry.outcome, 'expiry', 'the change does not answer a Ping at once either');
@@ -181,7 +181,7 @@ test('under all, a read flag by another device wakes the Ping at once', async (t
   await parks(w, w.phone, answer);
   const changed = await syncOnce(w.tablet, w.inbox, tablet.syncKey, { commands: [readChange(tablet.adds[0]!.serverId, true)] });
   t.is(changed.status, 1);
-  assertWoken(w, w.phone, "the tablet's read flag");
+  await assertWoken(w, w.phone, "the tablet's read flag");
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [w.inbox]);
@@ -200,7 +200,7 @@ test("a device's own Sync changes never come back to it (even under all)", async
   });
   t.is(own.status, 1);
   await new Promise((resolve) => setImmediate(resolve));
-  t.true(parked(w, w.phone), 'its own change did not wake it');
+  t.true(await parked(w, w.phone), 'its own change did not wake it');
   const { older, newer, newerEntry } = await supersedeAndExpire(w, w.phone, answer, [w.inbox]);
   t.is(older.status, 1, 'the parked Ping was never woken: a newer Ping ends it with Status 1');
   t.is(newerEntry.outcome, 'expiry');
@@ -213,7 +213,7 @@ test('MoveItems by another device into a monitored folder wakes the Ping; out of
   await laptop.folderSync();
   await deliver(w, 'to move');
   const tablet = await syncAll(w.tablet, w.inbox);
-  const archive = String(w.ts.store.folderByType(w.alice.id, FolderType.DeletedItems)!.id);
+  const archive = String((await w.ts.store.folderByType(w.alice.id, FolderType.DeletedItems))!.id);
   await syncAll(w.phone, w.inbox);
   await syncAll(laptop, archive);
 
@@ -229,11 +229,11 @@ test('MoveItems by another device into a monitored folder wakes the Ping; out of
     ]),
   );
   t.is(moved.body?.path('Response')?.intOf('Status'), 3, 'MoveItems succeeded');
-  assertWoken(w, laptop, 'the move into the watched folder');
+  await assertWoken(w, laptop, 'the move into the watched folder');
   const woken = readPing(await archivePing);
   t.is(woken.status, 2);
   t.deepEqual(woken.folders, [archive], 'the move into the watched folder woke the laptop');
-  t.true(parked(w, w.phone), 'the move out of the Inbox did not wake the phone');
+  t.true(await parked(w, w.phone), 'the move out of the Inbox did not wake the phone');
   const { older, newer, newerEntry } = await supersedeAndExpire(w, w.phone, inboxPing, [w.inbox]);
   t.is(older.status, 1, "the phone's parked Ping was never woken: a newer Ping ends it with Status 1");
   t.is(newerEntry.outcome, 'expiry', 'the move out does not answer a Ping at once either');
@@ -272,7 +272,7 @@ test('empty Ping without a cache: Status 3; with one, the cached folders are wat
   t.is(expired.status, 1);
   await parks(w, w.phone, answer);
   await deliver(w, 'for the cached Inbox');
-  assertWoken(w, w.phone, 'the delivery to the cached Inbox');
+  await assertWoken(w, w.phone, 'the delivery to the cached Inbox');
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [w.inbox]);
@@ -288,7 +288,7 @@ test('a second Ping from the same device ends the first at once with Status 1', 
   await parks(w, w.phone, second);
   t.is(w.ts.server.push.size(), 1);
   await deliver(w, 'for the second');
-  assertWoken(w, w.phone, 'the delivery');
+  await assertWoken(w, w.phone, 'the delivery');
   t.is(readPing(await second).status, 2);
 });
 

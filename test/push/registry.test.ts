@@ -56,7 +56,8 @@ class FakeMailbox {
   readonly pendingAdds = new Set<number>();
   readonly pendingOther = new Set<number>();
   calls = 0;
-  pending = (addsOnly: boolean): number[] => {
+  /** What the store answers now; async as the store's calls are (called synchronously up to its first await). */
+  pending = async (addsOnly: boolean): Promise<number[]> => {
     this.calls++;
     const out = new Set(this.pendingAdds);
     if (!addsOnly) for (const f of this.pendingOther) out.add(f);
@@ -116,11 +117,11 @@ test('under adds, a missed change that is not an add waits for the heartbeat', a
   t.is((await p).reason, 'disconnect');
 });
 
-test('an add into a monitored folder wakes the waiter; the check and the subscription share one turn', async (t) => {
+test('an add into a monitored folder wakes the waiter; it subscribes before it checks', async (t) => {
   const h = harness();
   const { req, box } = request();
   const p = h.push.park(req);
-  t.is(box.calls, 1, 'pending ran synchronously inside park()');
+  t.is(box.calls, 1, 'the check was asked for inside park()');
   t.is(h.feed.size(), 1, 'subscribed before park() returned');
   // A commit right after park() returns, in the same turn: it must not slip through.
   box.pendingAdds.add(1);
@@ -129,6 +130,70 @@ test('an add into a monitored folder wakes the waiter; the check and the subscri
   t.is(outcome.reason, 'add');
   t.deepEqual(outcome.folderIds, [1]);
   t.true(typeof outcome.commitToAnswerMs === 'number' && outcome.commitToAnswerMs >= 0);
+  t.is(h.push.size(), 0);
+  t.is(h.feed.size(), 0);
+});
+
+/**
+ * A look at the store whose answer is held until `release()`: it answers what the store held
+ * when the look was asked for, as a store that read before a concurrent commit does.
+ */
+function heldLook(box: FakeMailbox, from = 1): { pending: (addsOnly: boolean) => Promise<number[]>; release: () => void; asked: () => number } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let n = 0;
+  return {
+    pending: async (addsOnly) => {
+      n++;
+      if (n < from) return box.pending(addsOnly);
+      const before = await box.pending(addsOnly);
+      await gate;
+      return before;
+    },
+    release,
+    asked: () => n,
+  };
+}
+
+test('a commit published while the missed-change check is in flight is not lost (docs/push.md rule 2)', async (t) => {
+  const h = harness();
+  const { req, box } = request();
+  const look = heldLook(box);
+  req.pending = look.pending;
+  const p = h.push.park(req);
+  t.is(h.feed.size(), 1, 'subscribed before the check answered');
+  // The delivery commits after the check read the store, and publishes before the check returns.
+  box.pendingAdds.add(1);
+  publish(h.feed, 1, 1, 'add');
+  look.release();
+  const outcome = await state(p);
+  t.not(outcome, 'parked', 'the wake-up that came during the check was kept, and looked at');
+  t.is((outcome as ParkOutcome).reason, 'add');
+  t.deepEqual((outcome as ParkOutcome).folderIds, [1]);
+  t.true(look.asked() >= 2, 'the store was asked again after the first look');
+  t.is(h.push.size(), 0);
+  t.is(h.feed.size(), 0);
+});
+
+test('a commit published while a wake check is in flight is not lost', async (t) => {
+  const h = harness();
+  const { req, box } = request();
+  // Parks after one look (nothing pending); the next look (the wake's) is held.
+  const look = heldLook(box, 2);
+  req.pending = look.pending;
+  const p = h.push.park(req);
+  t.is(await state(p), 'parked');
+  // A wake whose look finds nothing (the device's own add, docs/push.md rule 6)…
+  publish(h.feed, 1, 2, 'add');
+  await settle();
+  t.is(look.asked(), 2, 'the wake check is in flight');
+  // …and, while that look is held, another device's add commits and publishes.
+  box.pendingAdds.add(2);
+  publish(h.feed, 1, 2, 'add');
+  look.release();
+  const outcome = await state(p);
+  t.not(outcome, 'parked', 'the second wake-up was looked at once the first look returned');
+  t.deepEqual((outcome as ParkOutcome).folderIds, [2]);
   t.is(h.push.size(), 0);
   t.is(h.feed.size(), 0);
 });

@@ -48,7 +48,7 @@ test('out of range: Status 14 with Limit; Wait and HeartbeatInterval together: S
   t.is(low.response.body?.intOf('Limit'), 1);
   const both = await syncOnce(w.phone, w.inbox, syncKey, { wait: 5, heartbeat: 300 });
   t.is(both.response.body?.intOf('Status'), 4);
-  t.false(parked(w, w.phone));
+  t.false(await parked(w, w.phone));
 });
 
 test('a Ping from the same device ends its parked Sync (an empty 200): one parked request per device', async (t) => {
@@ -61,7 +61,7 @@ test('a Ping from the same device ends its parked Sync (an empty 200): one parke
   const ended = await waiting;
   t.is(ended.response.status, 200);
   t.is(ended.response.raw.length, 0, 'the superseded Sync ends with an empty 200');
-  await until(() => parked(w, w.phone), 'Ping parked');
+  await until(async () => await parked(w, w.phone), 'Ping parked');
   t.is(w.ts.server.push.size(), 1);
   await deliver(w, 'after the switch');
   t.is(readPing(await pinged).status, 2);

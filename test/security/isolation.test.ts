@@ -35,25 +35,28 @@ function message(to: string, subject: string, text: string): Buffer {
   );
 }
 
-function snapshot(store: Store, address: string): string {
-  const account = store.findAccount(address)!;
-  const folders = store.listFolders(account.id).map((f) => ({ id: f.id, name: f.name, parent: f.parentId, type: f.type }));
-  const items = folders.flatMap((f) => store.listItems(account.id, f.id).map((i) => ({ id: i.id, folder: f.id, read: i.read, flag: i.flag, subject: mail(i).summary.subject })));
+async function snapshot(store: Store, address: string): Promise<string> {
+  const account = (await store.findAccount(address))!;
+  const folders = (await store.listFolders(account.id)).map((f) => ({ id: f.id, name: f.name, parent: f.parentId, type: f.type }));
+  const items = [];
+  for (const f of folders) {
+    for (const i of await store.listItems(account.id, f.id)) items.push({ id: i.id, folder: f.id, read: i.read, flag: i.flag, subject: mail(i).summary.subject });
+  }
   return JSON.stringify({ folders, items });
 }
 
 async function world(t: ExecutionContext): Promise<World> {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  const alice = s.addUser('alice@example.com', PW);
-  const bob = s.addUser('bob@example.com', PW);
+  const alice = await s.addUser('alice@example.com', PW);
+  const bob = await s.addUser('bob@example.com', PW);
   await s.server.deps.deliverLocal({ from: 'someone@example.org', to: ['alice@example.com'] }, message('alice@example.com', 'for alice', 'hello alice'));
   await s.server.deps.deliverLocal({ from: 'someone@example.org', to: ['bob@example.com'] }, message('bob@example.com', `for bob ${SECRET}`, `hello bob ${SECRET}`));
-  const aInbox = s.store.folderByType(alice.id, FolderType.Inbox)!;
-  const bInbox = s.store.folderByType(bob.id, FolderType.Inbox)!;
-  const bFolder = s.store.createFolder(bob.id, null, 'Bob private', FolderType.UserMail, null);
-  const [aItem] = s.store.listItems(alice.id, aInbox.id);
-  const [bItem] = s.store.listItems(bob.id, bInbox.id);
+  const aInbox = (await s.store.folderByType(alice.id, FolderType.Inbox))!;
+  const bInbox = (await s.store.folderByType(bob.id, FolderType.Inbox))!;
+  const bFolder = await s.store.createFolder(bob.id, null, 'Bob private', FolderType.UserMail, null);
+  const [aItem] = await s.store.listItems(alice.id, aInbox.id);
+  const [bItem] = await s.store.listItems(bob.id, bInbox.id);
   let n = 0;
   return {
     s,
@@ -119,7 +122,7 @@ const bobVsMissingFolder = (w: World) => ({ bob: w.bob.inbox, missing: MISSING, 
 test('every command that takes an id treats another account\'s id as one that does not exist', async (t) => {
   t.timeout(120_000);
   const w = await world(t);
-  const before = snapshot(w.s.store, 'bob@example.com');
+  const before = await snapshot(w.s.store, 'bob@example.com');
   const folderSync = async (c: EasClient) => void (await c.folderSync());
   const synced = async (c: EasClient): Promise<string> => {
     const first = await c.post('Sync', syncRequest([{ syncKey: '0', collectionId: w.alice.inbox }]));
@@ -192,7 +195,7 @@ test('every command that takes an id treats another account\'s id as one that do
     const key = mine.body?.textOf('SyncKey') ?? '';
     const serverId = mine.body?.textOf('ServerId') ?? '';
     const res = await c.post('FolderUpdate', el('FolderHierarchy:FolderUpdate', [el('FolderHierarchy:SyncKey', key), el('FolderHierarchy:ServerId', serverId), el('FolderHierarchy:ParentId', id), el('FolderHierarchy:DisplayName', 'moved')]));
-    w.s.store.deleteFolder(w.s.store.findAccount('alice@example.com')!.id, Number(serverId), null);
+    await w.s.store.deleteFolder((await w.s.store.findAccount('alice@example.com'))!.id, Number(serverId), null);
     return res;
   }, { prepare: folderSync });
   await same(t, w, 'FolderCreate ParentId', { bob: w.bob.folder, missing: MISSING }, (c, id) =>
@@ -225,11 +228,11 @@ test('every command that takes an id treats another account\'s id as one that do
   const anywhere = await w.fresh().post('Search', search(null, SECRET));
   t.is(anywhere.body?.path('Response', 'Store')?.all('Result').filter((r) => r.children.length > 0).length, 0, 'bob\'s words are not found in alice\'s search');
 
-  t.is(snapshot(w.s.store, 'bob@example.com'), before, 'bob\'s mailbox is untouched');
-  const alice = w.s.store.findAccount('alice@example.com')!;
-  for (const f of w.s.store.listFolders(alice.id)) {
-    for (const item of w.s.store.listItems(alice.id, f.id)) {
-      t.false(w.s.store.getBody(alice.id, item.id)!.raw.includes(Buffer.from(SECRET)), `alice's ${mail(item).summary.subject} holds nothing of bob's`);
+  t.is(await snapshot(w.s.store, 'bob@example.com'), before, 'bob\'s mailbox is untouched');
+  const alice = (await w.s.store.findAccount('alice@example.com'))!;
+  for (const f of await w.s.store.listFolders(alice.id)) {
+    for (const item of await w.s.store.listItems(alice.id, f.id)) {
+      t.false((await w.s.store.getBody(alice.id, item.id))!.raw.includes(Buffer.from(SECRET)), `alice's ${mail(item).summary.subject} holds nothing of bob's`);
     }
   }
 });

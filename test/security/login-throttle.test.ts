@@ -23,8 +23,8 @@ test('10 failures for one login from one address: the 11th attempt is 503 + Retr
   const log = captureLogger();
   const s = await startTestServer({ log });
   t.teardown(() => s.stop());
-  s.addUser('alice@example.com', RIGHT);
-  s.addUser('bob@example.com', RIGHT);
+  await s.addUser('alice@example.com', RIGHT);
+  await s.addUser('bob@example.com', RIGHT);
   const port = s.httpPort;
 
   for (let i = 0; i < 10; i++) {
@@ -58,7 +58,7 @@ test('10 failures for one login from one address: the 11th attempt is 503 + Retr
 test('spraying many logins from one address hits the per-address limit; other addresses are unaffected', async (t) => {
   const s = await startTestServer({ loginThrottle: { maxPerPair: 100, maxPerAddress: 5 } });
   t.teardown(() => s.stop());
-  s.addUser('carol@example.com', RIGHT);
+  await s.addUser('carol@example.com', RIGHT);
   const port = s.httpPort;
   for (let i = 0; i < 5; i++) {
     t.is((await rawRequest({ port, from: '127.0.0.3', user: `user${i}@example.com`, password: 'x' })).status, 401);
@@ -169,11 +169,11 @@ test('concurrent guesses from one source take turns: no more hashes than the lim
 test('failed logins through the authenticator do not block the event loop (real store, real scrypt)', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-auth-'));
   const store = openStore(join(dir, 'mail.sqlite'));
-  t.teardown(() => {
-    store.close();
+  t.teardown(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  store.createAccount('ivy@example.com', RIGHT);
+  await store.createAccount('ivy@example.com', RIGHT);
   const auth = createAuthenticator({ store, log: captureLogger(), throttle: createLoginThrottle() });
   const header = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   // Known-good login first: later it is a cache hit.
@@ -198,11 +198,11 @@ test('failed logins through the authenticator do not block the event loop (real 
 test('a signed-in phone is answered in the same turn (no hash, no queue); a throttled pair still gets 503', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-auth-'));
   const store = openStore(join(dir, 'mail.sqlite'));
-  t.teardown(() => {
-    store.close();
+  t.teardown(async () => {
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  store.createAccount('jo@example.com', RIGHT);
+  await store.createAccount('jo@example.com', RIGHT);
   const throttle = createLoginThrottle({ maxPerPair: 2, maxPerAddress: 1000 });
   const auth = createAuthenticator({ store, log: captureLogger(), throttle });
   const header = (password: string) => `Basic ${Buffer.from(`jo@example.com:${password}`).toString('base64')}`;

@@ -1,14 +1,14 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../store/index.js';
+import { storeTest } from './contract/store-test.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 
-test('createAccount stores a lower-case address and makes the system folders', (t) => {
-  const { store } = tempStore(t);
-  const a = store.createAccount('Alice@Example.COM', 'secret', 'Alice');
+storeTest('createAccount stores a lower-case address and makes the system folders', async (t, store) => {
+  const a = await store.createAccount('Alice@Example.COM', 'secret', 'Alice');
   t.is(a.address, 'alice@example.com');
   t.is(a.displayName, 'Alice');
-  const folders = store.listFolders(a.id);
+  const folders = await store.listFolders(a.id);
   t.deepEqual(
     folders.map((f) => [f.name, f.type, f.system, f.parentId]),
     [
@@ -24,138 +24,130 @@ test('createAccount stores a lower-case address and makes the system folders', (
       ['Notes', 10, true, null],
     ],
   );
-  t.is(store.folderByType(a.id, 2)?.name, 'Inbox');
-  t.is(store.folderByType(a.id, 12)?.name, 'Junk Email');
+  t.is((await store.folderByType(a.id, 2))?.name, 'Inbox');
+  t.is((await store.folderByType(a.id, 12))?.name, 'Junk Email');
 });
 
-test('createAccount refuses duplicates, whatever the case', (t) => {
-  const { store } = tempStore(t);
-  store.createAccount('alice@example.com', 'one');
-  const err = t.throws(() => store.createAccount('ALICE@example.com', 'two'), { instanceOf: StoreError });
+storeTest('createAccount refuses duplicates, whatever the case', async (t, store) => {
+  await store.createAccount('alice@example.com', 'one');
+  const err = await t.throwsAsync(async () => await store.createAccount('ALICE@example.com', 'two'), { instanceOf: StoreError });
   t.is(err?.code, 'account-exists');
-  t.is(store.listAccounts().length, 1);
+  t.is((await store.listAccounts()).length, 1);
 });
 
-test('createAccount refuses invalid addresses', (t) => {
-  const { store } = tempStore(t);
+storeTest('createAccount refuses invalid addresses', async (t, store) => {
   for (const bad of ['', 'alice', '@example.com', 'alice@', 'a b@example.com', 'alice@exa mple.com', 'al+ice@example.com', 'a..b@x.org', 'alice@-x.org']) {
-    const err = t.throws(() => store.createAccount(bad, 'pw'), { instanceOf: StoreError }, bad);
+    const err = await t.throwsAsync(async () => await store.createAccount(bad, 'pw'), { instanceOf: StoreError }, bad);
     t.is(err?.code, 'invalid-address', bad);
   }
-  t.truthy(store.createAccount('test@localhost', 'pw'));
-  t.deepEqual(store.listAccounts().map((a) => a.address), ['test@localhost']);
+  t.truthy(await store.createAccount('test@localhost', 'pw'));
+  t.deepEqual((await store.listAccounts()).map((a) => a.address), ['test@localhost']);
 });
 
-test('findAccount is case-insensitive and folds +tag', (t) => {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  t.is(store.findAccount('ALICE@Example.com')?.id, a.id);
-  t.is(store.findAccount('alice+lists@example.com')?.id, a.id);
-  t.is(store.findAccount(' Alice+X@EXAMPLE.com ')?.id, a.id);
-  t.is(store.findAccount('bob@example.com'), null);
-  t.is(store.findAccount('alice@example.org'), null);
-  t.is(store.getAccount(a.id)?.address, 'alice@example.com');
-  t.is(store.getAccount(a.id + 100), null);
+storeTest('findAccount is case-insensitive and folds +tag', async (t, store) => {
+  const a = await store.createAccount('alice@example.com', 'pw');
+  t.is((await store.findAccount('ALICE@Example.com'))?.id, a.id);
+  t.is((await store.findAccount('alice+lists@example.com'))?.id, a.id);
+  t.is((await store.findAccount(' Alice+X@EXAMPLE.com '))?.id, a.id);
+  t.is(await store.findAccount('bob@example.com'), null);
+  t.is(await store.findAccount('alice@example.org'), null);
+  t.is((await store.getAccount(a.id))?.address, 'alice@example.com');
+  t.is(await store.getAccount(a.id + 100), null);
 });
 
-test('verifyPassword accepts the right password only', (t) => {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'correct horse');
-  t.is(store.verifyPassword('alice@example.com', 'correct horse')?.id, a.id);
+storeTest('verifyPassword accepts the right password only', async (t, store) => {
+  const a = await store.createAccount('alice@example.com', 'correct horse');
+  t.is((await store.verifyPassword('alice@example.com', 'correct horse'))?.id, a.id);
   // Second time comes from the cache: still the same answer.
-  t.is(store.verifyPassword('Alice@example.com', 'correct horse')?.id, a.id);
-  t.is(store.verifyPassword('alice@example.com', 'correct horsE'), null);
-  t.is(store.verifyPassword('alice@example.com', ''), null);
-  t.is(store.verifyPassword('nobody@example.com', 'correct horse'), null);
+  t.is((await store.verifyPassword('Alice@example.com', 'correct horse'))?.id, a.id);
+  t.is(await store.verifyPassword('alice@example.com', 'correct horsE'), null);
+  t.is(await store.verifyPassword('alice@example.com', ''), null);
+  t.is(await store.verifyPassword('nobody@example.com', 'correct horse'), null);
 });
 
-test('passwd and remove from another Store instance take effect at once', (t) => {
+test('passwd and remove from another Store instance take effect at once', async (t) => {
   const { store, reopen } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'old');
-  t.is(store.verifyPassword('alice@example.com', 'old')?.id, a.id); // now cached
+  const a = await store.createAccount('alice@example.com', 'old');
+  t.is((await store.verifyPassword('alice@example.com', 'old'))?.id, a.id); // now cached
 
   const cli = reopen();
-  cli.setPassword('alice@example.com', 'new');
-  t.is(store.verifyPassword('alice@example.com', 'old'), null);
-  t.is(store.verifyPassword('alice@example.com', 'new')?.id, a.id);
+  await cli.setPassword('alice@example.com', 'new');
+  t.is(await store.verifyPassword('alice@example.com', 'old'), null);
+  t.is((await store.verifyPassword('alice@example.com', 'new'))?.id, a.id);
 
-  cli.removeAccount('alice@example.com');
-  t.is(store.verifyPassword('alice@example.com', 'new'), null);
-  t.is(store.findAccount('alice@example.com'), null);
+  await cli.removeAccount('alice@example.com');
+  t.is(await store.verifyPassword('alice@example.com', 'new'), null);
+  t.is(await store.findAccount('alice@example.com'), null);
 
   // Added by the other process while this one runs: seen at once.
-  const b = cli.createAccount('bob@example.com', 'pw');
-  t.is(store.findAccount('bob@example.com')?.id, b.id);
-  t.deepEqual(store.listAccounts().map((x) => x.address), ['bob@example.com']);
+  const b = await cli.createAccount('bob@example.com', 'pw');
+  t.is((await store.findAccount('bob@example.com'))?.id, b.id);
+  t.deepEqual((await store.listAccounts()).map((x) => x.address), ['bob@example.com']);
 });
 
-test('setPassword and removeAccount of an unknown address fail with no-such-account', (t) => {
-  const { store } = tempStore(t);
-  t.is(t.throws(() => store.setPassword('x@example.com', 'pw'), { instanceOf: StoreError })?.code, 'no-such-account');
-  t.is(t.throws(() => store.removeAccount('x@example.com'), { instanceOf: StoreError })?.code, 'no-such-account');
+storeTest('setPassword and removeAccount of an unknown address fail with no-such-account', async (t, store) => {
+  t.is((await t.throwsAsync(async () => await store.setPassword('x@example.com', 'pw'), { instanceOf: StoreError }))?.code, 'no-such-account');
+  t.is((await t.throwsAsync(async () => await store.removeAccount('x@example.com'), { instanceOf: StoreError }))?.code, 'no-such-account');
 });
 
-test('removeAccount removes its mail and devices', (t) => {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  const d = store.touchDevice(a.id, 'DEV1', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' });
-  const [m] = store.deliver([{ accountId: a.id, raw: rawOf() }], parsed({ subject: 'Gone soon' }));
-  store.removeAccount('alice@example.com');
-  t.is(store.getItem(a.id, m!.itemId), null);
-  t.is(store.getBody(a.id, m!.itemId), null);
-  t.is(store.search({ accountId: a.id, text: 'gone', rangeStart: 0, rangeEnd: 9 }).total, 0);
+storeTest('removeAccount removes its mail and devices', async (t, store) => {
+  const a = await store.createAccount('alice@example.com', 'pw');
+  const d = await store.touchDevice(a.id, 'DEV1', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' });
+  const [m] = await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed({ subject: 'Gone soon' }));
+  await store.removeAccount('alice@example.com');
+  t.is(await store.getItem(a.id, m!.itemId), null);
+  t.is(await store.getBody(a.id, m!.itemId), null);
+  t.is((await store.search({ accountId: a.id, text: 'gone', rangeStart: 0, rangeEnd: 9 })).total, 0);
   // The address is free again, with fresh ids: nothing of the old mailbox shows through.
-  const again = store.createAccount('alice@example.com', 'pw');
+  const again = await store.createAccount('alice@example.com', 'pw');
   t.not(again.id, a.id);
-  t.deepEqual(store.listItems(again.id, store.folderByType(again.id, 2)!.id), []);
-  t.deepEqual(store.listDevices(a.id), []);
-  t.deepEqual(store.listFolders(a.id), []);
-  t.is(store.latestSyncState(d.id, 1), null);
+  t.deepEqual(await store.listItems(again.id, (await store.folderByType(again.id, 2))!.id), []);
+  t.deepEqual(await store.listDevices(a.id), []);
+  t.deepEqual(await store.listFolders(a.id), []);
+  t.is(await store.latestSyncState(d.id, 1), null);
 });
 
-test('oof settings round-trip per account', (t) => {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  const b = store.createAccount('bob@example.com', 'pw');
-  t.is(store.getOof(a.id), null);
-  store.setOof(a.id, { state: 1, message: 'away' });
-  t.deepEqual(store.getOof(a.id), { state: 1, message: 'away' });
-  t.is(store.getOof(b.id), null);
+storeTest('oof settings round-trip per account', async (t, store) => {
+  const a = await store.createAccount('alice@example.com', 'pw');
+  const b = await store.createAccount('bob@example.com', 'pw');
+  t.is(await store.getOof(a.id), null);
+  await store.setOof(a.id, { state: 1, message: 'away' });
+  t.deepEqual(await store.getOof(a.id), { state: 1, message: 'away' });
+  t.is(await store.getOof(b.id), null);
 });
 
 test('verifyPasswordAsync gives the same answers as verifyPassword, and sees passwd/remove from another instance at once', async (t) => {
   const { store, reopen } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'old');
+  const a = await store.createAccount('alice@example.com', 'old');
   t.is((await store.verifyPasswordAsync('alice@example.com', 'old'))?.id, a.id);
   t.is((await store.verifyPasswordAsync('Alice+tag@example.com', 'old'))?.id, a.id, 'cached, same account');
   t.is(await store.verifyPasswordAsync('alice@example.com', 'olD'), null);
   t.is(await store.verifyPasswordAsync('alice@example.com', ''), null);
   t.is(await store.verifyPasswordAsync('nobody@example.com', 'old'), null);
   // A success from either path is the same cache entry.
-  t.is(store.verifyPassword('alice@example.com', 'old')?.id, a.id);
+  t.is((await store.verifyPassword('alice@example.com', 'old'))?.id, a.id);
 
   const cli = reopen();
-  cli.setPassword('alice@example.com', 'new');
+  await cli.setPassword('alice@example.com', 'new');
   t.is(await store.verifyPasswordAsync('alice@example.com', 'old'), null);
   t.is((await store.verifyPasswordAsync('alice@example.com', 'new'))?.id, a.id);
-  cli.removeAccount('alice@example.com');
+  await cli.removeAccount('alice@example.com');
   t.is(await store.verifyPasswordAsync('alice@example.com', 'new'), null);
 });
 
 test('a stored hash scrypt refuses matches nothing and throws nothing, sync or async', async (t) => {
   const { store, file } = tempStore(t);
-  store.createAccount('alice@example.com', 'pw');
+  await store.createAccount('alice@example.com', 'pw');
   const db = new Database(file);
   t.teardown(() => db.close());
   // N must be a power of two: scrypt itself rejects this one.
   db.prepare("UPDATE accounts SET password_hash = 'scrypt$1000$8$1$c2FsdA==$aGFzaA==' WHERE address = ?").run('alice@example.com');
   t.is(await store.verifyPasswordAsync('alice@example.com', 'pw'), null);
-  t.is(store.verifyPassword('alice@example.com', 'pw'), null);
+  t.is(await store.verifyPassword('alice@example.com', 'pw'), null);
 });
 
-test('failed logins do not block the event loop: a tick scheduled before them runs before any is answered', async (t) => {
-  const { store } = tempStore(t);
-  store.createAccount('alice@example.com', 'right');
+storeTest('failed logins do not block the event loop: a tick scheduled before them runs before any is answered', async (t, store) => {
+  await store.createAccount('alice@example.com', 'right');
   const events: string[] = [];
   setImmediate(() => events.push('tick'));
   // Wrong passwords and an unknown address (the dummy hash): each costs a full scrypt.

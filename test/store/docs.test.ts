@@ -14,65 +14,65 @@ function doc(subject: string, uid: string | null = null, windowAt = FAR): DocInp
   return { data: { v: 1, props: [{ tag: 'Calendar:Subject', text: subject }] }, uid, windowAt };
 }
 
-function setup(t: Parameters<typeof tempStore>[0]) {
+async function setup(t: Parameters<typeof tempStore>[0]) {
   const { store, file } = tempStore(t);
-  const alice = store.createAccount('alice@example.com', 'pw');
-  const calendar = store.folderByType(alice.id, FolderType.Calendar)!.id;
-  const phone = store.touchDevice(alice.id, 'PHONE', { deviceType: 'x', userAgent: null, protocolVersion: '16.1' });
-  const tablet = store.touchDevice(alice.id, 'TABLET', { deviceType: 'x', userAgent: null, protocolVersion: '16.1' });
+  const alice = await store.createAccount('alice@example.com', 'pw');
+  const calendar = (await store.folderByType(alice.id, FolderType.Calendar))!.id;
+  const phone = await store.touchDevice(alice.id, 'PHONE', { deviceType: 'x', userAgent: null, protocolVersion: '16.1' });
+  const tablet = await store.touchDevice(alice.id, 'TABLET', { deviceType: 'x', userAgent: null, protocolVersion: '16.1' });
   return { store, file, alice, calendar, phone, tablet };
 }
 
-test('a document is added, read back as it was given, and journaled with the next modseq', (t) => {
-  const { store, alice, calendar } = setup(t);
-  const before = store.headModseq(alice.id);
-  const item = store.addDoc(alice.id, calendar, doc('Dentist', 'uid-1', '2026-03-01T10:00:00Z'), null);
+test('a document is added, read back as it was given, and journaled with the next modseq', async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  const before = await store.headModseq(alice.id);
+  const item = await store.addDoc(alice.id, calendar, doc('Dentist', 'uid-1', '2026-03-01T10:00:00Z'), null);
   t.is(item.kind, 'doc');
   t.deepEqual(item.data, { v: 1, props: [{ tag: 'Calendar:Subject', text: 'Dentist' }] });
   t.is(item.uid, 'uid-1');
   t.is(item.receivedAt, '2026-03-01T10:00:00.000Z');
   t.is(item.createdModseq, before + 1);
-  t.deepEqual(store.getItem(alice.id, item.id), item);
-  t.deepEqual(store.findDocByUid(alice.id, calendar, 'uid-1'), item);
-  t.deepEqual(store.findDocByUid(alice.id, null, 'uid-1'), item);
-  t.is(store.findDocByUid(alice.id, calendar, 'uid-2'), null);
-  t.is(store.getBody(alice.id, item.id), null, 'a document has no message body');
-  t.is(store.countItems(alice.id, calendar), 1);
+  t.deepEqual(await store.getItem(alice.id, item.id), item);
+  t.deepEqual(await store.findDocByUid(alice.id, calendar, 'uid-1'), item);
+  t.deepEqual(await store.findDocByUid(alice.id, null, 'uid-1'), item);
+  t.is(await store.findDocByUid(alice.id, calendar, 'uid-2'), null);
+  t.is(await store.getBody(alice.id, item.id), null, 'a document has no message body');
+  t.is(await store.countItems(alice.id, calendar), 1);
 });
 
-test('the change feed fires after the commit: add for an added document, change for a replaced one, nothing for a no-op', (t) => {
-  const { store, alice, calendar } = setup(t);
+test('the change feed fires after the commit: add for an added document, change for a replaced one, nothing for a no-op', async (t) => {
+  const { store, alice, calendar } = await setup(t);
   const seen: ChangeKind[] = [];
   const off = store.feed.subscribe(alice.id, [calendar], (_folder, kind) => seen.push(kind));
   t.teardown(off);
-  const item = store.addDoc(alice.id, calendar, doc('A', 'u'), null);
-  store.replaceDoc(alice.id, item.id, doc('B', 'u'), null);
-  const modseq = store.getItem(alice.id, item.id)!.modseq;
-  store.replaceDoc(alice.id, item.id, doc('B', 'u'), null);
-  t.is(store.getItem(alice.id, item.id)!.modseq, modseq, 'the same content is no change');
+  const item = await store.addDoc(alice.id, calendar, doc('A', 'u'), null);
+  await store.replaceDoc(alice.id, item.id, doc('B', 'u'), null);
+  const modseq = (await store.getItem(alice.id, item.id))!.modseq;
+  await store.replaceDoc(alice.id, item.id, doc('B', 'u'), null);
+  t.is((await store.getItem(alice.id, item.id))!.modseq, modseq, 'the same content is no change');
   t.deepEqual(seen, ['add', 'change']);
 });
 
-test('devices see adds, changes and deletes of documents; their own are skipped', (t) => {
-  const { store, alice, calendar, phone, tablet } = setup(t);
-  const cursor = { modseq: store.headModseq(alice.id), itemId: 0 };
-  const ownAfter = store.headModseq(alice.id);
-  const a = store.addDoc(alice.id, calendar, doc('A'), phone.id);
-  const b = store.addDoc(alice.id, calendar, doc('B'), null);
+test('devices see adds, changes and deletes of documents; their own are skipped', async (t) => {
+  const { store, alice, calendar, phone, tablet } = await setup(t);
+  const cursor = { modseq: await store.headModseq(alice.id), itemId: 0 };
+  const ownAfter = await store.headModseq(alice.id);
+  const a = await store.addDoc(alice.id, calendar, doc('A'), phone.id);
+  const b = await store.addDoc(alice.id, calendar, doc('B'), null);
   const query = (deviceRowId: number) => ({ accountId: alice.id, folderId: calendar, deviceRowId, cursor, limit: 50, since: null, ownAfter });
   t.deepEqual(
-    store.changes(query(tablet.id)).changes.map((c) => [c.kind, 'item' in c ? c.item.id : c.itemId]),
+    (await store.changes(query(tablet.id))).changes.map((c) => [c.kind, 'item' in c ? c.item.id : c.itemId]),
     [
       ['add', a.id],
       ['add', b.id],
     ],
   );
-  t.deepEqual(store.changes(query(phone.id)).changes.map((c) => ('item' in c ? c.item.id : c.itemId)), [b.id]);
+  t.deepEqual((await store.changes(query(phone.id))).changes.map((c) => ('item' in c ? c.item.id : c.itemId)), [b.id]);
 
-  const after = store.changes(query(tablet.id)).next;
-  store.replaceDoc(alice.id, b.id, doc('B2'), phone.id);
-  store.deleteItem(alice.id, a.id, phone.id);
-  const next = store.changes({ ...query(tablet.id), cursor: after }).changes;
+  const after = (await store.changes(query(tablet.id))).next;
+  await store.replaceDoc(alice.id, b.id, doc('B2'), phone.id);
+  await store.deleteItem(alice.id, a.id, phone.id);
+  const next = (await store.changes({ ...query(tablet.id), cursor: after })).changes;
   t.deepEqual(
     next.map((c) => [c.kind, 'item' in c ? c.item.id : c.itemId]),
     [
@@ -82,30 +82,30 @@ test('devices see adds, changes and deletes of documents; their own are skipped'
   );
   const changed = next[0]!;
   t.true(changed.kind === 'change' && JSON.stringify(changed.item.kind === 'doc' && changed.item.data).includes('B2'));
-  t.is(store.changes({ ...query(phone.id), cursor: after }).changes.length, 0, 'the phone made them');
+  t.is((await store.changes({ ...query(phone.id), cursor: after })).changes.length, 0, 'the phone made them');
 });
 
-test('a document moves to another folder of its kind with its content and UID; the old id is a tombstone', (t) => {
-  const { store, alice, calendar } = setup(t);
-  const other = store.createFolder(alice.id, null, 'Work', FolderType.UserCalendar, null).id;
-  const item = store.addDoc(alice.id, calendar, doc('Meet', 'uid-m', '2026-01-01T00:00:00Z'), null);
-  const moved = store.moveItem(alice.id, item.id, other, null);
+test('a document moves to another folder of its kind with its content and UID; the old id is a tombstone', async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  const other = (await store.createFolder(alice.id, null, 'Work', FolderType.UserCalendar, null)).id;
+  const item = await store.addDoc(alice.id, calendar, doc('Meet', 'uid-m', '2026-01-01T00:00:00Z'), null);
+  const moved = await store.moveItem(alice.id, item.id, other, null);
   t.truthy(moved);
   t.is(moved!.kind, 'doc');
   t.not(moved!.id, item.id);
   t.deepEqual(moved!.kind === 'doc' && moved!.data, item.data);
   t.is(moved!.kind === 'doc' && moved!.uid, 'uid-m');
   t.is(moved!.receivedAt, item.receivedAt);
-  t.is(store.getItem(alice.id, item.id), null);
-  t.is(store.findDocByUid(alice.id, null, 'uid-m')?.id, moved!.id);
+  t.is(await store.getItem(alice.id, item.id), null);
+  t.is((await store.findDocByUid(alice.id, null, 'uid-m'))?.id, moved!.id);
 });
 
-test('the window time orders FilterType windows like a received time: documents before `since` are outside', (t) => {
-  const { store, alice, calendar, tablet } = setup(t);
-  store.addDoc(alice.id, calendar, doc('old', null, '2020-01-01T00:00:00Z'), null);
-  const recent = store.addDoc(alice.id, calendar, doc('recent', null, '2026-06-01T00:00:00Z'), null);
-  const endless = store.addDoc(alice.id, calendar, doc('endless', null, FAR), null);
-  const page = store.changes({
+test('the window time orders FilterType windows like a received time: documents before `since` are outside', async (t) => {
+  const { store, alice, calendar, tablet } = await setup(t);
+  await store.addDoc(alice.id, calendar, doc('old', null, '2020-01-01T00:00:00Z'), null);
+  const recent = await store.addDoc(alice.id, calendar, doc('recent', null, '2026-06-01T00:00:00Z'), null);
+  const endless = await store.addDoc(alice.id, calendar, doc('endless', null, FAR), null);
+  const page = await store.changes({
     accountId: alice.id,
     folderId: calendar,
     deviceRowId: tablet.id,
@@ -116,45 +116,45 @@ test('the window time orders FilterType windows like a received time: documents 
   t.deepEqual(page.changes.map((c) => ('item' in c ? c.item.id : c.itemId)), [recent.id, endless.id]);
 });
 
-test('upsertDocs adds, updates by UID and counts the unchanged, in one transaction: a bad entry writes nothing', (t) => {
-  const { store, alice, calendar } = setup(t);
-  t.deepEqual(store.upsertDocs(alice.id, calendar, [doc('A', 'a'), doc('B', 'b'), doc('no uid')], null), { added: 3, updated: 0, unchanged: 0 });
-  t.deepEqual(store.upsertDocs(alice.id, calendar, [doc('A', 'a'), doc('B changed', 'b'), doc('C', 'c')], null), {
+test('upsertDocs adds, updates by UID and counts the unchanged, in one transaction: a bad entry writes nothing', async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  t.deepEqual(await store.upsertDocs(alice.id, calendar, [doc('A', 'a'), doc('B', 'b'), doc('no uid')], null), { added: 3, updated: 0, unchanged: 0 });
+  t.deepEqual(await store.upsertDocs(alice.id, calendar, [doc('A', 'a'), doc('B changed', 'b'), doc('C', 'c')], null), {
     added: 1,
     updated: 1,
     unchanged: 1,
   });
-  t.is(store.countItems(alice.id, calendar), 4);
-  const head = store.headModseq(alice.id);
-  t.throws(() => store.upsertDocs(alice.id, calendar, [doc('D', 'd'), { ...doc('bad', 'e'), windowAt: 'not a date' }], null));
-  t.is(store.countItems(alice.id, calendar), 4, 'nothing of the failed batch was written');
-  t.is(store.findDocByUid(alice.id, calendar, 'd'), null);
-  t.is(store.headModseq(alice.id), head);
+  t.is(await store.countItems(alice.id, calendar), 4);
+  const head = await store.headModseq(alice.id);
+  await t.throwsAsync(async () => await store.upsertDocs(alice.id, calendar, [doc('D', 'd'), { ...doc('bad', 'e'), windowAt: 'not a date' }], null));
+  t.is(await store.countItems(alice.id, calendar), 4, 'nothing of the failed batch was written');
+  t.is(await store.findDocByUid(alice.id, calendar, 'd'), null);
+  t.is(await store.headModseq(alice.id), head);
 });
 
-test("documents are the account's own: another account's id or UID is not found", (t) => {
-  const { store, alice, calendar } = setup(t);
-  const bob = store.createAccount('bob@example.com', 'pw');
-  const item = store.addDoc(alice.id, calendar, doc('private', 'uid-p'), null);
-  t.is(store.getItem(bob.id, item.id), null);
-  t.is(store.replaceDoc(bob.id, item.id, doc('hijack'), null), null);
-  t.is(store.findDocByUid(bob.id, null, 'uid-p'), null);
-  t.false(store.deleteItem(bob.id, item.id, null));
-  t.throws(() => store.addDoc(bob.id, calendar, doc('x'), null), { message: /no folder/ });
+test("documents are the account's own: another account's id or UID is not found", async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  const bob = await store.createAccount('bob@example.com', 'pw');
+  const item = await store.addDoc(alice.id, calendar, doc('private', 'uid-p'), null);
+  t.is(await store.getItem(bob.id, item.id), null);
+  t.is(await store.replaceDoc(bob.id, item.id, doc('hijack'), null), null);
+  t.is(await store.findDocByUid(bob.id, null, 'uid-p'), null);
+  t.false(await store.deleteItem(bob.id, item.id, null));
+  await t.throwsAsync(async () => await store.addDoc(bob.id, calendar, doc('x'), null), { message: /no folder/ });
 });
 
-test('maintenance purges document tombstones every device is past, as for mail', (t) => {
-  const { store, alice, calendar } = setup(t);
-  const item = store.addDoc(alice.id, calendar, doc('gone'), null);
-  store.deleteItem(alice.id, item.id, null);
-  const result = store.maintenance({ retentionDays: 0, now: new Date(Date.now() + 86_400_000) });
+test('maintenance purges document tombstones every device is past, as for mail', async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  const item = await store.addDoc(alice.id, calendar, doc('gone'), null);
+  await store.deleteItem(alice.id, item.id, null);
+  const result = await store.maintenance({ retentionDays: 0, now: new Date(Date.now() + 86_400_000) });
   t.true(result.tombstones >= 1);
-  t.is(store.getItem(alice.id, item.id), null);
+  t.is(await store.getItem(alice.id, item.id), null);
 });
 
-test('migration 5 keeps every item, its id and the AUTOINCREMENT high-water mark of a version-4 database', (t) => {
+test('migration 5 keeps every item, its id and the AUTOINCREMENT high-water mark of a version-4 database', async (t) => {
   const { store, file } = tempStore(t);
-  store.close();
+  await store.close();
   const v4 = file.replace(/mail\.sqlite$/, 'v4.sqlite');
   const db = new Database(v4);
   migrate(db, MIGRATIONS.filter((m) => m.version <= 4));
@@ -174,27 +174,27 @@ test('migration 5 keeps every item, its id and the AUTOINCREMENT high-water mark
     old.close();
   }
   const again = openStore(v4);
-  t.teardown(() => again.close());
-  const kept = again.getItem(1, 7);
+  t.teardown(async () => await again.close());
+  const kept = await again.getItem(1, 7);
   t.is(kept?.kind, 'mail');
   t.is(kept?.kind === 'mail' && kept.summary.subject, 'kept');
   t.true(kept?.read);
   // The next id is above the old high-water mark: a purged item's ServerId is never reused.
-  const next = again.addItem(1, 1, rawOf('new'), parsed({ subject: 'new' }), null);
+  const next = await again.addItem(1, 1, rawOf('new'), parsed({ subject: 'new' }), null);
   t.is(next.id, 43);
 });
 
-test('a delivery writes its meeting and its documents in the same transaction, and wakes both folders', (t) => {
-  const { store, alice, calendar } = setup(t);
-  const inbox = store.folderByType(alice.id, FolderType.Inbox)!.id;
+test('a delivery writes its meeting and its documents in the same transaction, and wakes both folders', async (t) => {
+  const { store, alice, calendar } = await setup(t);
+  const inbox = (await store.folderByType(alice.id, FolderType.Inbox))!.id;
   const woken: [number, ChangeKind][] = [];
   const off = store.feed.subscribe(alice.id, [inbox, calendar], (folder, kind) => woken.push([folder, kind]));
   t.teardown(off);
   const meeting = { messageClass: 'IPM.Schedule.Meeting.Request', props: [] };
-  const [d] = store.deliver([{ accountId: alice.id, raw: rawOf('Invite'), meeting, docs: [{ folderId: calendar, itemId: null, doc: doc('Invite', 'uid-i') }] }], parsed({ subject: 'Invite' }));
-  const mail = store.getItem(alice.id, d!.itemId);
+  const [d] = await store.deliver([{ accountId: alice.id, raw: rawOf('Invite'), meeting, docs: [{ folderId: calendar, itemId: null, doc: doc('Invite', 'uid-i') }] }], parsed({ subject: 'Invite' }));
+  const mail = await store.getItem(alice.id, d!.itemId);
   t.deepEqual(mail?.kind === 'mail' && mail.meeting, meeting);
-  const event = store.findDocByUid(alice.id, calendar, 'uid-i');
+  const event = await store.findDocByUid(alice.id, calendar, 'uid-i');
   t.truthy(event);
   t.is(event!.createdModseq, mail!.createdModseq, 'one commit, one modseq');
   t.deepEqual(woken.sort(), [
@@ -203,12 +203,12 @@ test('a delivery writes its meeting and its documents in the same transaction, a
   ].sort());
 
   // An update replaces the event named; a write to a folder that is gone fails the whole delivery.
-  store.deliver([{ accountId: alice.id, raw: rawOf('Update'), docs: [{ folderId: calendar, itemId: event!.id, doc: doc('Moved', 'uid-i') }] }], parsed({ subject: 'Update' }));
-  t.is(store.countItems(alice.id, calendar), 1);
-  t.regex(JSON.stringify(store.getItem(alice.id, event!.id)?.kind === 'doc' && store.getItem(alice.id, event!.id)), /Moved/);
-  const before = store.countItems(alice.id, inbox);
-  t.throws(() => store.deliver([{ accountId: alice.id, raw: rawOf('Bad'), docs: [{ folderId: 9999, itemId: null, doc: doc('x') }] }], parsed({ subject: 'Bad' })));
-  t.is(store.countItems(alice.id, inbox), before, 'the message was not stored either');
-  const plain = store.getItem(alice.id, store.deliver([{ accountId: alice.id, raw: rawOf('Plain') }], parsed({ subject: 'Plain' }))[0]!.itemId);
+  await store.deliver([{ accountId: alice.id, raw: rawOf('Update'), docs: [{ folderId: calendar, itemId: event!.id, doc: doc('Moved', 'uid-i') }] }], parsed({ subject: 'Update' }));
+  t.is(await store.countItems(alice.id, calendar), 1);
+  t.regex(JSON.stringify((await store.getItem(alice.id, event!.id))?.kind === 'doc' && await store.getItem(alice.id, event!.id)), /Moved/);
+  const before = await store.countItems(alice.id, inbox);
+  await t.throwsAsync(async () => await store.deliver([{ accountId: alice.id, raw: rawOf('Bad'), docs: [{ folderId: 9999, itemId: null, doc: doc('x') }] }], parsed({ subject: 'Bad' })));
+  t.is(await store.countItems(alice.id, inbox), before, 'the message was not stored either');
+  const plain = await store.getItem(alice.id, (await store.deliver([{ accountId: alice.id, raw: rawOf('Plain') }], parsed({ subject: 'Plain' })))[0]!.itemId);
   t.is(plain?.kind === 'mail' ? plain.meeting : 'not mail', null);
 });

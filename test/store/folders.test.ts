@@ -1,16 +1,16 @@
-import test from 'ava';
 import { StoreError } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import type { Store } from '../../store/types.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 
-function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
+async function setup(store: Store) {
+  const a = await store.createAccount('alice@example.com', 'pw');
   return { store, accountId: a.id };
 }
 
-const code = (fn: () => unknown) => {
+const code = async (fn: () => Promise<unknown>): Promise<string> => {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof StoreError) return err.code;
     throw err;
@@ -18,112 +18,112 @@ const code = (fn: () => unknown) => {
   return 'no error';
 };
 
-test('user folders nest, and sibling names are unique case-insensitively', (t) => {
-  const { store, accountId } = setup(t);
-  const projects = store.createFolder(accountId, null, 'Projects', 12, null);
-  const sub = store.createFolder(accountId, projects.id, 'Eas', 12, null);
+storeTest('user folders nest, and sibling names are unique case-insensitively', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const projects = await store.createFolder(accountId, null, 'Projects', 12, null);
+  const sub = await store.createFolder(accountId, projects.id, 'Eas', 12, null);
   t.is(sub.parentId, projects.id);
   t.false(sub.system);
-  t.deepEqual(store.getFolder(accountId, sub.id), sub);
-  t.is(code(() => store.createFolder(accountId, projects.id, 'EAS', 12, null)), 'folder-exists');
-  t.is(code(() => store.createFolder(accountId, null, 'inbox', 12, null)), 'folder-exists');
-  t.truthy(store.createFolder(accountId, null, 'Eas', 12, null)); // other parent: fine
-  t.is(code(() => store.createFolder(accountId, 9999, 'X', 12, null)), 'bad-parent');
-  t.is(code(() => store.createFolder(accountId, null, '  ', 12, null)), 'invalid-folder');
-  t.is(code(() => store.createFolder(accountId, null, 'Second inbox', 2, null)), 'invalid-folder');
+  t.deepEqual(await store.getFolder(accountId, sub.id), sub);
+  t.is(await code(async () => await store.createFolder(accountId, projects.id, 'EAS', 12, null)), 'folder-exists');
+  t.is(await code(async () => await store.createFolder(accountId, null, 'inbox', 12, null)), 'folder-exists');
+  t.truthy(await store.createFolder(accountId, null, 'Eas', 12, null)); // other parent: fine
+  t.is(await code(async () => await store.createFolder(accountId, 9999, 'X', 12, null)), 'bad-parent');
+  t.is(await code(async () => await store.createFolder(accountId, null, '  ', 12, null)), 'invalid-folder');
+  t.is(await code(async () => await store.createFolder(accountId, null, 'Second inbox', 2, null)), 'invalid-folder');
 });
 
-test('system folders cannot be renamed or deleted', (t) => {
-  const { store, accountId } = setup(t);
-  const inbox = store.folderByType(accountId, 2)!;
-  t.is(code(() => store.updateFolder(accountId, inbox.id, null, 'Mail', null)), 'system-folder');
-  t.is(code(() => store.deleteFolder(accountId, inbox.id, null)), 'system-folder');
-  t.is(code(() => store.deleteFolder(accountId, 9999, null)), 'no-such-folder');
+storeTest('system folders cannot be renamed or deleted', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const inbox = (await store.folderByType(accountId, 2))!;
+  t.is(await code(async () => await store.updateFolder(accountId, inbox.id, null, 'Mail', null)), 'system-folder');
+  t.is(await code(async () => await store.deleteFolder(accountId, inbox.id, null)), 'system-folder');
+  t.is(await code(async () => await store.deleteFolder(accountId, 9999, null)), 'no-such-folder');
 });
 
-test('updateFolder renames and moves, but never under itself', (t) => {
-  const { store, accountId } = setup(t);
-  const a = store.createFolder(accountId, null, 'A', 12, null);
-  const b = store.createFolder(accountId, a.id, 'B', 12, null);
-  const renamed = store.updateFolder(accountId, a.id, null, 'Alpha', null);
+storeTest('updateFolder renames and moves, but never under itself', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const a = await store.createFolder(accountId, null, 'A', 12, null);
+  const b = await store.createFolder(accountId, a.id, 'B', 12, null);
+  const renamed = await store.updateFolder(accountId, a.id, null, 'Alpha', null);
   t.is(renamed.name, 'Alpha');
   t.true(renamed.modseq > a.modseq);
-  t.is(code(() => store.updateFolder(accountId, a.id, b.id, 'Alpha', null)), 'bad-parent');
-  t.is(code(() => store.updateFolder(accountId, a.id, a.id, 'Alpha', null)), 'bad-parent');
-  const moved = store.updateFolder(accountId, b.id, null, 'B', null);
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, b.id, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, a.id, 'Alpha', null)), 'bad-parent');
+  const moved = await store.updateFolder(accountId, b.id, null, 'B', null);
   t.is(moved.parentId, null);
 });
 
-test('folderChanges is a cursor over adds, changes and deletes', (t) => {
-  const { store, accountId } = setup(t);
-  const initial = store.folderChanges(accountId, 0);
+storeTest('folderChanges is a cursor over adds, changes and deletes', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const initial = await store.folderChanges(accountId, 0);
   t.is(initial.added.length, 10);
   t.deepEqual(initial.changed, []);
   t.deepEqual(initial.deleted, []);
-  t.is(initial.head, store.headModseq(accountId));
+  t.is(initial.head, await store.headModseq(accountId));
 
-  const x = store.createFolder(accountId, null, 'X', 12, null);
-  const y = store.createFolder(accountId, null, 'Y', 12, null);
-  const k1 = store.folderChanges(accountId, initial.head);
+  const x = await store.createFolder(accountId, null, 'X', 12, null);
+  const y = await store.createFolder(accountId, null, 'Y', 12, null);
+  const k1 = await store.folderChanges(accountId, initial.head);
   t.deepEqual(k1.added.map((f) => f.name), ['X', 'Y']);
 
   // Moved under a folder created later: the parent must still come first.
-  const z = store.createFolder(accountId, null, 'Z', 12, null);
-  store.updateFolder(accountId, x.id, z.id, 'X', null);
-  t.deepEqual(store.folderChanges(accountId, k1.head).added.map((f) => f.name), ['Z']);
-  t.deepEqual(store.folderChanges(accountId, k1.head).changed.map((f) => f.name), ['X']);
-  const names = store.folderChanges(accountId, initial.head).added.map((f) => f.name);
+  const z = await store.createFolder(accountId, null, 'Z', 12, null);
+  await store.updateFolder(accountId, x.id, z.id, 'X', null);
+  t.deepEqual((await store.folderChanges(accountId, k1.head)).added.map((f) => f.name), ['Z']);
+  t.deepEqual((await store.folderChanges(accountId, k1.head)).changed.map((f) => f.name), ['X']);
+  const names = (await store.folderChanges(accountId, initial.head)).added.map((f) => f.name);
   t.deepEqual([...names].sort(), ['X', 'Y', 'Z']);
   t.true(names.indexOf('Z') < names.indexOf('X'));
 
-  const k2 = store.folderChanges(accountId, k1.head).head;
-  store.deleteFolder(accountId, z.id, null); // takes X with it
-  const k3 = store.folderChanges(accountId, k2);
+  const k2 = (await store.folderChanges(accountId, k1.head)).head;
+  await store.deleteFolder(accountId, z.id, null); // takes X with it
+  const k3 = await store.folderChanges(accountId, k2);
   t.deepEqual(k3.deleted.sort(), [x.id, z.id].sort());
   t.deepEqual(k3.added, []);
-  t.is(store.getFolder(accountId, x.id), null);
+  t.is(await store.getFolder(accountId, x.id), null);
   // Created and deleted after the cursor: nothing.
-  const fromK1 = store.folderChanges(accountId, k1.head);
+  const fromK1 = await store.folderChanges(accountId, k1.head);
   t.deepEqual(fromK1.deleted, [x.id]);
   t.deepEqual(fromK1.added, []);
-  t.deepEqual(store.folderChanges(accountId, k3.head), { added: [], changed: [], deleted: [], head: k3.head });
-  t.deepEqual(store.listFolders(accountId).filter((f) => !f.system).map((f) => f.id), [y.id]);
+  t.deepEqual(await store.folderChanges(accountId, k3.head), { added: [], changed: [], deleted: [], head: k3.head });
+  t.deepEqual((await store.listFolders(accountId)).filter((f) => !f.system).map((f) => f.id), [y.id]);
 });
 
-test('deleting a folder deletes its items and frees its name', (t) => {
-  const { store, accountId } = setup(t);
-  const f = store.createFolder(accountId, null, 'Old', 12, null);
-  const [d] = store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed());
-  store.deleteFolder(accountId, f.id, null);
-  t.is(store.getItem(accountId, d!.itemId), null);
-  t.truthy(store.createFolder(accountId, null, 'Old', 12, null));
-  t.is(code(() => store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed())), 'no-such-folder');
+storeTest('deleting a folder deletes its items and frees its name', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const f = await store.createFolder(accountId, null, 'Old', 12, null);
+  const [d] = await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed());
+  await store.deleteFolder(accountId, f.id, null);
+  t.is(await store.getItem(accountId, d!.itemId), null);
+  t.truthy(await store.createFolder(accountId, null, 'Old', 12, null));
+  t.is(await code(async () => await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed())), 'no-such-folder');
 });
 
-test('emptyFolder with subfolders removes them too', (t) => {
-  const { store, accountId } = setup(t);
-  const deleted = store.folderByType(accountId, 4)!.id;
-  const sub = store.createFolder(accountId, deleted, 'Sub', 12, null);
-  const subsub = store.createFolder(accountId, sub.id, 'SubSub', 12, null);
-  store.deliver([{ accountId, raw: rawOf(), folderId: deleted }, { accountId, raw: rawOf(), folderId: subsub.id }], parsed());
-  t.is(store.emptyFolder(accountId, deleted, null, false), 1);
-  t.truthy(store.getFolder(accountId, subsub.id));
-  t.is(store.emptyFolder(accountId, deleted, null, true), 1);
-  t.is(store.getFolder(accountId, sub.id), null);
-  t.is(store.getFolder(accountId, subsub.id), null);
-  t.truthy(store.getFolder(accountId, deleted));
-  t.is(code(() => store.emptyFolder(accountId, 9999, null)), 'no-such-folder');
+storeTest('emptyFolder with subfolders removes them too', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const deleted = (await store.folderByType(accountId, 4))!.id;
+  const sub = await store.createFolder(accountId, deleted, 'Sub', 12, null);
+  const subsub = await store.createFolder(accountId, sub.id, 'SubSub', 12, null);
+  await store.deliver([{ accountId, raw: rawOf(), folderId: deleted }, { accountId, raw: rawOf(), folderId: subsub.id }], parsed());
+  t.is(await store.emptyFolder(accountId, deleted, null, false), 1);
+  t.truthy(await store.getFolder(accountId, subsub.id));
+  t.is(await store.emptyFolder(accountId, deleted, null, true), 1);
+  t.is(await store.getFolder(accountId, sub.id), null);
+  t.is(await store.getFolder(accountId, subsub.id), null);
+  t.truthy(await store.getFolder(accountId, deleted));
+  t.is(await code(async () => await store.emptyFolder(accountId, 9999, null)), 'no-such-folder');
 });
 
-test('another account\'s folders behave as not found', (t) => {
-  const { store, accountId } = setup(t);
-  const bob = store.createAccount('bob@example.com', 'pw').id;
-  const mine = store.createFolder(accountId, null, 'Mine', 12, null);
-  t.is(store.getFolder(bob, mine.id), null);
-  t.is(code(() => store.updateFolder(bob, mine.id, null, 'Stolen', null)), 'no-such-folder');
-  t.is(code(() => store.deleteFolder(bob, mine.id, null)), 'no-such-folder');
-  t.is(code(() => store.createFolder(bob, mine.id, 'Child', 12, null)), 'bad-parent');
-  t.is(code(() => store.emptyFolder(bob, mine.id, null)), 'no-such-folder');
-  t.is(store.getFolder(accountId, mine.id)?.name, 'Mine');
-  t.false(store.folderChanges(bob, 0).added.some((f) => f.id === mine.id));
+storeTest('another account\'s folders behave as not found', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  const bob = (await store.createAccount('bob@example.com', 'pw')).id;
+  const mine = await store.createFolder(accountId, null, 'Mine', 12, null);
+  t.is(await store.getFolder(bob, mine.id), null);
+  t.is(await code(async () => await store.updateFolder(bob, mine.id, null, 'Stolen', null)), 'no-such-folder');
+  t.is(await code(async () => await store.deleteFolder(bob, mine.id, null)), 'no-such-folder');
+  t.is(await code(async () => await store.createFolder(bob, mine.id, 'Child', 12, null)), 'bad-parent');
+  t.is(await code(async () => await store.emptyFolder(bob, mine.id, null)), 'no-such-folder');
+  t.is((await store.getFolder(accountId, mine.id))?.name, 'Mine');
+  t.false((await store.folderChanges(bob, 0)).added.some((f) => f.id === mine.id));
 });

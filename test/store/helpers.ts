@@ -22,10 +22,10 @@ export function tempStore(t: ExecutionContext, options?: StoreOptions): TempStor
     return s;
   };
   const store = open(options);
-  t.teardown(() => {
+  t.teardown(async () => {
     for (const s of opened) {
       try {
-        s.close();
+        await s.close();
       } catch {
         // already closed by the test
       }

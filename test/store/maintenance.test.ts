@@ -7,15 +7,15 @@ import { parsed, rawOf, tempStore } from './helpers.js';
 
 const DAY = 86_400_000;
 
-function setup(t: Parameters<typeof tempStore>[0]) {
+async function setup(t: Parameters<typeof tempStore>[0]) {
   const { store, file } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  const inbox = store.folderByType(a.id, 2)!.id;
+  const a = await store.createAccount('alice@example.com', 'pw');
+  const inbox = (await store.folderByType(a.id, 2))!.id;
   const seen = { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' };
-  const d1 = store.touchDevice(a.id, 'PHONE1', seen).id;
-  const d2 = store.touchDevice(a.id, 'PHONE2', seen).id;
-  const deliver = (subject: string, folderId = inbox) =>
-    store.deliver([{ accountId: a.id, raw: rawOf(subject), folderId }], parsed({ subject, text: `${subject} words` }))[0]!.itemId;
+  const d1 = (await store.touchDevice(a.id, 'PHONE1', seen)).id;
+  const d2 = (await store.touchDevice(a.id, 'PHONE2', seen)).id;
+  const deliver = async (subject: string, folderId = inbox) =>
+    (await store.deliver([{ accountId: a.id, raw: rawOf(subject), folderId }], parsed({ subject, text: `${subject} words` })))[0]!.itemId;
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   const count = (table: string) => db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()!.n;
@@ -23,156 +23,156 @@ function setup(t: Parameters<typeof tempStore>[0]) {
 }
 
 /** The device syncs the folder to the head: its next SyncKey, as Sync saves it. */
-function syncToHead(store: Store, accountId: number, folderId: number, device: number): Cursor {
-  const latest = store.latestSyncState(device, folderId);
+async function syncToHead(store: Store, accountId: number, folderId: number, device: number): Promise<Cursor> {
+  const latest = await store.latestSyncState(device, folderId);
   const cursor = latest?.cursor ?? { modseq: 0, itemId: 0 };
-  const page = store.changes({ accountId, folderId, deviceRowId: device, cursor, limit: 1000, since: null, ownAfter: 0 });
-  store.saveSyncState({ deviceRowId: device, collectionId: folderId, syncKey: (latest?.syncKey ?? 0) + 1, cursor: page.next, filterType: 0, replay: null, ownAfter: 0 });
+  const page = await store.changes({ accountId, folderId, deviceRowId: device, cursor, limit: 1000, since: null, ownAfter: 0 });
+  await store.saveSyncState({ deviceRowId: device, collectionId: folderId, syncKey: (latest?.syncKey ?? 0) + 1, cursor: page.next, filterType: 0, replay: null, ownAfter: 0 });
   return cursor;
 }
 
-test('a device that has not synced keeps its deletes; once every device passed them they go', (t) => {
-  const { store, accountId, inbox, d1, d2, deliver, count } = setup(t);
-  const x = deliver('Doomed');
-  deliver('Kept');
-  syncToHead(store, accountId, inbox, d1);
-  syncToHead(store, accountId, inbox, d2);
-  store.deleteItem(accountId, x, null);
-  syncToHead(store, accountId, inbox, d1);
-  syncToHead(store, accountId, inbox, d1);
+test('a device that has not synced keeps its deletes; once every device passed them they go', async (t) => {
+  const { store, accountId, inbox, d1, d2, deliver, count } = await setup(t);
+  const x = await deliver('Doomed');
+  await deliver('Kept');
+  await syncToHead(store, accountId, inbox, d1);
+  await syncToHead(store, accountId, inbox, d2);
+  await store.deleteItem(accountId, x, null);
+  await syncToHead(store, accountId, inbox, d1);
+  await syncToHead(store, accountId, inbox, d1);
 
-  t.like(store.maintenance(), { tombstones: 0, messages: 0 });
-  const d2Cursor = store.latestSyncState(d2, inbox)!.cursor;
-  const pending = store.changes({ accountId, folderId: inbox, deviceRowId: d2, cursor: d2Cursor, limit: 100, since: null });
+  t.like(await store.maintenance(), { tombstones: 0, messages: 0 });
+  const d2Cursor = (await store.latestSyncState(d2, inbox))!.cursor;
+  const pending = await store.changes({ accountId, folderId: inbox, deviceRowId: d2, cursor: d2Cursor, limit: 100, since: null });
   t.deepEqual(pending.changes, [{ kind: 'delete', itemId: x, folderId: inbox }]);
 
-  syncToHead(store, accountId, inbox, d2);
+  await syncToHead(store, accountId, inbox, d2);
   // Its previous key (N-1) may still be retried and would need the delete.
-  t.like(store.maintenance(), { tombstones: 0 });
-  syncToHead(store, accountId, inbox, d2);
+  t.like(await store.maintenance(), { tombstones: 0 });
+  await syncToHead(store, accountId, inbox, d2);
   const journalBefore = count('changes');
-  t.like(store.maintenance(), { tombstones: 1, messages: 1 });
+  t.like(await store.maintenance(), { tombstones: 1, messages: 1 });
   t.true(count('changes') < journalBefore);
   t.is(count('items'), 1);
   t.is(count('messages'), 1);
-  t.is(store.search({ accountId, text: 'doomed', rangeStart: 0, rangeEnd: 9 }).total, 0);
-  t.is(store.search({ accountId, text: 'kept', rangeStart: 0, rangeEnd: 9 }).total, 1);
-  t.like(store.maintenance(), { tombstones: 0, messages: 0, journal: 0 });
+  t.is((await store.search({ accountId, text: 'doomed', rangeStart: 0, rangeEnd: 9 })).total, 0);
+  t.is((await store.search({ accountId, text: 'kept', rangeStart: 0, rangeEnd: 9 })).total, 1);
+  t.like(await store.maintenance(), { tombstones: 0, messages: 0, journal: 0 });
 });
 
-test('a folder nobody syncs keeps its tombstones for the retention period', (t) => {
-  const { store, accountId, deliver, count } = setup(t);
-  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
-  store.deleteItem(accountId, deliver('Old', archive), null);
-  t.like(store.maintenance(), { tombstones: 0 });
-  t.like(store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { tombstones: 0 });
-  t.like(store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { tombstones: 1, messages: 1 });
+test('a folder nobody syncs keeps its tombstones for the retention period', async (t) => {
+  const { store, accountId, deliver, count } = await setup(t);
+  const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
+  await store.deleteItem(accountId, await deliver('Old', archive), null);
+  t.like(await store.maintenance(), { tombstones: 0 });
+  t.like(await store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { tombstones: 0 });
+  t.like(await store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { tombstones: 1, messages: 1 });
   t.is(count('items'), 0);
 });
 
-test('a moved message stays while its new item lives; a replaced draft message goes at once', (t) => {
-  const { store, accountId, inbox, d1, deliver, count } = setup(t);
-  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
-  const x = deliver('Moved');
-  syncToHead(store, accountId, inbox, d1);
-  const moved = store.moveItem(accountId, x, archive, d1)!;
-  syncToHead(store, accountId, inbox, d1);
-  syncToHead(store, accountId, inbox, d1);
-  t.like(store.maintenance(), { tombstones: 1, messages: 0 });
-  t.true(store.getBody(accountId, moved.id)!.raw.equals(rawOf('Moved')));
+test('a moved message stays while its new item lives; a replaced draft message goes at once', async (t) => {
+  const { store, accountId, inbox, d1, deliver, count } = await setup(t);
+  const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
+  const x = await deliver('Moved');
+  await syncToHead(store, accountId, inbox, d1);
+  const moved = (await store.moveItem(accountId, x, archive, d1))!;
+  await syncToHead(store, accountId, inbox, d1);
+  await syncToHead(store, accountId, inbox, d1);
+  t.like(await store.maintenance(), { tombstones: 1, messages: 0 });
+  t.true((await store.getBody(accountId, moved.id))!.raw.equals(rawOf('Moved')));
 
-  const drafts = store.folderByType(accountId, 3)!.id;
-  const draft = store.addItem(accountId, drafts, rawOf('v1'), parsed({ subject: 'v1' }), d1);
+  const drafts = (await store.folderByType(accountId, 3))!.id;
+  const draft = await store.addItem(accountId, drafts, rawOf('v1'), parsed({ subject: 'v1' }), d1);
   const before = count('messages');
-  store.replaceMessage(accountId, draft.id, rawOf('v2'), parsed({ subject: 'v2' }), d1);
+  await store.replaceMessage(accountId, draft.id, rawOf('v2'), parsed({ subject: 'v2' }), d1);
   t.is(count('messages'), before);
 });
 
-test('a device not seen for long stops pinning tombstones (it resyncs when it returns)', (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = setup(t);
-  const x = deliver('Doomed');
-  syncToHead(store, accountId, inbox, d2);
-  store.deleteItem(accountId, x, null);
-  for (let i = 0; i < 2; i++) syncToHead(store, accountId, inbox, d1);
-  t.like(store.maintenance({ now: new Date(Date.now() + 100 * DAY) }), { tombstones: 0 });
-  t.like(store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { tombstones: 1 });
-  t.is(store.latestSyncState(d2, inbox), null);
+test('a device not seen for long stops pinning tombstones (it resyncs when it returns)', async (t) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+  const x = await deliver('Doomed');
+  await syncToHead(store, accountId, inbox, d2);
+  await store.deleteItem(accountId, x, null);
+  for (let i = 0; i < 2; i++) await syncToHead(store, accountId, inbox, d1);
+  t.like(await store.maintenance({ now: new Date(Date.now() + 100 * DAY) }), { tombstones: 0 });
+  t.like(await store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { tombstones: 1 });
+  t.is(await store.latestSyncState(d2, inbox), null);
 });
 
 /**
  * The device FolderSyncs as eas/commands/folder-sync.ts does (collection 0, cursor = account
  * head): from key 0 without a state; a new key only when something changed. Returns the Deletes.
  */
-function folderSync(store: Store, accountId: number, device: number): number[] {
-  const latest = store.latestSyncState(device, 0);
-  const ch = store.folderChanges(accountId, latest?.cursor.modseq ?? 0);
+async function folderSync(store: Store, accountId: number, device: number): Promise<number[]> {
+  const latest = await store.latestSyncState(device, 0);
+  const ch = await store.folderChanges(accountId, latest?.cursor.modseq ?? 0);
   const deleted = latest ? ch.deleted : [];
   if (latest && ch.added.length + ch.changed.length + ch.deleted.length === 0) return deleted;
-  store.saveSyncState({ deviceRowId: device, collectionId: 0, syncKey: (latest?.syncKey ?? 0) + 1, cursor: { modseq: ch.head, itemId: 0 }, filterType: 0, replay: null });
+  await store.saveSyncState({ deviceRowId: device, collectionId: 0, syncKey: (latest?.syncKey ?? 0) + 1, cursor: { modseq: ch.head, itemId: 0 }, filterType: 0, replay: null });
   return deleted;
 }
 
-test('a deleted folder stays until every device has FolderSynced past it, then goes with its items and subfolders', (t) => {
-  const { store, accountId, d1, d2, deliver, count } = setup(t);
+test('a deleted folder stays until every device has FolderSynced past it, then goes with its items and subfolders', async (t) => {
+  const { store, accountId, d1, d2, deliver, count } = await setup(t);
   const seen = { deviceType: 'Android', userAgent: null, protocolVersion: '14.1' };
   // Never FolderSynced: it can only start at SyncKey 0, which reports no Deletes.
-  store.touchDevice(accountId, 'NEWPHONE', seen);
-  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
-  const year = store.createFolder(accountId, archive, '2024', 12, null).id;
-  deliver('Filed', year);
-  deliver('Archived', archive);
-  folderSync(store, accountId, d1);
-  folderSync(store, accountId, d2);
+  await store.touchDevice(accountId, 'NEWPHONE', seen);
+  const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
+  const year = (await store.createFolder(accountId, archive, '2024', 12, null)).id;
+  await deliver('Filed', year);
+  await deliver('Archived', archive);
+  await folderSync(store, accountId, d1);
+  await folderSync(store, accountId, d2);
   const folderRows = count('folders');
-  store.deleteFolder(accountId, archive, null);
-  t.deepEqual(folderSync(store, accountId, d1).sort(), [archive, year].sort());
+  await store.deleteFolder(accountId, archive, null);
+  t.deepEqual((await folderSync(store, accountId, d1)).sort(), [archive, year].sort());
 
-  t.like(store.maintenance(), { folders: 0 });
+  t.like(await store.maintenance(), { folders: 0 });
   t.is(count('folders'), folderRows);
   // d2 has not synced since the delete: its next FolderSync still reports it.
-  t.deepEqual(folderSync(store, accountId, d2).sort(), [archive, year].sort());
+  t.deepEqual((await folderSync(store, accountId, d2)).sort(), [archive, year].sort());
   // Both still hold the key before the delete (N-1), which a retry may present.
-  t.like(store.maintenance(), { folders: 0 });
-  t.deepEqual(store.folderChanges(accountId, store.getSyncState(d2, 0, 1)!.cursor.modseq).deleted.sort(), [archive, year].sort());
+  t.like(await store.maintenance(), { folders: 0 });
+  t.deepEqual((await store.folderChanges(accountId, (await store.getSyncState(d2, 0, 1))!.cursor.modseq)).deleted.sort(), [archive, year].sort());
 
   // The next hierarchy change moves both devices a key on: nobody can ask for the Delete again.
-  store.createFolder(accountId, null, 'Projects', 12, null);
-  folderSync(store, accountId, d1);
-  folderSync(store, accountId, d2);
-  t.like(store.maintenance(), { folders: 2, tombstones: 2, messages: 2 });
+  await store.createFolder(accountId, null, 'Projects', 12, null);
+  await folderSync(store, accountId, d1);
+  await folderSync(store, accountId, d2);
+  t.like(await store.maintenance(), { folders: 2, tombstones: 2, messages: 2 });
   t.is(count('folders'), folderRows - 1);
   t.is(count('items'), 0);
   t.is(count('messages'), 0);
-  t.is(store.search({ accountId, text: 'filed', rangeStart: 0, rangeEnd: 9 }).total, 0);
+  t.is((await store.search({ accountId, text: 'filed', rangeStart: 0, rangeEnd: 9 })).total, 0);
   // Nothing refers to the purged folders any more, and the next FolderSync has nothing to report.
   t.is(count(`changes WHERE folder_id IN (${archive}, ${year})`), 0);
-  t.deepEqual(folderSync(store, accountId, d1), []);
-  t.like(store.maintenance(), { folders: 0, tombstones: 0, messages: 0 });
+  t.deepEqual(await folderSync(store, accountId, d1), []);
+  t.like(await store.maintenance(), { folders: 0, tombstones: 0, messages: 0 });
 });
 
-test('in an account nobody FolderSyncs, deleted folders are kept for the retention period', (t) => {
-  const { store, accountId, deliver, count } = setup(t);
-  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
-  deliver('Old', archive);
+test('in an account nobody FolderSyncs, deleted folders are kept for the retention period', async (t) => {
+  const { store, accountId, deliver, count } = await setup(t);
+  const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
+  await deliver('Old', archive);
   const folderRows = count('folders');
-  store.deleteFolder(accountId, archive, null);
-  t.like(store.maintenance(), { folders: 0, tombstones: 0 });
-  t.like(store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { folders: 0, tombstones: 0 });
-  t.like(store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { folders: 1, tombstones: 1, messages: 1 });
+  await store.deleteFolder(accountId, archive, null);
+  t.like(await store.maintenance(), { folders: 0, tombstones: 0 });
+  t.like(await store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { folders: 0, tombstones: 0 });
+  t.like(await store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { folders: 1, tombstones: 1, messages: 1 });
   t.is(count('folders'), folderRows - 1);
   t.is(count('items'), 0);
 });
 
-test('a device not seen for long still pins deleted folders (its hierarchy state is never dropped)', (t) => {
-  const { store, accountId, d1, d2 } = setup(t);
-  const archive = store.createFolder(accountId, null, 'Archive', 12, null).id;
-  folderSync(store, accountId, d1);
-  folderSync(store, accountId, d2);
-  store.deleteFolder(accountId, archive, null);
+test('a device not seen for long still pins deleted folders (its hierarchy state is never dropped)', async (t) => {
+  const { store, accountId, d1, d2 } = await setup(t);
+  const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
+  await folderSync(store, accountId, d1);
+  await folderSync(store, accountId, d2);
+  await store.deleteFolder(accountId, archive, null);
   for (const name of ['A', 'B']) {
-    store.createFolder(accountId, null, name, 12, null);
-    folderSync(store, accountId, d1);
+    await store.createFolder(accountId, null, name, 12, null);
+    await folderSync(store, accountId, d1);
   }
-  t.like(store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { folders: 0 });
-  t.deepEqual(folderSync(store, accountId, d2), [archive]);
+  t.like(await store.maintenance({ now: new Date(Date.now() + 200 * DAY) }), { folders: 0 });
+  t.deepEqual(await folderSync(store, accountId, d2), [archive]);
 });

@@ -5,29 +5,29 @@ import { openStore } from '../../store/index.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 import { mail } from '../helpers/items.js';
 
-test('opening sets user_version to the latest migration, WAL and foreign keys on', (t) => {
+test('opening sets user_version to the latest migration, WAL and foreign keys on', async (t) => {
   const { store, file } = tempStore(t);
-  store.close();
+  await store.close();
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   t.is(db.pragma('user_version', { simple: true }), Math.max(...MIGRATIONS.map((m) => m.version)));
   t.is(db.pragma('journal_mode', { simple: true }), 'wal');
 });
 
-test('reopening after close keeps everything and applies nothing twice', (t) => {
+test('reopening after close keeps everything and applies nothing twice', async (t) => {
   const { store, file } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  const [d] = store.deliver([{ accountId: a.id, raw: rawOf('Kept') }], parsed({ subject: 'Kept' }));
-  const head = store.headModseq(a.id);
-  store.close();
+  const a = await store.createAccount('alice@example.com', 'pw');
+  const [d] = await store.deliver([{ accountId: a.id, raw: rawOf('Kept') }], parsed({ subject: 'Kept' }));
+  const head = await store.headModseq(a.id);
+  await store.close();
 
   const again = openStore(file, { durability: 'full' });
-  t.teardown(() => again.close());
-  t.is(again.verifyPassword('alice@example.com', 'pw')?.id, a.id);
-  t.is(mail(again.getItem(a.id, d!.itemId)).summary.subject, 'Kept');
-  t.true(again.getBody(a.id, d!.itemId)!.raw.equals(rawOf('Kept')));
-  t.is(again.headModseq(a.id), head);
-  t.is(again.search({ accountId: a.id, text: 'kept', rangeStart: 0, rangeEnd: 9 }).total, 1);
+  t.teardown(async () => await again.close());
+  t.is((await again.verifyPassword('alice@example.com', 'pw'))?.id, a.id);
+  t.is(mail(await again.getItem(a.id, d!.itemId)).summary.subject, 'Kept');
+  t.true((await again.getBody(a.id, d!.itemId))!.raw.equals(rawOf('Kept')));
+  t.is(await again.headModseq(a.id), head);
+  t.is((await again.search({ accountId: a.id, text: 'kept', rangeStart: 0, rangeEnd: 9 })).total, 1);
 });
 
 test('a failing migration leaves the previous version in place', (t) => {
@@ -50,9 +50,9 @@ test('a database from a newer eas-push is refused', (t) => {
   t.throws(() => migrate(db), { message: /newer/ });
 });
 
-test('migration 2 dates the tombstones of a version-1 database so retention starts now', (t) => {
+test('migration 2 dates the tombstones of a version-1 database so retention starts now', async (t) => {
   const { store, file } = tempStore(t);
-  store.close();
+  await store.close();
   const dir = file.replace(/mail\.sqlite$/, '');
   const v1 = `${dir}v1.sqlite`;
   const db = new Database(v1);
@@ -67,19 +67,19 @@ test('migration 2 dates the tombstones of a version-1 database so retention star
       VALUES (1, 1, 1, 1, '2024-01-01', 1, 2, 2), (2, 1, 1, 1, '2024-01-01', 1, 1, NULL);`);
   db.close();
   const again = openStore(v1);
-  t.teardown(() => again.close());
+  t.teardown(async () => await again.close());
   const check = new Database(v1, { readonly: true });
   t.teardown(() => check.close());
   const rows = check.prepare<[], { id: number; deleted_at: string | null }>('SELECT id, deleted_at FROM items ORDER BY id').all();
   t.regex(rows[0]!.deleted_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   t.is(rows[1]!.deleted_at, null);
   // Dated now: kept until the retention has passed.
-  t.like(again.maintenance(), { tombstones: 0 });
+  t.like(await again.maintenance(), { tombstones: 0 });
 });
 
-test('migration 4 dates the folder tombstones of a version-3 database so retention starts now', (t) => {
+test('migration 4 dates the folder tombstones of a version-3 database so retention starts now', async (t) => {
   const { store, file } = tempStore(t);
-  store.close();
+  await store.close();
   const v3 = file.replace(/mail\.sqlite$/, 'v3.sqlite');
   const db = new Database(v3);
   migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
@@ -89,12 +89,12 @@ test('migration 4 dates the folder tombstones of a version-3 database so retenti
       VALUES (1, 1, 'Inbox', 2, 1, 1, NULL), (2, 1, 'Old', 12, 1, 2, 2);`);
   db.close();
   const again = openStore(v3);
-  t.teardown(() => again.close());
+  t.teardown(async () => await again.close());
   const check = new Database(v3, { readonly: true });
   t.teardown(() => check.close());
   const rows = check.prepare<[], { id: number; deleted_at: string | null }>('SELECT id, deleted_at FROM folders ORDER BY id').all();
   t.is(rows[0]!.deleted_at, null);
   t.regex(rows[1]!.deleted_at ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-  t.like(again.maintenance(), { folders: 0 });
-  t.like(again.maintenance({ now: new Date(Date.now() + 31 * 86_400_000) }), { folders: 1 });
+  t.like(await again.maintenance(), { folders: 0 });
+  t.like(await again.maintenance({ now: new Date(Date.now() + 31 * 86_400_000) }), { folders: 1 });
 });

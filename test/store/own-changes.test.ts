@@ -1,20 +1,19 @@
 // Own changes after the start of a sync relationship (ChangesQuery.ownAfter), moves that keep
 // their date and tell or do not tell the mover, and drafts whose message is replaced in place.
-import test from 'ava';
 import { type ChangesPage, type Cursor, type ItemChange, type Store } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import { storeTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 import { mail, sid } from '../helpers/items.js';
 
-function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store } = tempStore(t);
-  const a = store.createAccount('alice@example.com', 'pw');
-  const inbox = store.folderByType(a.id, 2)!.id;
-  const archive = store.createFolder(a.id, null, 'Archive', 12, null).id;
+async function setup(store: Store) {
+  const a = await store.createAccount('alice@example.com', 'pw');
+  const inbox = (await store.folderByType(a.id, 2))!.id;
+  const archive = (await store.createFolder(a.id, null, 'Archive', 12, null)).id;
   const seen = { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' };
-  const d1 = store.touchDevice(a.id, 'PHONE1', seen).id;
-  const d2 = store.touchDevice(a.id, 'PHONE2', seen).id;
-  const deliver = (n = 1) =>
-    store.deliver(Array.from({ length: n }, () => ({ accountId: a.id, raw: rawOf() })), parsed()).map((d) => d.itemId);
+  const d1 = (await store.touchDevice(a.id, 'PHONE1', seen)).id;
+  const d2 = (await store.touchDevice(a.id, 'PHONE2', seen)).id;
+  const deliver = async (n = 1) =>
+    (await store.deliver(Array.from({ length: n }, () => ({ accountId: a.id, raw: rawOf() })), parsed())).map((d) => d.itemId);
   return { store, accountId: a.id, inbox, archive, d1, d2, deliver };
 }
 
@@ -25,12 +24,12 @@ function summary(changes: ItemChange[]): string[] {
 }
 
 /** Pages to the end from SyncKey 0 as Sync does: the relationship starts at today's head. */
-function resync(store: Store, accountId: number, folderId: number, device: number, limit: number) {
-  const ownAfter = store.headModseq(accountId);
+async function resync(store: Store, accountId: number, folderId: number, device: number, limit: number) {
+  const ownAfter = await store.headModseq(accountId);
   let cursor = START;
   const all: ItemChange[] = [];
   for (let pages = 0; ; pages++) {
-    const p: ChangesPage = store.changes({ accountId, folderId, deviceRowId: device, cursor, limit, since: null, ownAfter });
+    const p: ChangesPage = await store.changes({ accountId, folderId, deviceRowId: device, cursor, limit, since: null, ownAfter });
     all.push(...p.changes);
     cursor = p.next;
     if (!p.more) return { all, cursor, ownAfter };
@@ -38,98 +37,100 @@ function resync(store: Store, accountId: number, folderId: number, device: numbe
   }
 }
 
-test('a resync sends back, on every page, the items the device moved into the folder', (t) => {
-  const { store, accountId, inbox, archive, d1, deliver } = setup(t);
-  const moved = deliver(5).map((id) => store.moveItem(accountId, id, archive, d1)!.id);
-  const { all } = resync(store, accountId, archive, d1, 2);
+storeTest('a resync sends back, on every page, the items the device moved into the folder', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, deliver } = await setup(s);
+  const moved: number[] = [];
+  for (const id of await deliver(5)) moved.push((await store.moveItem(accountId, id, archive, d1))!.id);
+  const { all } = await resync(store, accountId, archive, d1, 2);
   t.deepEqual(summary(all), moved.map((id) => `add:${id}`));
-  t.is(store.listItems(accountId, inbox).length, 0);
+  t.is((await store.listItems(accountId, inbox)).length, 0);
 });
 
-test('after the relationship began, the device\'s own writes are skipped and others\' are not', (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = setup(t);
-  const [x, y, z] = deliver(3);
-  const { cursor, ownAfter } = resync(store, accountId, inbox, d1, 100);
-  store.updateItem(accountId, x!, { read: true }, d1);
-  store.deleteItem(accountId, y!, d1);
-  const own = store.addItem(accountId, inbox, rawOf(), parsed(), d1);
-  store.updateItem(accountId, z!, { read: true }, d2);
-  const p = store.changes({ accountId, folderId: inbox, deviceRowId: d1, cursor, limit: 100, since: null, ownAfter });
+storeTest('after the relationship began, the device\'s own writes are skipped and others\' are not', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
+  const [x, y, z] = await deliver(3);
+  const { cursor, ownAfter } = await resync(store, accountId, inbox, d1, 100);
+  await store.updateItem(accountId, x!, { read: true }, d1);
+  await store.deleteItem(accountId, y!, d1);
+  const own = await store.addItem(accountId, inbox, rawOf(), parsed(), d1);
+  await store.updateItem(accountId, z!, { read: true }, d2);
+  const p = await store.changes({ accountId, folderId: inbox, deviceRowId: d1, cursor, limit: 100, since: null, ownAfter });
   t.deepEqual(summary(p.changes), [`change:${z}`]);
   t.false(summary(p.changes).includes(`add:${own.id}`));
   // Without ownAfter the store reads it from the device's state (Ping, GetItemEstimate).
-  store.saveSyncState({ deviceRowId: d1, collectionId: inbox, syncKey: 1, cursor, filterType: 0, replay: null, ownAfter });
-  t.is(store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor, since: null }), 1);
-  t.true(store.hasPending(accountId, inbox, d1, cursor, false));
-  t.false(store.hasPending(accountId, inbox, d1, cursor, true));
+  await store.saveSyncState({ deviceRowId: d1, collectionId: inbox, syncKey: 1, cursor, filterType: 0, replay: null, ownAfter });
+  t.is(await store.countChanges({ accountId, folderId: inbox, deviceRowId: d1, cursor, since: null }), 1);
+  t.true(await store.hasPending(accountId, inbox, d1, cursor, false));
+  t.false(await store.hasPending(accountId, inbox, d1, cursor, true));
 });
 
-test('changes and deletes from before the relationship began are not sent again while paging', (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = setup(t);
-  const ids = Array.from({ length: 4 }, () => deliver()[0]!);
-  store.updateItem(accountId, ids[0]!, { read: true }, d2);
-  store.deleteItem(accountId, ids[1]!, d2);
-  const { all } = resync(store, accountId, inbox, d1, 1);
+storeTest('changes and deletes from before the relationship began are not sent again while paging', async (t, s) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(s);
+  const ids: number[] = [];
+  for (let i = 0; i < 4; i++) ids.push((await deliver())[0]!);
+  await store.updateItem(accountId, ids[0]!, { read: true }, d2);
+  await store.deleteItem(accountId, ids[1]!, d2);
+  const { all } = await resync(store, accountId, inbox, d1, 1);
   t.deepEqual(summary(all), [ids[0], ids[2], ids[3]].map((id) => `add:${id}`));
   const first = all[0];
   t.true(first?.kind === 'add' && first.item.read);
 });
 
-test('MoveItems-style moves keep the mover out; delete-as-move sends it the Add; both keep receivedAt', (t) => {
-  const { store, accountId, inbox, archive, d1, d2, deliver } = setup(t);
-  const trash = store.folderByType(accountId, 4)!.id;
-  const [x, y] = deliver(2);
-  const received = store.getItem(accountId, x!)!.receivedAt;
-  const receivedY = store.getItem(accountId, y!)!.receivedAt;
-  const c1 = resync(store, accountId, trash, d1, 100);
-  const c2 = resync(store, accountId, trash, d2, 100);
-  const c1a = resync(store, accountId, archive, d1, 100);
+storeTest('MoveItems-style moves keep the mover out; delete-as-move sends it the Add; both keep receivedAt', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, d2, deliver } = await setup(s);
+  const trash = (await store.folderByType(accountId, 4))!.id;
+  const [x, y] = await deliver(2);
+  const received = (await store.getItem(accountId, x!))!.receivedAt;
+  const receivedY = (await store.getItem(accountId, y!))!.receivedAt;
+  const c1 = await resync(store, accountId, trash, d1, 100);
+  const c2 = await resync(store, accountId, trash, d2, 100);
+  const c1a = await resync(store, accountId, archive, d1, 100);
 
-  const deleted = store.moveItem(accountId, x!, trash, d1, { moverKnows: false })!;
-  const moved = store.moveItem(accountId, y!, archive, d1)!;
+  const deleted = (await store.moveItem(accountId, x!, trash, d1, { moverKnows: false }))!;
+  const moved = (await store.moveItem(accountId, y!, archive, d1))!;
   t.is(deleted.receivedAt, received);
   t.is(moved.receivedAt, receivedY);
 
-  const pageFor = (device: number, folderId: number, c: { cursor: Cursor; ownAfter: number }) =>
-    summary(store.changes({ accountId, folderId, deviceRowId: device, cursor: c.cursor, limit: 100, since: null, ownAfter: c.ownAfter }).changes);
-  t.deepEqual(pageFor(d1, trash, c1), [`add:${deleted.id}`]);
-  t.deepEqual(pageFor(d2, trash, c2), [`add:${deleted.id}`]);
-  t.deepEqual(pageFor(d1, archive, c1a), []);
+  const pageFor = async (device: number, folderId: number, c: { cursor: Cursor; ownAfter: number }) =>
+    summary((await store.changes({ accountId, folderId, deviceRowId: device, cursor: c.cursor, limit: 100, since: null, ownAfter: c.ownAfter })).changes);
+  t.deepEqual(await pageFor(d1, trash, c1), [`add:${deleted.id}`]);
+  t.deepEqual(await pageFor(d2, trash, c2), [`add:${deleted.id}`]);
+  t.deepEqual(await pageFor(d1, archive, c1a), []);
   // The new item in Deleted Items is pending for the deleting device (its Ping wakes).
-  t.true(store.hasPending(accountId, trash, d1, c1.cursor, true, c1.ownAfter));
+  t.true(await store.hasPending(accountId, trash, d1, c1.cursor, true, c1.ownAfter));
 });
 
-test('a moved item keeps the date it arrived', (t) => {
-  const { store, accountId, inbox, archive, d1, deliver } = setup(t);
-  const [x] = deliver();
-  const before = store.getItem(accountId, x!)!.receivedAt;
+storeTest('a moved item keeps the date it arrived', async (t, s) => {
+  const { store, accountId, inbox, archive, d1, deliver } = await setup(s);
+  const [x] = await deliver();
+  const before = (await store.getItem(accountId, x!))!.receivedAt;
   // Until the clock has moved on, a move stamped with "now" could not be told apart.
   while (new Date().toISOString() === before);
-  const moved = store.moveItem(accountId, x!, archive, d1)!;
+  const moved = (await store.moveItem(accountId, x!, archive, d1))!;
   t.is(moved.receivedAt, before);
-  t.deepEqual(store.listItems(accountId, inbox), []);
+  t.deepEqual(await store.listItems(accountId, inbox), []);
 });
 
-test('replaceMessage changes a draft in place: same id, new content, a Change for others only', (t) => {
-  const { store, accountId, d1, d2 } = setup(t);
-  const drafts = store.folderByType(accountId, 3)!.id;
-  const draft = store.addItem(accountId, drafts, rawOf('First'), parsed({ subject: 'First', text: 'first words' }), d1, true);
-  const c1 = resync(store, accountId, drafts, d1, 100);
-  const c2 = resync(store, accountId, drafts, d2, 100);
+storeTest('replaceMessage changes a draft in place: same id, new content, a Change for others only', async (t, s) => {
+  const { store, accountId, d1, d2 } = await setup(s);
+  const drafts = (await store.folderByType(accountId, 3))!.id;
+  const draft = await store.addItem(accountId, drafts, rawOf('First'), parsed({ subject: 'First', text: 'first words' }), d1, true);
+  const c1 = await resync(store, accountId, drafts, d1, 100);
+  const c2 = await resync(store, accountId, drafts, d2, 100);
 
-  const edited = store.replaceMessage(accountId, draft.id, rawOf('Second'), parsed({ subject: 'Second', text: 'second words' }), d1)!;
+  const edited = (await store.replaceMessage(accountId, draft.id, rawOf('Second'), parsed({ subject: 'Second', text: 'second words' }), d1))!;
   t.is(edited.id, draft.id);
   t.is(sid(edited), sid(draft));
   t.is(edited.summary.subject, 'Second');
   t.true(edited.read);
-  t.true(store.getBody(accountId, draft.id)!.raw.equals(rawOf('Second')));
-  t.is(store.search({ accountId, text: 'first', rangeStart: 0, rangeEnd: 9 }).total, 0);
-  t.is(store.search({ accountId, text: 'second', rangeStart: 0, rangeEnd: 9 }).total, 1);
+  t.true((await store.getBody(accountId, draft.id))!.raw.equals(rawOf('Second')));
+  t.is((await store.search({ accountId, text: 'first', rangeStart: 0, rangeEnd: 9 })).total, 0);
+  t.is((await store.search({ accountId, text: 'second', rangeStart: 0, rangeEnd: 9 })).total, 1);
 
-  const forD2 = store.changes({ accountId, folderId: drafts, deviceRowId: d2, cursor: c2.cursor, limit: 100, since: null, ownAfter: c2.ownAfter });
+  const forD2 = await store.changes({ accountId, folderId: drafts, deviceRowId: d2, cursor: c2.cursor, limit: 100, since: null, ownAfter: c2.ownAfter });
   t.deepEqual(summary(forD2.changes), [`change:${draft.id}`]);
   const change = forD2.changes[0];
   t.true(change?.kind === 'change' && mail(change.item).summary.subject === 'Second');
-  t.deepEqual(store.changes({ accountId, folderId: drafts, deviceRowId: d1, cursor: c1.cursor, limit: 100, since: null, ownAfter: c1.ownAfter }).changes, []);
-  t.is(store.replaceMessage(accountId, 999999, rawOf(), parsed(), d1), null);
+  t.deepEqual((await store.changes({ accountId, folderId: drafts, deviceRowId: d1, cursor: c1.cursor, limit: 100, since: null, ownAfter: c1.ownAfter })).changes, []);
+  t.is(await store.replaceMessage(accountId, 999999, rawOf(), parsed(), d1), null);
 });

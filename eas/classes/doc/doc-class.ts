@@ -114,7 +114,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
     return (tag) => !promised.has(tag);
   }
 
-  function render(item: Item, ctx: RenderItemContext): WbxmlElement[] {
+  async function render(item: Item, ctx: RenderItemContext): Promise<WbxmlElement[]> {
     if (item.kind !== 'doc') throw new Error(`${spec.name}: item ${item.id} is not a document`);
     const out = spec.toClient(docProps(item.data), { version: ctx.version, account: ctx.account, options: ctx.options }).filter((n) => !isPrivate(n));
     if (!atLeast(ctx.version, '12.0')) return elementsFor25(out, ctx.options, spec.body25 ?? null);
@@ -146,7 +146,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
         }
         throw err;
       }
-      const item = ctx.deps.store.addDoc(ctx.account.id, ctx.folder.id, docInput(spec, props, ctx.account, now), ctx.device.id);
+      const item = await ctx.deps.store.addDoc(ctx.account.id, ctx.folder.id, docInput(spec, props, ctx.account, now), ctx.device.id);
       return { status: SyncStatus.Success, serverId: serverIdOf(item.folderId, item.id) };
     },
 
@@ -177,7 +177,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
         }
         throw err;
       }
-      const updated = ctx.deps.store.replaceDoc(ctx.account.id, item.id, docInput(spec, props, ctx.account, now), ctx.device.id);
+      const updated = await ctx.deps.store.replaceDoc(ctx.account.id, item.id, docInput(spec, props, ctx.account, now), ctx.device.id);
       return updated ? SyncStatus.Success : SyncStatus.ObjectNotFound;
     },
   };

@@ -31,14 +31,14 @@ const WHOLE_PLAIN_TEXT: ItemOptions = {
   bodyPreferences: [{ type: 1, truncationSize: null, allOrNone: false, preview: null }],
 };
 
-export function storedDocs(source: ExportSource, privateTag: string): StoredDoc[] {
+export async function storedDocs(source: ExportSource, privateTag: string): Promise<StoredDoc[]> {
   const { store, account, folder, itemClass, version, log } = source;
-  const items = store.listItems(account.id, folder.id).filter((i) => i.kind === 'doc');
+  const items = (await store.listItems(account.id, folder.id)).filter((i) => i.kind === 'doc');
   items.sort((a, b) => a.id - b.id);
-  return items.map((item) => ({
+  return await Promise.all(items.map(async (item) => ({
     position: `item ${item.id}`,
     uid: item.kind === 'doc' ? item.uid : null,
-    appData: itemClass.render(item, { store, account, folder, version, options: WHOLE_PLAIN_TEXT, log }),
+    appData: await itemClass.render(item, { store, account, folder, version, options: WHOLE_PLAIN_TEXT, log }),
     original: item.kind === 'doc' ? (textOfNode(docProps(item.data), privateTag) ?? null) : null,
-  }));
+  })));
 }

@@ -37,13 +37,13 @@ function withImportNodes(doc: DocInput, entry: ImportEntry): DocInput {
   return { ...doc, data, uid: entry.uid };
 }
 
-export function importEntries(target: ImportTarget, entries: readonly ImportEntry[]): ImportOutcome {
+export async function importEntries(target: ImportTarget, entries: readonly ImportEntry[]): Promise<ImportOutcome> {
   const { store, account, folder, itemClass } = target;
   if (!itemClass.toDoc) throw new Error(`the ${itemClass.name} class cannot take documents from an import`);
   const docs: DocInput[] = [];
   const refused: EntryProblem[] = [];
   for (const entry of entries) {
-    const stored = store.findDocByUid(account.id, folder.id, entry.uid);
+    const stored = await store.findDocByUid(account.id, folder.id, entry.uid);
     try {
       const doc = itemClass.toDoc(entry.appData, { version: target.version, account, now: target.now, stored });
       docs.push(withImportNodes(doc, entry));
@@ -52,6 +52,6 @@ export function importEntries(target: ImportTarget, entries: readonly ImportEntr
       refused.push({ position: entry.position, reason: err.message });
     }
   }
-  const counts = docs.length > 0 ? store.upsertDocs(account.id, folder.id, docs, null) : { added: 0, updated: 0, unchanged: 0 };
+  const counts = docs.length > 0 ? await store.upsertDocs(account.id, folder.id, docs, null) : { added: 0, updated: 0, unchanged: 0 };
   return { ...counts, refused };
 }

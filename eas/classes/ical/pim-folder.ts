@@ -12,10 +12,10 @@ export interface PimKind {
   userType: number;
 }
 
-export function pimFolder(store: Store, accountId: number, address: string, kind: PimKind, name: string | undefined): Folder {
-  const ofKind = store.listFolders(accountId).filter((f) => f.type === kind.defaultType || f.type === kind.userType);
+export async function pimFolder(store: Store, accountId: number, address: string, kind: PimKind, name: string | undefined): Promise<Folder> {
+  const ofKind = (await store.listFolders(accountId)).filter((f) => f.type === kind.defaultType || f.type === kind.userType);
   if (name === undefined) {
-    const folder = store.folderByType(accountId, kind.defaultType);
+    const folder = await store.folderByType(accountId, kind.defaultType);
     if (!folder) throw new Error(`${address} has no default ${kind.noun} folder`);
     return folder;
   }

@@ -41,11 +41,11 @@ export interface Imported {
   outcome: ImportOutcome;
 }
 
-export function importText(at: PimAccount, format: PimFormat, text: string, folderName: string | undefined): Imported {
-  const folder = pimFolder(at.store, at.account.id, at.account.address, format.kind, folderName);
+export async function importText(at: PimAccount, format: PimFormat, text: string, folderName: string | undefined): Promise<Imported> {
+  const folder = await pimFolder(at.store, at.account.id, at.account.address, format.kind, folderName);
   const read = format.read(text, { self: at.account.address });
   const itemClass = classOf(at.classes, folder, format);
-  const outcome = importEntries({ store: at.store, account: at.account, folder, itemClass, version: format.version, now: at.now }, read.entries);
+  const outcome = await importEntries({ store: at.store, account: at.account, folder, itemClass, version: format.version, now: at.now }, read.entries);
   return { folder, read, outcome };
 }
 
@@ -56,9 +56,9 @@ export interface Exported {
   problems: EntryProblem[];
 }
 
-export function exportText(at: PimAccount & { log: Logger }, format: PimFormat, folderName: string | undefined): Exported {
-  const folder = pimFolder(at.store, at.account.id, at.account.address, format.kind, folderName);
+export async function exportText(at: PimAccount & { log: Logger }, format: PimFormat, folderName: string | undefined): Promise<Exported> {
+  const folder = await pimFolder(at.store, at.account.id, at.account.address, format.kind, folderName);
   const itemClass = classOf(at.classes, folder, format);
-  const docs = storedDocs({ store: at.store, account: at.account, folder, itemClass, version: format.version, log: at.log }, format.privateTag);
+  const docs = await storedDocs({ store: at.store, account: at.account, folder, itemClass, version: format.version, log: at.log }, format.privateTag);
   return { folder, ...format.write(docs, { now: at.now, folder }) };
 }
