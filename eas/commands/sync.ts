@@ -1,20 +1,20 @@
 // MS-ASCMD 2.2.1.21 Sync (with 2.2.1.21.1/2 empty request and response, 2.2.3.131 Partial,
 // 2.2.3.198 Wait / 2.2.3.88.2 HeartbeatInterval). The parts live in eas/sync/: request.ts
 // parses, collection.ts resolves keys and computes, apply.ts applies client commands,
-// render.ts writes the answer. This file puts them in order and handles the long poll
-// (docs/push.md rule 7). Model: docs/sync.md.
+// render.ts writes the answer. This file puts them in order and hands a quiet Sync with Wait to
+// the HTTP layer as a long poll, as Ping does (docs/push.md rules 7 and 11). Model: docs/sync.md.
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseSyncRequest, SyncRequestError, type SyncRequest } from '../sync/request.js';
 import { versionRefusal } from '../sync/version.js';
 import { completeRequest, SyncRequestCache, type CachedSyncRequest } from '../sync/request-cache.js';
-import { syncCollection, type CollectionOutcome } from '../sync/collection.js';
+import { syncCollection, type CollectionOutcome, type SyncContext } from '../sync/collection.js';
 import { renderCollection } from '../sync/render.js';
 import { decideWait } from '../sync/wait.js';
 import { SyncStatus } from '../sync/status.js';
 import { pendingFolders } from '../push/pending.js';
 import { atLeast } from '../protocol.js';
-import type { CommandContext, CommandResult, CommandSpec } from './types.js';
+import type { CommandAnswer, CommandContext, CommandResult, CommandSpec } from './types.js';
 
 export function createSyncCommand(cache: SyncRequestCache = new SyncRequestCache()): CommandSpec {
   return {
@@ -25,7 +25,7 @@ export function createSyncCommand(cache: SyncRequestCache = new SyncRequestCache
   };
 }
 
-function statusOnly(status: number, extra: WbxmlElement[] = []): CommandResult {
+function statusOnly(status: number, extra: WbxmlElement[] = []): CommandAnswer {
   return { kind: 'wbxml', body: el('AirSync:Sync', [el('AirSync:Status', status), ...extra]) };
 }
 
@@ -73,23 +73,43 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
   await advanceQuiet(ctx, outcomes);
   const watched = outcomes.flatMap((o) => (o.watch ? [o.watch.folderId] : []));
   if (watched.length === 0) return { kind: 'empty' };
-  const parked = await ctx.deps.push.park({
-    kind: 'sync',
-    account: ctx.account,
-    device: ctx.device,
-    folderIds: watched,
-    heartbeatSeconds: wait.seconds,
-    signal: ctx.signal,
-    pending: await pendingFolders(store, ctx.account.id, ctx.device.id, watched),
-  });
-  if (parked.folderIds.length === 0 || ctx.signal.aborted) return { kind: 'empty' };
-  // Woken (or expired with changes pending): the same request, computed again. No client
-  // command was in it (else it would not have been quiet), so nothing is applied twice.
-  outcomes = await computeAll(ctx, request);
-  return await answer(ctx, outcomes);
+  return await longPoll(ctx, request, watched, wait.seconds);
 }
 
-async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Promise<CollectionOutcome[]> {
+/**
+ * The quiet Sync as a long poll the HTTP layer holds (docs/push.md rule 11): once parked, what
+ * stays reachable is the request as cached (collections, keys, options) and the account and
+ * device rows the recomputation needs, not the command context, the decoded body or Koa's.
+ */
+async function longPoll(ctx: CommandContext, request: CachedSyncRequest, watched: number[], seconds: number): Promise<CommandResult> {
+  const { deps, account, device, version } = ctx;
+  const again: SyncContext = { deps, account, device, version };
+  return {
+    kind: 'long-poll',
+    park: {
+      kind: 'sync',
+      account: { id: account.id, address: account.address },
+      device: { id: device.id, deviceId: device.deviceId },
+      folderIds: watched,
+      heartbeatSeconds: seconds,
+      pending: await pendingFolders(deps.store, account.id, device.id, watched),
+    },
+    render: async (outcome) => {
+      // Expired with nothing pending, superseded, shut down, or the client is gone: an empty 200
+      // (written only if the socket is still there), and no key moves.
+      if (outcome.folderIds.length === 0 || outcome.reason === 'disconnect') return { kind: 'empty' };
+      // Woken (or expired with changes pending): the same request, computed again. No client
+      // command was in it (else it would not have been quiet), so nothing is applied twice.
+      return await answer(again, await computeAll(again, request));
+    },
+    failed: (err) => {
+      deps.log.error('sync: parking failed', { device: device.deviceId, error: String(err) });
+      return statusOnly(SyncStatus.ServerError);
+    },
+  };
+}
+
+async function computeAll(ctx: SyncContext, request: CachedSyncRequest): Promise<CollectionOutcome[]> {
   const budget = { remaining: request.windowSize };
   const now = new Date();
   const out: CollectionOutcome[] = [];
@@ -128,7 +148,7 @@ async function computeAll(ctx: CommandContext, request: CachedSyncRequest): Prom
  * answer comes with the empty request (2.2.1.21.1), which exists from 12.1 on: an older client
  * (2.5, 12.0) is answered in full, each collection with its next key (docs/sync.md §11).
  */
-async function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): Promise<CommandResult> {
+async function answer(ctx: SyncContext, outcomes: CollectionOutcome[]): Promise<CommandAnswer> {
   if (outcomes.every((o) => o.quiet) && atLeast(ctx.version, '12.1')) {
     await advanceQuiet(ctx, outcomes);
     return { kind: 'empty' };
@@ -142,6 +162,6 @@ async function answer(ctx: CommandContext, outcomes: CollectionOutcome[]): Promi
 }
 
 /** Quiet collections keep their key but move its cursor past what the device need not hear. */
-async function advanceQuiet(ctx: CommandContext, outcomes: CollectionOutcome[]): Promise<void> {
+async function advanceQuiet(ctx: SyncContext, outcomes: CollectionOutcome[]): Promise<void> {
   for (const o of outcomes) if (o.advance) await ctx.deps.store.saveSyncState(o.advance);
 }

@@ -47,15 +47,18 @@ export type CommandAnswer =
   | { kind: 'empty'; headers?: Record<string, string> };
 
 /**
- * A long poll handed to the HTTP layer (Ping): it parks `park` with the registry and, if the
+ * A long poll handed to the HTTP layer (Ping, Sync with Wait): it parks `park` with the registry and, if the
  * request waits, finishes the Koa chain at once and writes `render(outcome)` to the socket
  * when the registry answers. A parked request then keeps its socket and `park`, nothing else.
  */
 export interface LongPollResult {
   kind: 'long-poll';
   park: HoldRequest;
-  /** Called outside any request context: keep it a plain function of the outcome. */
-  render: (outcome: ParkOutcome) => CommandAnswer;
+  /**
+   * Called outside any request context: a function of the outcome and of what it closed over
+   * (Ping: nothing; Sync: the cached request, to compute it again).
+   */
+  render: (outcome: ParkOutcome) => CommandAnswer | Promise<CommandAnswer>;
   /** The answer when parking failed on something else than an HTTP error (a store error). */
   failed: (err: unknown) => CommandAnswer;
 }

@@ -1,4 +1,4 @@
-// A long poll (Ping) parked outside Koa, to keep a parked request small (docs/push.md "a few KB
+// A long poll (Ping, Sync with Wait) parked outside Koa, to keep a parked request small (docs/push.md "a few KB
 // per parked Ping"): once the registry holds it, the dispatcher returns with ctx.respond =
 // false, so the middleware chain, its async frames, the decoded body, the command context and
 // (as handler.ts runs the app, not Koa's callback) the Koa context are all released while the
@@ -32,7 +32,7 @@ export async function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPo
     if (isEasHttpError(err)) throw err;
     return poll.failed(err);
   }
-  if (held.early !== null) return poll.render(held.early);
+  if (held.early !== null) return await poll.render(held.early);
   held.detach(ctx, ticket);
   return null;
 }
@@ -40,14 +40,14 @@ export async function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPo
 class HeldAnswer {
   /** The outcome, when the registry answered before the response was taken over. */
   early: ParkOutcome | null = null;
-  private readonly render: (outcome: ParkOutcome) => CommandAnswer;
+  private readonly render: (outcome: ParkOutcome) => CommandAnswer | Promise<CommandAnswer>;
   private readonly log: Logger;
   private res: ServerResponse | null = null;
   private facts: RequestFacts | null = null;
   private gzipOk = false;
   private ticket: ParkTicket | null = null;
 
-  constructor(render: (outcome: ParkOutcome) => CommandAnswer, log: Logger) {
+  constructor(render: (outcome: ParkOutcome) => CommandAnswer | Promise<CommandAnswer>, log: Logger) {
     this.render = render;
     this.log = log;
   }
@@ -86,7 +86,7 @@ class HeldAnswer {
     let extra: Record<string, string> = {};
     let bytes: { body: Buffer; headers: Record<string, string> };
     try {
-      const answer = answerBytes(this.render(outcome));
+      const answer = answerBytes(await this.render(outcome));
       extra = answer.headers;
       bytes = await easAnswer(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk);
     } catch (err) {

@@ -49,8 +49,11 @@ export interface Budget {
   remaining: number | null;
 }
 
+/** What computing a collection needs of the command's context (a held Sync keeps only this). */
+export type SyncContext = Pick<CommandContext, 'deps' | 'account' | 'device' | 'version'>;
+
 export async function syncCollection(
-  ctx: CommandContext,
+  ctx: SyncContext,
   req: SyncCollectionRequest,
   budget: Budget,
   now: Date,
@@ -202,12 +205,12 @@ export async function syncCollection(
   };
 }
 
-function loopCtx(ctx: CommandContext, folder: Folder): LoopContext {
+function loopCtx(ctx: SyncContext, folder: Folder): LoopContext {
   return { store: ctx.deps.store, log: ctx.deps.log, account: ctx.account, device: ctx.device, folder };
 }
 
 /** Saves the options of one class when they differ from what is kept (a write only on change). */
-async function keepOptions(ctx: CommandContext, folderId: number, className: string, options: ItemOptions, kept?: StoredSyncOptions | null): Promise<void> {
+async function keepOptions(ctx: SyncContext, folderId: number, className: string, options: ItemOptions, kept?: StoredSyncOptions | null): Promise<void> {
   const { store } = ctx.deps;
   const next = toStoredOptions(className, options);
   const current = kept !== undefined ? kept : await store.getSyncOptions(ctx.device.id, folderId, className);

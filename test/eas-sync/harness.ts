@@ -5,10 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandResult, CommandSpec } from '../../eas/commands/types.js';
+import type { CommandAnswer, CommandResult, CommandSpec, LongPollResult } from '../../eas/commands/types.js';
 import type { EasDeps, PushConfig } from '../../eas/deps.js';
 import type { ProtocolVersion } from '../../eas/protocol.js';
 import { createPushRegistry } from '../../eas/push/registry.js';
+import type { ParkOutcome } from '../../eas/push/types.js';
 import type { WbxmlElement } from '../../eas/wbxml/tree.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { FolderType, openStore, type Account, type Device, type Store } from '../../store/index.js';
@@ -75,9 +76,18 @@ export async function createWorld(
     },
     async run(spec, device, request, opts = {}) {
       const fresh = await store.getDevice(alice.id, device.deviceId) ?? device;
-      return spec.handler(commandContext(deps, alice, fresh, { cmd: spec.name, request, ...opts }));
+      const result = await spec.handler(commandContext(deps, alice, fresh, { cmd: spec.name, request, ...opts }));
+      return result.kind === 'long-poll' ? await held(deps, result) : result;
     },
   };
+}
+
+/** What the HTTP layer does with a long poll (eas/http/long-poll.ts), without HTTP: hold it, render its outcome. */
+async function held(deps: EasDeps, poll: LongPollResult): Promise<CommandAnswer> {
+  const outcome = await new Promise<ParkOutcome>((resolve, reject) => {
+    deps.push.hold!(poll.park, resolve).catch(reject);
+  });
+  return await poll.render(outcome);
 }
 
 export function bodyOf(result: CommandResult): WbxmlElement {
