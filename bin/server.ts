@@ -15,9 +15,10 @@ import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
 import { createMeetingPlanner } from '../eas/imip/planner.js';
 import { createDeliverLocal, createDeliveryServer, createLocalDelivery, createParsePool, defaultParseWorkers, type DeliveryServer } from '../plugin/index.js';
-import { openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { openStoreAt } from '../store/open.js';
 import type { Logger } from '../eas/log.js';
-import { prepareDataDir } from './data-dir.js';
+import { storeLocation } from './data-dir.js';
 import { ListenError, listenOn } from './listen.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { checkPlainHttp } from './plain-http.js';
@@ -97,8 +98,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   checkPlainHttp(httpAt, options.tls != null, options.insecureHttp ?? false);
   if (options.admin) checkPlainHttp(options.admin, options.tls != null, options.insecureHttp ?? false);
 
-  const file = prepareDataDir(options.dataDir);
-  const store = openStore(file, { durability: options.durability ?? DEFAULTS.durability });
+  const store = await openStoreAt(storeLocation(options.store, options.dataDir), { durability: options.durability ?? DEFAULTS.durability, log });
   const cleanups: Array<() => Promise<void> | void> = [async () => await store.close()];
   // The store closes last (cleanups run in reverse), after the schedule that uses it stopped.
   cleanups.push(scheduleMaintenance(store, log));
