@@ -3,6 +3,7 @@
 
 import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseStoreLocation } from '../store/open.js';
 import { CliError, reasonOf } from './cli/errors.js';
 
 export const DATABASE_FILE = 'eas-push.sqlite';
@@ -19,6 +20,26 @@ function isNonDirectory(path: string): boolean {
     // Unreachable path (a parent is a file, no permission): mkdir below says why.
     return false;
   }
+}
+
+/**
+ * The store a command opens: --store / EAS_PUSH_STORE as given (sqlite:PATH, a path, or
+ * postgres://…: store/open.ts), else today's file in the data directory, made ready first.
+ */
+export function storeLocation(store: string | undefined, dataDir: string): string {
+  return store ?? `sqlite:${prepareDataDir(dataDir)}`;
+}
+
+/**
+ * The SQLite file `backup` and `restore` work on: --store's (sqlite:PATH or a path), else the data
+ * directory's (`prepare`: made ready, for a restore into it). They copy SQLite files; a
+ * PostgreSQL store is refused rather than the data directory's file silently used instead.
+ */
+export function sqliteStoreFile(store: string | undefined, dataDir: string, prepare: boolean, command: string): string {
+  if (store === undefined) return prepare ? prepareDataDir(dataDir) : databasePath(dataDir);
+  const at = parseStoreLocation(store);
+  if (at.kind === 'postgres') throw new CliError(`${command} copies a SQLite store; back up a PostgreSQL store with its own tools (pg_dump)`);
+  return resolve(at.file);
 }
 
 /** Creates the directory if needed and proves it is writable; returns the database path. */

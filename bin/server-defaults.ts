@@ -17,6 +17,8 @@ export interface ListenAddress {
 
 export interface ServerOptions {
   dataDir: string;
+  /** The store (store/open.ts): sqlite:PATH, a path, or postgres://…; default the data directory's file. */
+  store?: string;
   /** SMTP listener; null turns SMTP off. Default 127.0.0.1:2525. */
   smtp?: ListenAddress | null;
   /** LMTP listener; off unless given. */

@@ -15,9 +15,10 @@ import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
 import { createMeetingPlanner } from '../eas/imip/planner.js';
 import { createDeliverLocal, createDeliveryServer, createLocalDelivery, createParsePool, defaultParseWorkers, type DeliveryServer } from '../plugin/index.js';
-import { openStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { openStoreAt } from '../store/open.js';
 import type { Logger } from '../eas/log.js';
-import { prepareDataDir } from './data-dir.js';
+import { storeLocation } from './data-dir.js';
 import { ListenError, listenOn } from './listen.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { checkPlainHttp } from './plain-http.js';
@@ -97,11 +98,11 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   checkPlainHttp(httpAt, options.tls != null, options.insecureHttp ?? false);
   if (options.admin) checkPlainHttp(options.admin, options.tls != null, options.insecureHttp ?? false);
 
-  const file = prepareDataDir(options.dataDir);
-  const store = openStore(file, {
+  const store = await openStoreAt(storeLocation(options.store, options.dataDir), {
     durability: options.durability ?? DEFAULTS.durability,
-    // Checkpoints off the delivery thread: the commit that crosses 1,000 WAL pages no longer
-    // holds up the SMTP reply and the Ping answers waiting on it (docs/store.md).
+    log,
+    // SQLite: checkpoints off the delivery thread, so the commit that crosses 1,000 WAL pages
+    // no longer holds up the SMTP reply and the Ping answers waiting on it (docs/store.md).
     ...(options.checkpointWorker === false
       ? {}
       : {

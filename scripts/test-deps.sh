@@ -15,15 +15,26 @@ deps=(
   'openssl   openssl'         # test certificates (STARTTLS, HTTPS, nginx -t)
   'nginx     nginx-light'     # only `nginx -t` on examples/nginx: the daemon is never started
   'chromium  chromium'        # headless, driven by playwright-core: the operator's console tests (test/admin)
+  # A path pattern instead of a command: Debian keeps the server binaries off PATH. The tests
+  # start their own private cluster with them (test/helpers/postgres.ts); no service is started.
+  '/usr/lib/postgresql/*/bin/initdb postgresql' # PostgreSQL 15+: the PostgreSQL store's tests (test/store-pg)
 )
+
+# A command on PATH, or for a path pattern an executable file matching it.
+present() {
+  case "$1" in
+    /*) for f in $1; do [ -x "$f" ] && return 0; done; return 1 ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
 
 missing=()  # commands not found
 need=()     # their packages
 offpath=()  # installed, but in an sbin directory this PATH lacks (a non-root login on Debian)
 for dep in "${deps[@]}"; do
   read -r cmd pkg <<<"$dep"
-  command -v "$cmd" >/dev/null 2>&1 && continue
-  if [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ]; then
+  present "$cmd" && continue
+  if [ "${cmd#/}" = "$cmd" ] && { [ -x "/usr/sbin/$cmd" ] || [ -x "/sbin/$cmd" ]; }; then
     offpath+=("$cmd")
   else
     missing+=("$cmd")
@@ -68,7 +79,7 @@ fi
 rm -f "$log"
 
 still=()
-for cmd in "${missing[@]}"; do command -v "$cmd" >/dev/null 2>&1 || still+=("$cmd"); done
+for cmd in "${missing[@]}"; do present "$cmd" || still+=("$cmd"); done
 if [ ${#still[@]} -gt 0 ]; then
   echo "test-deps: installed ${need[*]} but still not on PATH: ${still[*]}" >&2
   exit 1

@@ -116,7 +116,7 @@ export function createDocs(db: Database.Database, write: Write, items: Items) {
 }
 
 /** received_at is compared as text: one ISO format only ("…:00.000Z"). */
-function normalizeTime(iso: string): string {
+export function normalizeTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) throw new Error(`window time ${JSON.stringify(iso)} is not a date`);
   return new Date(t).toISOString();

@@ -87,15 +87,21 @@ const SOFT = `FROM items i INDEXED BY items_folder_live
     AND i.received_at < @since
     AND (i.created_modseq, i.id) <= (@cm, @ci)`;
 
-function before(a: Positioned, b: Positioned): boolean {
+/** Merge order of the two streams (also store/postgres/item-changes.ts). */
+export function before(a: Pick<Positioned, 'km' | 'id'>, b: Pick<Positioned, 'km' | 'id'>): boolean {
   return a.km < b.km || (a.km === b.km && a.id < b.id);
 }
 
 /** ISO strings compare as text only in one format: "…:00Z" must become "…:00.000Z". */
-function normalizeSince(since: string | null): string | null {
+export function normalizeSince(since: string | null): string | null {
   if (since === null) return null;
   const t = Date.parse(since);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/** The window held once every item older than `since` was soft-deleted; it never moves back. */
+export function windowAfter(since: string, from: WindowStart | null | undefined): WindowStart {
+  return from && from.receivedAt > since ? from : { receivedAt: since, itemId: 0 };
 }
 
 export function createItemChanges(db: Database.Database) {
@@ -143,11 +149,6 @@ export function createItemChanges(db: Database.Database) {
   function softParams(p: Omit<Params, 'limit'>, window: WindowStart | null | undefined): Omit<SoftParams, 'limit'> | null {
     if (p.since === null || !window) return null;
     return { ...p, since: p.since, wt: window.receivedAt, wi: window.itemId };
-  }
-
-  /** The window held once every item older than `since` was soft-deleted; it never moves back. */
-  function windowAfter(since: string, from: WindowStart | null | undefined): WindowStart {
-    return from && from.receivedAt > since ? from : { receivedAt: since, itemId: 0 };
   }
 
   function toChange(row: Positioned, isAdd: boolean, since: string | null): ItemChange {

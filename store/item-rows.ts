@@ -49,7 +49,7 @@ export const ITEM_SELECT = `
          m.importance, m.has_attachments, m.attachment_count, m.preview, m.meeting
     FROM items i LEFT JOIN messages m ON m.id = i.message_id`;
 
-interface AttachmentRow {
+export interface AttachmentRow {
   idx: number;
   message_id: number;
   file_name: string;
@@ -109,38 +109,46 @@ function summaryOf(row: ItemRow): MessageSummary {
   };
 }
 
+/**
+ * The Item of a joined row, given its attachment metadata (empty for a document or a message
+ * without attachments). Shared with the PostgreSQL store (store/postgres/item-rows.ts), which
+ * loads the attachments of a whole page in one query.
+ */
+export function toItem(row: ItemRow, attachments: AttachmentMeta[]): Item {
+  const base: ItemBase = {
+    id: row.id,
+    accountId: row.account_id,
+    folderId: row.folder_id,
+    read: row.read === 1,
+    flag: flagOf(row),
+    categories: JSON.parse(row.categories) as string[],
+    receivedAt: row.received_at,
+    createdModseq: row.created_modseq,
+    modseq: row.modseq,
+    deletedModseq: row.deleted_modseq,
+  };
+  if (row.message_id === null) {
+    const doc: DocItem = { ...base, kind: 'doc', data: JSON.parse(row.data ?? 'null') as unknown, uid: row.uid };
+    return doc;
+  }
+  const mail: MailItem = {
+    ...base,
+    kind: 'mail',
+    messageId: row.message_id,
+    summary: summaryOf(row),
+    size: row.size,
+    attachments,
+    meeting: row.meeting === null ? null : (JSON.parse(row.meeting) as unknown),
+  };
+  return mail;
+}
+
 /** Builds Items from joined rows, loading attachment metadata only for messages that have some. */
 export function createItemReader(db: Database.Database) {
   const attachments = db.prepare<[number], AttachmentRow>(
     `SELECT idx, message_id, file_name, content_type, content_id, inline, size
        FROM attachments WHERE message_id = ? ORDER BY idx`,
   );
-  return (row: ItemRow): Item => {
-    const base: ItemBase = {
-      id: row.id,
-      accountId: row.account_id,
-      folderId: row.folder_id,
-      read: row.read === 1,
-      flag: flagOf(row),
-      categories: JSON.parse(row.categories) as string[],
-      receivedAt: row.received_at,
-      createdModseq: row.created_modseq,
-      modseq: row.modseq,
-      deletedModseq: row.deleted_modseq,
-    };
-    if (row.message_id === null) {
-      const doc: DocItem = { ...base, kind: 'doc', data: JSON.parse(row.data ?? 'null') as unknown, uid: row.uid };
-      return doc;
-    }
-    const mail: MailItem = {
-      ...base,
-      kind: 'mail',
-      messageId: row.message_id,
-      summary: summaryOf(row),
-      size: row.size,
-      attachments: row.attachment_count > 0 ? attachments.all(row.message_id).map(toAttachmentMeta) : [],
-      meeting: row.meeting === null ? null : (JSON.parse(row.meeting) as unknown),
-    };
-    return mail;
-  };
+  return (row: ItemRow): Item =>
+    toItem(row, row.message_id !== null && row.attachment_count > 0 ? attachments.all(row.message_id).map(toAttachmentMeta) : []);
 }

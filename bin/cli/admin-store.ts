@@ -1,19 +1,22 @@
-// What the admin commands (`eas-push user …`, `eas-push device …`) share: the data directory's
-// store, opened for one command and closed after it, and the account an admin names.
+// What the admin commands (`eas-push user …`, `eas-push device …`) share: the store of --store
+// (else the data directory's), opened for one command and closed after it, and the account an
+// admin names.
 
 import type { Account, Store } from '../../store/types.js';
 import { StoreError } from '../../store/types.js';
-import { openStore } from '../../store/index.js';
-import { prepareDataDir } from '../data-dir.js';
+import { openStoreAt } from '../../store/open.js';
+import { storeLocation } from '../data-dir.js';
 import { DEFAULT_DATA_DIR } from './common.js';
 import { CliError } from './errors.js';
 
 /**
- * Runs `work` on the store of --data-dir. A store refusal (no such account, address taken…)
- * is the admin's mistake, so it becomes a CliError: one line on stderr, exit 1, no stack.
+ * Runs `work` on the store of --store, else of --data-dir. A store refusal (no such account,
+ * address taken…) is the admin's mistake, so it becomes a CliError: one line on stderr, exit 1, no stack.
  */
 export async function withStore<T>(values: Map<string, unknown>, work: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
+  const store = await openStoreAt(storeLocation(values.get('store') as string | undefined, (values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), {
+    durability: 'normal',
+  });
   try {
     return await work(store);
   } catch (err) {

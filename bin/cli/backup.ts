@@ -4,12 +4,12 @@
 
 import { resolve } from 'node:path';
 import { backupStore, BackupError, type BackupReport } from '../../store/backup.js';
-import { databasePath } from '../data-dir.js';
-import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
+import { sqliteStoreFile } from '../data-dir.js';
+import { DATA_DIR, DEFAULT_DATA_DIR, STORE, type Io } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
 
-export const BACKUP_OPTIONS: readonly OptionSpec[] = [DATA_DIR];
+export const BACKUP_OPTIONS: readonly OptionSpec[] = [DATA_DIR, STORE];
 export const BACKUP_USAGE = 'backup DEST [--data-dir DIR]';
 
 const BACKUP_NOTES =
@@ -44,7 +44,7 @@ export async function backup(args: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw usageError(`usage: eas-push ${BACKUP_USAGE}`);
-  const source = databasePath((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR);
+  const source = sqliteStoreFile(values.get('store') as string | undefined, (values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR, false, 'backup');
   const dest = resolve(positionals[0]!);
   let report: BackupReport;
   try {

@@ -16,7 +16,7 @@ import { isIana } from '../../eas/classes/ical/zones.js';
 import type { ClassRegistry } from '../../eas/classes/types.js';
 import { createLogger } from '../logger.js';
 import { exactAccount, withStore } from './admin-store.js';
-import { DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, STORE, type Io } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
 import { text, ValueError } from './values.js';
@@ -67,7 +67,7 @@ const CALENDAR_NOTES: Record<string, string> = {
 const CALENDAR: PimCommand = {
   name: 'calendar',
   format: (values) => calendarFormat({ timeZone: values.get('time-zone') as string | undefined }),
-  options: { import: [DATA_DIR, FOLDER, TIME_ZONE], export: [DATA_DIR, FOLDER, OUT] },
+  options: { import: [DATA_DIR, STORE, FOLDER, TIME_ZONE], export: [DATA_DIR, STORE, FOLDER, OUT] },
   usage: CALENDAR_USAGE,
   notes: CALENDAR_NOTES,
 };

@@ -25,3 +25,11 @@ export const DATA_DIR: OptionSpec = {
 };
 
 export const DEFAULT_DATA_DIR = './data';
+
+export const STORE: OptionSpec = {
+  name: 'store',
+  kind: 'value',
+  metavar: 'URL',
+  help: 'the store: sqlite:PATH, a file path, or postgres://user@host/db (default sqlite:DATA_DIR/eas-push.sqlite)',
+  parse: text,
+};

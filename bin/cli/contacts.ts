@@ -5,7 +5,7 @@
 import { contactsFormat } from '../../eas/classes/vcard/contacts-format.js';
 import type { ClassRegistry } from '../../eas/classes/types.js';
 import { FOLDER, OUT, pimCommand, pimHelp, type PimCommand } from './calendar.js';
-import { DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, STORE, type Io } from './common.js';
 
 export const CONTACTS_USAGE: Record<string, string> = {
   import: 'contacts import ADDRESS FILE.vcf [--folder NAME]',
@@ -15,7 +15,7 @@ export const CONTACTS_USAGE: Record<string, string> = {
 const CONTACTS: PimCommand = {
   name: 'contacts',
   format: () => contactsFormat(),
-  options: { import: [DATA_DIR, FOLDER], export: [DATA_DIR, FOLDER, OUT] },
+  options: { import: [DATA_DIR, STORE, FOLDER], export: [DATA_DIR, STORE, FOLDER, OUT] },
   usage: CONTACTS_USAGE,
   notes: {
     import:

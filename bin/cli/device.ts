@@ -4,7 +4,7 @@
 
 import type { Device, Store } from '../../store/types.js';
 import { exactAccount, withStore } from './admin-store.js';
-import { DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, STORE, type Io } from './common.js';
 import { historyLine, parkedState, parkedText, when } from './device-format.js';
 import { CliError, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
@@ -20,10 +20,10 @@ const ACCOUNT_ONLY: OptionSpec = {
 };
 
 export const DEVICE_OPTIONS: Record<string, readonly OptionSpec[]> = {
-  list: [DATA_DIR],
-  show: [DATA_DIR],
-  wipe: [DATA_DIR, ACCOUNT_ONLY],
-  remove: [DATA_DIR],
+  list: [DATA_DIR, STORE],
+  show: [DATA_DIR, STORE],
+  wipe: [DATA_DIR, STORE, ACCOUNT_ONLY],
+  remove: [DATA_DIR, STORE],
 };
 
 export const DEVICE_USAGE: Record<string, string> = {
@@ -44,7 +44,7 @@ export function deviceHelp(command: string | undefined): string {
   const specs = command ? DEVICE_OPTIONS[command] : undefined;
   const usage = command ? DEVICE_USAGE[command] : undefined;
   if (!command || !specs || !usage) {
-    return `Usage:\n${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}\n\nOptions:\n${formatOptions([DATA_DIR, ACCOUNT_ONLY])}\n\nSee eas-push device COMMAND --help.\n`;
+    return `Usage:\n${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}\n\nOptions:\n${formatOptions([DATA_DIR, STORE, ACCOUNT_ONLY])}\n\nSee eas-push device COMMAND --help.\n`;
   }
   return `Usage: eas-push ${usage}\n\n${DEVICE_NOTES[command]}\n\nOptions:\n${formatOptions(specs)}\n`;
 }

@@ -9,6 +9,7 @@ import { CONTACTS_USAGE } from './contacts.js';
 import { BACKUP_USAGE } from './backup.js';
 import { RESTORE_USAGE } from './restore.js';
 import { MAIL_USAGE } from './mail.js';
+import { MIGRATE_USAGE } from './migrate.js';
 
 const ENV_NOTE = 'Every option can also be set as EAS_PUSH_<OPTION> (e.g. EAS_PUSH_HTTP=127.0.0.1:9000); flags win.';
 
@@ -25,6 +26,7 @@ Usage:
 ${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(CALENDAR_USAGE), ...Object.values(CONTACTS_USAGE)].map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(MAIL_USAGE), BACKUP_USAGE, RESTORE_USAGE].map((u) => `  eas-push ${u}`).join('\n')}
+  eas-push ${MIGRATE_USAGE}
   eas-push --version
   eas-push COMMAND --help             options of a command
 
@@ -53,7 +55,7 @@ export function userHelp(command: string | undefined): string {
   const specs = command ? USER_OPTIONS[command] : undefined;
   const usage = command ? USER_USAGE[command] : undefined;
   if (!specs || !usage) {
-    return `Usage:\n${Object.values(USER_USAGE).map((u) => `  eas-push ${u}`).join('\n')}\n\nOptions:\n  --data-dir DIR  where the mailbox database lives (default ./data)\n`;
+    return `Usage:\n${Object.values(USER_USAGE).map((u) => `  eas-push ${u}`).join('\n')}\n\nOptions:\n  --data-dir DIR  where the mailbox database lives (default ./data)\n  --store URL     sqlite:PATH, a file path, or postgres://user@host/db (default sqlite:DATA_DIR/eas-push.sqlite)\n`;
   }
   return commandHelp(usage, specs);
 }

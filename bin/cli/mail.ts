@@ -5,12 +5,12 @@
 
 import { resolve } from 'node:path';
 import type { ImportProgress } from '../../plugin/mailbox-files/import-mail.js';
-import { openStore } from '../../store/index.js';
+import { openStoreAt } from '../../store/open.js';
 import { StoreError, type Store } from '../../store/types.js';
-import { prepareDataDir } from '../data-dir.js';
+import { storeLocation } from '../data-dir.js';
 import { createLogger } from '../logger.js';
 import { exactAccount } from './admin-store.js';
-import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, DEFAULT_DATA_DIR, STORE, type Io } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
 import { text } from './values.js';
@@ -23,8 +23,8 @@ const FOLDER: OptionSpec = { name: 'folder', kind: 'value', metavar: 'NAME', hel
 const PUSH: OptionSpec = { name: 'push', kind: 'flag', help: 'wake parked phones for the imported mail (default: they see it at their next Sync)', env: false };
 
 export const MAIL_OPTIONS: Record<string, readonly OptionSpec[]> = {
-  import: [DATA_DIR, FOLDER, PUSH],
-  export: [DATA_DIR],
+  import: [DATA_DIR, STORE, FOLDER, PUSH],
+  export: [DATA_DIR, STORE],
 };
 
 export const MAIL_USAGE: Record<string, string> = {
@@ -60,8 +60,9 @@ export function mailHelp(sub: string | undefined): string {
   return `Usage: eas-push ${usage}\n\n${MAIL_NOTES[sub]}\n\nOptions:\n${formatOptions(specs)}\n`;
 }
 
-function openFor(values: Map<string, unknown>): Store {
-  return openStore(prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR), { durability: 'normal' });
+function openFor(values: Map<string, unknown>): Promise<Store> {
+  const location = storeLocation(values.get('store') as string | undefined, (values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR);
+  return openStoreAt(location, { durability: 'normal' });
 }
 
 function progressLine(p: ImportProgress): string {
@@ -75,7 +76,7 @@ async function runImport(values: Map<string, unknown>, positionals: string[], io
   // Loaded on demand: help and the other commands never need the MIME parser.
   const { createParsePool, defaultParseWorkers } = await import('../../plugin/parse-pool.js');
   const { importMail, ImportSourceError } = await import('../../plugin/mailbox-files/import-mail.js');
-  const store = openFor(values);
+  const store = await openFor(values);
   const log = createLogger({ level: 'warn', write: io.stderr });
   const pool = createParsePool({ workers: defaultParseWorkers(), ...(io.workerEntry ? { entry: io.workerEntry } : {}), log });
   try {
@@ -115,7 +116,7 @@ async function runExport(values: Map<string, unknown>, positionals: string[], io
   if (positionals.length !== 2) throw usageError(`usage: eas-push ${MAIL_USAGE.export}`);
   const [address, dir] = positionals as [string, string];
   const { exportMail, ExportTargetError } = await import('../../plugin/mailbox-files/export-mail.js');
-  const store = openFor(values);
+  const store = await openFor(values);
   try {
     const account = await exactAccount(store, address, USER_LIST_HINT);
     const summary = await exportMail({ store, account, dir: resolve(dir) });

@@ -12,6 +12,7 @@ import { contacts, contactsHelp } from './contacts.js';
 import { backup } from './backup.js';
 import { restore } from './restore.js';
 import { mail, mailHelp } from './mail.js';
+import { migrate } from './migrate.js';
 
 // Imported, not read at run time: the single-file binary has no package.json beside it.
 export function version(): string {
@@ -60,6 +61,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return restore(rest, io);
     case 'mail':
       return withSubcommand(rest, io, mailHelp, mail);
+    case 'migrate':
+      return migrate(rest, io);
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);
   }

@@ -5,13 +5,13 @@
 
 import { resolve } from 'node:path';
 import { BackupError, restoreStore, type RestoreReport } from '../../store/backup.js';
-import { prepareDataDir } from '../data-dir.js';
+import { sqliteStoreFile } from '../data-dir.js';
 import { describeCopy } from './backup.js';
-import { DATA_DIR, DEFAULT_DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, DEFAULT_DATA_DIR, STORE, type Io } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import { formatOptions, parseOptions, type OptionSpec } from './options.js';
 
-export const RESTORE_OPTIONS: readonly OptionSpec[] = [DATA_DIR];
+export const RESTORE_OPTIONS: readonly OptionSpec[] = [DATA_DIR, STORE];
 export const RESTORE_USAGE = 'restore SRC [--data-dir DIR]';
 
 const RESTORE_NOTES =
@@ -34,7 +34,7 @@ export async function restore(args: readonly string[], io: Io): Promise<number> 
   }
   if (positionals.length !== 1) throw usageError(`usage: eas-push ${RESTORE_USAGE}`);
   const source = resolve(positionals[0]!);
-  const target = prepareDataDir((values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR);
+  const target = sqliteStoreFile(values.get('store') as string | undefined, (values.get('data-dir') as string | undefined) ?? DEFAULT_DATA_DIR, true, 'restore');
   let report: RestoreReport;
   try {
     report = await restoreStore(source, target);

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { LogLevel } from '../logger.js';
 import { DEFAULTS, type ServerOptions } from '../server-defaults.js';
-import { DATA_DIR, DEFAULT_DATA_DIR } from './common.js';
+import { DATA_DIR, DEFAULT_DATA_DIR, STORE } from './common.js';
 import { CliError, reasonOf, usageError } from './errors.js';
 import type { OptionSpec } from './options.js';
 import { byteSize, choice, countOrZero, heartbeatSeconds, listenAddress, logLevel, positiveInteger, publicUrl, smarthostUrl, text, type ListenAddress } from './values.js';
@@ -14,6 +14,7 @@ const optionalListen = (raw: string): ListenAddress | null => (raw.trim().toLowe
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   DATA_DIR,
+  STORE,
   { name: 'smtp', kind: 'value', metavar: 'HOST:PORT', help: 'SMTP listener, or "off" (default 127.0.0.1:2525)', parse: optionalListen },
   { name: 'lmtp', kind: 'value', metavar: 'HOST:PORT', help: 'LMTP listener (default: off)', parse: optionalListen },
   { name: 'http', kind: 'value', metavar: 'HOST:PORT', help: 'EAS endpoint (default 127.0.0.1:8080)', parse: listenAddress },
@@ -80,6 +81,7 @@ export function serveOptions(values: Map<string, unknown>): ServerOptions & { lo
     maxMessageSize: get<number>('max-message-size') ?? DEFAULTS.maxMessageSize,
     smarthost: get<string>('smarthost') ?? null,
     // Only when given: createServer() owns these defaults.
+    ...(values.has('store') ? { store: get<string>('store') } : {}),
     ...(values.has('durability') ? { durability: get<'normal' | 'full'>('durability') } : {}),
     ...(values.has('insecure-http') ? { insecureHttp: true } : {}),
     ...(values.has('trust-proxy') ? { trustProxy: true } : {}),

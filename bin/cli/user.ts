@@ -4,7 +4,7 @@
 // server reads accounts per lookup, so a new account receives mail at once.
 
 import { exactAccount, withStore } from './admin-store.js';
-import { DATA_DIR, type Io } from './common.js';
+import { DATA_DIR, STORE, type Io } from './common.js';
 import { usageError } from './errors.js';
 import { parseOptions, type OptionSpec } from './options.js';
 import { text } from './values.js';
@@ -16,11 +16,11 @@ const PASSWORD_STDIN: OptionSpec = { name: 'password-stdin', kind: 'flag', help:
 const DISPLAY_NAME: OptionSpec = { name: 'name', kind: 'value', metavar: 'NAME', help: 'display name', parse: text };
 
 export const USER_OPTIONS: Record<string, readonly OptionSpec[]> = {
-  add: [DATA_DIR, PASSWORD, PASSWORD_STDIN, DISPLAY_NAME, ADMIN],
-  list: [DATA_DIR],
-  remove: [DATA_DIR],
-  passwd: [DATA_DIR, PASSWORD, PASSWORD_STDIN],
-  set: [DATA_DIR, ADMIN, NO_ADMIN, ...PROFILE_OPTIONS],
+  add: [DATA_DIR, STORE, PASSWORD, PASSWORD_STDIN, DISPLAY_NAME, ADMIN],
+  list: [DATA_DIR, STORE],
+  remove: [DATA_DIR, STORE],
+  passwd: [DATA_DIR, STORE, PASSWORD, PASSWORD_STDIN],
+  set: [DATA_DIR, STORE, ADMIN, NO_ADMIN, ...PROFILE_OPTIONS],
 };
 
 export const USER_USAGE: Record<string, string> = {

@@ -126,10 +126,10 @@ export interface AuthenticatorDeps {
 
 /**
  * Authenticates a request from `ip`: rejects with 503 + Retry-After while throttled, else 401,
- * or gives the account: at once for credentials verified before (every request of a signed-in
- * phone), asynchronously when a password must be hashed (off the event loop).
+ * or gives the account: after a store read for credentials verified before (every request of a
+ * signed-in phone: no hash, no queue), after a hash off the event loop otherwise.
  */
-export type Authenticator = (ip: string, header: string | undefined) => Account | Promise<Account>;
+export type Authenticator = (ip: string, header: string | undefined) => Promise<Account>;
 
 export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps): Authenticator {
   // Checks from one source take turns (as they did when hashing blocked the event loop), so each
@@ -139,7 +139,7 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
     const creds = parseBasicAuth(header);
     // A request without credentials is every client's first probe, not a guess: not counted.
     if (!creds) return Promise.reject(new EasHttpError(401, 'authentication required', AUTH_CHALLENGE));
-    // The hot path, in this turn: a signed-in phone's credentials, unless its pair is throttled
+    // The hot path, without a hash or the queue: a signed-in phone's credentials, unless its pair is throttled
     // (then check() answers 503 as for any other attempt).
     if (throttle.retryAfter(ip, creds.user) === 0) {
       const account = await known(store, creds);

@@ -75,16 +75,25 @@ storeTest('the feed fires once per committed delivery, after commit, with the ro
   const inbox = (await store.folderByType(a.id, 2))!.id;
   const drafts = (await store.folderByType(a.id, 3))!.id;
   const seen: { folderId: number; kind: ChangeKind; visible: number }[] = [];
-  const unsubscribe = store.feed.subscribe(a.id, [inbox], async (folderId, kind) => {
-    seen.push({ folderId, kind, visible: await store.countItems(a.id, folderId) });
+  // The listener starts its read when called (after the commit); the read itself is a round trip
+  // on PostgreSQL, so the checks wait for the reads the listener started, not for a turn.
+  const reads: Promise<void>[] = [];
+  const unsubscribe = store.feed.subscribe(a.id, [inbox], (folderId, kind) => {
+    reads.push(store.countItems(a.id, folderId).then((visible) => void seen.push({ folderId, kind, visible })));
   });
+  const settled = async (): Promise<void> => {
+    await Promise.all(reads);
+  };
   const other: unknown[] = [];
   store.feed.subscribe(a.id, [drafts], () => other.push('drafts'));
   store.feed.subscribe(b.id, [(await store.folderByType(b.id, 2))!.id], () => other.push('bob'));
 
   await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed());
+  t.is(reads.length, 1, 'the listener was called before deliver resolved');
+  await settled();
   t.deepEqual(seen, [{ folderId: inbox, kind: 'add', visible: 1 }]);
   await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed());
+  await settled();
   t.is(seen.length, 2);
   t.deepEqual(other, []);
   t.is(store.feed.size(), 3);
@@ -92,6 +101,7 @@ storeTest('the feed fires once per committed delivery, after commit, with the ro
   unsubscribe();
   t.is(store.feed.size(), 2);
   await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed());
+  await settled();
   t.is(seen.length, 2);
 });
 

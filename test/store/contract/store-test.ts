@@ -8,6 +8,6 @@ export type StoreTestImpl = (t: ExecutionContext, store: Store) => Promise<void>
 
 export function storeTest(title: string, impl: StoreTestImpl, factories: readonly StoreFactory[] = storeFactories): void {
   for (const factory of factories) {
-    test(`${title} [${factory.name}]`, async (t) => impl(t, await factory.open(t)));
+    (factory.test ?? test)(`${title} [${factory.name}]`, async (t) => impl(t, await factory.open(t)));
   }
 }

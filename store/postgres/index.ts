@@ -1,0 +1,106 @@
+// The PostgreSQL store (issue #17 point 2; docs/postgres.md): openPostgresStore() composes the
+// parts the way store/index.ts composes the SQLite ones, over one query pool, one writer and one
+// LISTEN connection per node. The same Store contract (docs/store.md "The asynchronous contract").
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createChangeFeed } from '../change-feed.js';
+import type { Store } from '../types.js';
+import { createPgAccounts } from './accounts.js';
+import { createPgAdmins } from './admins.js';
+import { createPgClientIds } from './client-ids.js';
+import { createPgPool, parsePostgresUrl, type PgOptions } from './connect.js';
+import type { PgStoreContext } from './context.js';
+import { pgDeliveryPlan } from './delivery-plan.js';
+import { createPgDevices } from './devices.js';
+import { createPgDirectory } from './directory.js';
+import { createPgDocs, writeDocs } from './docs.js';
+import { createPgFolders, createSystemFolders } from './folders.js';
+import { createPgItemChanges } from './item-changes.js';
+import { createPgItems, tombstoneFolderItems } from './items.js';
+import { createPgMailImport } from './mail-import.js';
+import { createPgMaintenance } from './maintenance.js';
+import { migratePostgres } from './migrations.js';
+import { createNotifyBus, type BusLog } from './notify.js';
+import { createPgPendingFolders } from './pending.js';
+import { createPgPushHistory } from './push-history.js';
+import { createPgSearch } from './search.js';
+import { createPgSyncLoops } from './sync-loops.js';
+import { createPgSyncOptions } from './sync-options.js';
+import { createPgSyncStates } from './sync-state.js';
+import { createPgWriter } from './writer.js';
+
+export interface PostgresStoreOptions extends PgOptions {
+  /** A change-feed listener threw (the write is committed regardless). Default: a process warning. */
+  onListenerError?: (err: unknown) => void;
+  /** This node's name on the wake-up bus; default host name, pid and a random suffix (unique per process). */
+  node?: string;
+  /** Where the wake-up bus reports a dropped LISTEN connection and its reconnects. */
+  log?: BusLog;
+}
+
+export type PostgresStore = Store & { close(): Promise<void> };
+
+/**
+ * Migrates the database (under the advisory lock: nodes starting together take turns), then
+ * opens the pool and the LISTEN connection. Rejects, leaving nothing open, when the database
+ * cannot be reached, is newer than this code, or LISTEN fails: a node without its bus would
+ * never wake on other nodes' commits.
+ */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const pool = createPgPool(url, options);
+  const node = options.node ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const feed = createChangeFeed(
+    options.onListenerError ??
+      ((err) => process.emitWarning(`change feed listener failed: ${err instanceof Error ? err.stack : String(err)}`)),
+  );
+  const bus = createNotifyBus({ connection: parsePostgresUrl(url, options.applicationName), feed, node, log: options.log });
+  try {
+    await migratePostgres(pool);
+    await bus.start();
+  } catch (err) {
+    await bus.close();
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  const ctx: PgStoreContext = { pool, write: createPgWriter(pool, feed, node), feed, node };
+
+  const accounts = createPgAccounts(ctx, createSystemFolders);
+  const folders = createPgFolders(ctx, tombstoneFolderItems);
+  const items = createPgItems(ctx);
+  const docs = createPgDocs(ctx);
+  const syncStates = createPgSyncStates(ctx);
+
+  let closed: Promise<void> | null = null;
+  const store: PostgresStore = {
+    feed,
+    close: () =>
+      (closed ??= (async () => {
+        await bus.close();
+        await pool.end();
+      })()),
+    // Other nodes' (and the CLI's) commits reach this node's feed through LISTEN/NOTIFY
+    // (store/postgres/notify.ts) as they commit: there is nothing to poll for, so the server's
+    // timer finds nothing (docs/postgres.md "The wake-up bus").
+    publishExternalCommits: async () => 0,
+
+    ...accounts,
+    ...createPgDirectory(ctx),
+    ...folders,
+    ...items,
+    deliver: (deliveries, parsed, plan) => items.deliver(deliveries, parsed, writeDocs, plan && pgDeliveryPlan(plan)),
+    ...createPgMailImport(ctx),
+    ...docs,
+    ...createPgSearch(ctx),
+    ...createPgItemChanges(ctx),
+    ...createPgPendingFolders(ctx),
+    ...syncStates,
+    ...createPgSyncOptions(ctx),
+    ...createPgSyncLoops(ctx),
+    ...createPgMaintenance(ctx),
+    ...createPgDevices(ctx),
+    ...createPgPushHistory(ctx),
+    ...createPgAdmins(ctx),
+    ...createPgClientIds(ctx),
+  };
+  return store;
+}

@@ -1,0 +1,68 @@
+// Storing a message on PostgreSQL, the counterpart of store/messages.ts: the raw bytes exactly
+// as given (bytea), the parsed summary as columns, bodies, attachments as rows, and its
+// full-text entry (store/postgres/search.ts). Run inside the caller's write transaction.
+import type { PreparedMessage } from '../messages.js';
+import type { PgClient } from './connect.js';
+import { indexMessage } from './search.js';
+
+export { prepareMessage, type PreparedMessage } from '../messages.js';
+
+/** Inserts the message, its attachments and its index entry; returns its id. `meeting`: Delivery.meeting. */
+export async function insertMessage(
+  client: PgClient,
+  accountId: number,
+  raw: Buffer,
+  msg: PreparedMessage,
+  meeting: unknown = undefined,
+): Promise<number> {
+  const { parsed } = msg;
+  const s = parsed.summary;
+  const r = await client.query<{ id: number }>(
+    `INSERT INTO messages (account_id, raw, size, subject, from_json, to_json, cc_json, reply_to_json, date,
+       message_id, in_reply_to, references_json, thread_topic, importance, has_attachments, attachment_count,
+       preview, malformed, body_text, body_html, meeting)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+     RETURNING id`,
+    [
+      accountId, raw, raw.length, s.subject, msg.from, msg.to, msg.cc, msg.replyTo, s.date,
+      s.messageId, s.inReplyTo, msg.references, s.threadTopic, s.importance, s.hasAttachments ? 1 : 0,
+      parsed.attachments.length, s.preview, parsed.malformed ? 1 : 0, parsed.text, parsed.html,
+      meeting === undefined || meeting === null ? null : JSON.stringify(meeting),
+    ],
+  );
+  const id = r.rows[0]!.id;
+  if (parsed.attachments.length > 0) {
+    // One statement for all of them (one round trip), numbered from 1 as in SQLite.
+    const a = parsed.attachments;
+    await client.query(
+      `INSERT INTO attachments (message_id, idx, file_name, content_type, content_id, inline, size, content)
+       SELECT $1, idx, file_name, content_type, content_id, inline, size, content
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::bigint[], $8::bytea[])
+           AS t(idx, file_name, content_type, content_id, inline, size, content)`,
+      [
+        id,
+        a.map((_, i) => i + 1),
+        a.map((x) => x.fileName),
+        a.map((x) => x.contentType),
+        a.map((x) => x.contentId),
+        a.map((x) => (x.inline ? 1 : 0)),
+        a.map((x) => x.content.length),
+        a.map((x) => x.content),
+      ],
+    );
+  }
+  await indexMessage(client, id, msg.fts);
+  return id;
+}
+
+/**
+ * Deletes a message (its attachments and index entry go with it: ON DELETE CASCADE,
+ * docs/postgres.md) once no item row, live or tombstone, references it; returns whether it did.
+ */
+export async function dropMessageIfUnused(client: PgClient, messageId: number): Promise<boolean> {
+  const r = await client.query(
+    'DELETE FROM messages WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM items WHERE message_id = $1)',
+    [messageId],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
