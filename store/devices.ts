@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import { isForeignKeyError } from './db.js';
 import { StoreError, type Device } from './types.js';
 
-interface DeviceRow {
+/** A devices row as read (COLS); the PostgreSQL store reads the same columns. */
+export interface DeviceRow {
   id: number;
   account_id: number;
   device_id: string;
@@ -20,10 +21,10 @@ interface DeviceRow {
   ping_folders: string | null;
 }
 
-const COLS = `id, account_id, device_id, device_type, user_agent, protocol_version, policy_key,
+export const COLS = `id, account_id, device_id, device_type, user_agent, protocol_version, policy_key,
   pending_policy_key, wipe, info, first_seen_at, last_seen_at, ping_heartbeat, ping_folders`;
 
-function toDevice(row: DeviceRow): Device {
+export function toDevice(row: DeviceRow): Device {
   return {
     id: row.id,
     accountId: row.account_id,

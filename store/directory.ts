@@ -5,7 +5,8 @@
 import type Database from 'better-sqlite3';
 import { StoreError, type DirectoryEntry, type DirectoryProfile, type DirectoryQuery, type DirectoryUpdate } from './types.js';
 
-interface EntryRow {
+/** An accounts row as the directory reads it (ENTRY_COLUMNS + picture_size); the PostgreSQL store reads the same. */
+export interface EntryRow {
   id: number;
   address: string;
   display_name: string | null;
@@ -21,8 +22,11 @@ interface EntryRow {
   picture_size: number | null;
 }
 
-const COLUMNS = `id, address, display_name, first_name, last_name, phone, mobile_phone, home_phone, office,
-  title, company, alias, length(picture) AS picture_size`;
+/** The columns of an entry but its picture_size, which each dialect measures its own way. */
+export const ENTRY_COLUMNS = `id, address, display_name, first_name, last_name, phone, mobile_phone, home_phone, office,
+  title, company, alias`;
+
+const COLUMNS = `${ENTRY_COLUMNS}, length(picture) AS picture_size`;
 
 /** Profile fields and their columns: the one list `user set` and the row mapping share. */
 export const PROFILE_COLUMNS: Readonly<Record<keyof DirectoryProfile, string>> = {
@@ -40,7 +44,7 @@ export const PROFILE_COLUMNS: Readonly<Record<keyof DirectoryProfile, string>> =
 /** Longest stored picture: MS-ASCMD caps MaxSize at 102400 bytes, so a larger one could never be sent. */
 export const MAX_PICTURE_BYTES = 102_400;
 
-function toEntry(row: EntryRow): DirectoryEntry {
+export function toEntry(row: EntryRow): DirectoryEntry {
   return {
     accountId: row.id,
     address: row.address,
@@ -59,7 +63,7 @@ function toEntry(row: EntryRow): DirectoryEntry {
 }
 
 /** LIKE pattern text with its wildcards escaped (ESCAPE '\'). */
-function likeEscape(text: string): string {
+export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -8,7 +8,8 @@ import type { Write, WriteContext } from './transaction.js';
 
 type Items = ReturnType<typeof createItems>;
 
-interface DocRow {
+/** A document item's row as liveDoc reads it; the PostgreSQL store reads the same columns. */
+export interface DocRow {
   id: number;
   folder_id: number;
   data: string;
@@ -16,7 +17,7 @@ interface DocRow {
   received_at: string;
 }
 
-function asDoc(item: Item): DocItem {
+export function asDoc(item: Item): DocItem {
   if (item.kind !== 'doc') throw new Error(`item ${item.id} is not a document`);
   return item;
 }

@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import { FolderType, StoreError, type Folder, type FolderChanges, type Origin } from './types.js';
 import type { Write, WriteContext } from './transaction.js';
 
-interface FolderRow {
+/** A folders row as read (COLS); the PostgreSQL store reads the same columns. */
+export interface FolderRow {
   id: number;
   account_id: number;
   parent_id: number | null;
@@ -30,7 +31,7 @@ export const SYSTEM_FOLDERS: readonly { name: string; type: number }[] = [
 ];
 
 /** Types a client may create (MS-ASCMD FolderCreate: user-created folder types). */
-const USER_TYPES = new Set<number>([
+export const USER_TYPES = new Set<number>([
   FolderType.UserGeneric,
   FolderType.UserMail,
   FolderType.UserCalendar,
@@ -42,7 +43,9 @@ const USER_TYPES = new Set<number>([
 
 const MAX_NAME = 256;
 
-function toFolder(row: FolderRow): Folder {
+export const COLS = 'id, account_id, parent_id, name, type, system, created_modseq, modseq, deleted_modseq';
+
+export function toFolder(row: FolderRow): Folder {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -54,7 +57,8 @@ function toFolder(row: FolderRow): Folder {
   };
 }
 
-function checkName(name: string): string {
+/** The trimmed name, or invalid-folder (empty, too long, control characters). */
+export function checkName(name: string): string {
   const trimmed = name.trim();
   // eslint-disable-next-line no-control-regex
   if (trimmed === '' || trimmed.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(trimmed)) {
@@ -77,12 +81,27 @@ function parentsFirst(folders: Folder[]): Folder[] {
   return out;
 }
 
+/** FolderSync's answer from the rows changed after sinceModseq (docs/sync.md §5): a folder the
+ * client never saw is an add (parents first), one it saw is a change or, tombstoned, a delete. */
+export function toFolderChanges(rows: readonly FolderRow[], sinceModseq: number, head: number): FolderChanges {
+  const added: Folder[] = [];
+  const changed: Folder[] = [];
+  const deleted: number[] = [];
+  for (const row of rows) {
+    const known = row.created_modseq <= sinceModseq;
+    if (row.deleted_modseq !== null) {
+      if (known) deleted.push(row.id);
+    } else if (known) changed.push(toFolder(row));
+    else added.push(toFolder(row));
+  }
+  return { added: parentsFirst(added), changed, deleted, head };
+}
+
 export function createFolders(
   db: Database.Database,
   write: Write,
   tombstoneFolderItems: (tx: WriteContext, accountId: number, folderId: number, origin: Origin) => number,
 ) {
-  const COLS = 'id, account_id, parent_id, name, type, system, created_modseq, modseq, deleted_modseq';
   const live = db.prepare<[number], FolderRow>(
     `SELECT ${COLS} FROM folders WHERE account_id = ? AND deleted_modseq IS NULL ORDER BY id`,
   );
@@ -216,19 +235,7 @@ export function createFolders(
     },
 
     folderChanges(accountId: number, sinceModseq: number): FolderChanges {
-      return db.transaction(() => {
-        const added: Folder[] = [];
-        const changed: Folder[] = [];
-        const deleted: number[] = [];
-        for (const row of changedSince.all(accountId, sinceModseq)) {
-          const known = row.created_modseq <= sinceModseq;
-          if (row.deleted_modseq !== null) {
-            if (known) deleted.push(row.id);
-          } else if (known) changed.push(toFolder(row));
-          else added.push(toFolder(row));
-        }
-        return { added: parentsFirst(added), changed, deleted, head: head.get(accountId)?.modseq ?? 0 };
-      })();
+      return db.transaction(() => toFolderChanges(changedSince.all(accountId, sinceModseq), sinceModseq, head.get(accountId)?.modseq ?? 0))();
     },
   };
 

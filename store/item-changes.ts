@@ -28,7 +28,8 @@ import type { ChangesPage, ChangesQuery, Cursor, ItemChange, WindowStart } from 
 /** The id half of a cursor at the journal head: past every item of that modseq. */
 export const HEAD_ITEM = Number.MAX_SAFE_INTEGER;
 
-interface Positioned {
+/** A row of either stream, positioned at km (its creation for an add, its last change otherwise). */
+export interface Positioned {
   id: number;
   km: number;
   deleted: number | null;
@@ -36,7 +37,8 @@ interface Positioned {
   received_at: string;
 }
 
-interface Params {
+/** The named parameters of ADDS, UPDATES (and, with the window, SOFT). */
+export interface ChangeParams {
   account: number;
   folder: number;
   cm: number;
@@ -47,13 +49,20 @@ interface Params {
   /** Changes and deletes at or below this modseq are already known to the device (0: none). */
   seen: number;
   since: string | null;
-  limit: number;
 }
 
-interface SoftParams extends Params {
+export interface SoftChangeParams extends ChangeParams {
   since: string;
   wt: string;
   wi: number;
+}
+
+interface Params extends ChangeParams {
+  limit: number;
+}
+
+interface SoftParams extends SoftChangeParams {
+  limit: number;
 }
 
 interface SoftRow {
@@ -87,9 +96,35 @@ const SOFT = `FROM items i INDEXED BY items_folder_live
     AND i.received_at < @since
     AND (i.created_modseq, i.id) <= (@cm, @ci)`;
 
-/** Merge order of the two streams (also store/postgres/item-changes.ts). */
-export function before(a: Pick<Positioned, 'km' | 'id'>, b: Pick<Positioned, 'km' | 'id'>): boolean {
+/** Merge order of the two streams. */
+function before(a: Pick<Positioned, 'km' | 'id'>, b: Pick<Positioned, 'km' | 'id'>): boolean {
   return a.km < b.km || (a.km === b.km && a.id < b.id);
+}
+
+/**
+ * The first `room` rows of the two streams in merge order (adds at their creation, changes and
+ * deletes at their last change), whether rows are left over, and the last row taken (the next
+ * cursor when some are).
+ */
+export function mergeStreams(
+  adds: readonly Positioned[],
+  updates: readonly Positioned[],
+  room: number,
+): { merged: { row: Positioned; isAdd: boolean }[]; more: boolean; last: Positioned | null } {
+  const merged: { row: Positioned; isAdd: boolean }[] = [];
+  let a = 0;
+  let u = 0;
+  let last: Positioned | null = null;
+  while (merged.length < room && (a < adds.length || u < updates.length)) {
+    const nextAdd = adds[a];
+    const nextUpdate = updates[u];
+    const takeAdd = nextAdd !== undefined && (nextUpdate === undefined || before(nextAdd, nextUpdate));
+    last = takeAdd ? nextAdd! : nextUpdate!;
+    if (takeAdd) a++;
+    else u++;
+    merged.push({ row: last, isAdd: takeAdd });
+  }
+  return { merged, more: a < adds.length || u < updates.length, last };
 }
 
 /** ISO strings compare as text only in one format: "…:00Z" must become "…:00.000Z". */
@@ -102,6 +137,32 @@ export function normalizeSince(since: string | null): string | null {
 /** The window held once every item older than `since` was soft-deleted; it never moves back. */
 export function windowAfter(since: string, from: WindowStart | null | undefined): WindowStart {
   return from && from.receivedAt > since ? from : { receivedAt: since, itemId: 0 };
+}
+
+/**
+ * The statements' parameters for a query, given the own-changes start of the device's sync
+ * relationship with the folder (the query's ownAfter, else the latest sync state's).
+ */
+export function changeParams(q: Omit<ChangesQuery, 'limit'>, ownAfter: number | null): ChangeParams {
+  // Without a recorded start (states of older versions, bare queries): on an initial sync
+  // everything is sent; past it every own change is skipped.
+  const own = ownAfter ?? (q.cursor.modseq > 0 ? 0 : HEAD_ITEM);
+  return {
+    account: q.accountId,
+    folder: q.folderId,
+    cm: q.cursor.modseq,
+    ci: q.cursor.itemId,
+    device: q.deviceRowId,
+    own,
+    seen: ownAfter ?? 0,
+    since: normalizeSince(q.since),
+  };
+}
+
+/** SOFT's parameters: only with a FilterType (`since`) and a window the device holds. */
+export function softParams(p: ChangeParams, window: WindowStart | null | undefined): SoftChangeParams | null {
+  if (p.since === null || !window) return null;
+  return { ...p, since: p.since, wt: window.receivedAt, wi: window.itemId };
 }
 
 export function createItemChanges(db: Database.Database) {
@@ -117,38 +178,21 @@ export function createItemChanges(db: Database.Database) {
   const softPage = db.prepare<SoftParams, SoftRow>(
     `SELECT i.id, i.folder_id, i.received_at ${SOFT} ORDER BY i.received_at, i.id LIMIT @limit`,
   );
-  const countAdds = db.prepare<Omit<Params, 'limit'>, { n: number }>(`SELECT count(*) AS n ${ADDS}`);
-  const countUpdates = db.prepare<Omit<Params, 'limit'>, { n: number }>(`SELECT count(*) AS n ${UPDATES}`);
-  const countSoft = db.prepare<Omit<SoftParams, 'limit'>, { n: number }>(`SELECT count(*) AS n ${SOFT}`);
-  const anyAdd = db.prepare<Omit<Params, 'limit'>, { x: number }>(`SELECT 1 AS x ${ADDS} LIMIT 1`);
-  const anyUpdate = db.prepare<Omit<Params, 'limit'>, { x: number }>(`SELECT 1 AS x ${UPDATES} LIMIT 1`);
+  const countAdds = db.prepare<ChangeParams, { n: number }>(`SELECT count(*) AS n ${ADDS}`);
+  const countUpdates = db.prepare<ChangeParams, { n: number }>(`SELECT count(*) AS n ${UPDATES}`);
+  const countSoft = db.prepare<SoftChangeParams, { n: number }>(`SELECT count(*) AS n ${SOFT}`);
+  const anyAdd = db.prepare<ChangeParams, { x: number }>(`SELECT 1 AS x ${ADDS} LIMIT 1`);
+  const anyUpdate = db.prepare<ChangeParams, { x: number }>(`SELECT 1 AS x ${UPDATES} LIMIT 1`);
   const itemById = db.prepare<[number], ItemRow>(`${ITEM_SELECT} WHERE i.id = ?`);
   const head = db.prepare<[number], { modseq: number }>('SELECT modseq FROM accounts WHERE id = ?');
   const stateOwnAfter = db.prepare<[number, number], { own_after: number | null }>(
     'SELECT own_after FROM sync_states WHERE device_id = ? AND collection_id = ? ORDER BY sync_key DESC LIMIT 1',
   );
 
-  function params(q: Omit<ChangesQuery, 'limit'>): Omit<Params, 'limit'> {
+  function params(q: Omit<ChangesQuery, 'limit'>): ChangeParams {
     const ownAfter =
       q.ownAfter !== undefined ? q.ownAfter : (stateOwnAfter.get(q.deviceRowId, q.folderId)?.own_after ?? null);
-    // Without a recorded start (states of older versions, bare queries): on an initial sync
-    // everything is sent; past it every own change is skipped.
-    const own = ownAfter ?? (q.cursor.modseq > 0 ? 0 : HEAD_ITEM);
-    return {
-      account: q.accountId,
-      folder: q.folderId,
-      cm: q.cursor.modseq,
-      ci: q.cursor.itemId,
-      device: q.deviceRowId,
-      own,
-      seen: ownAfter ?? 0,
-      since: normalizeSince(q.since),
-    };
-  }
-
-  function softParams(p: Omit<Params, 'limit'>, window: WindowStart | null | undefined): Omit<SoftParams, 'limit'> | null {
-    if (p.since === null || !window) return null;
-    return { ...p, since: p.since, wt: window.receivedAt, wi: window.itemId };
+    return changeParams(q, ownAfter);
   }
 
   function toChange(row: Positioned, isAdd: boolean, since: string | null): ItemChange {
@@ -186,19 +230,8 @@ export function createItemChanges(db: Database.Database) {
         const p = { ...base, limit: room + 1 };
         const adds = addsPage.all(p);
         const updates = updatesPage.all(p);
-        let a = 0;
-        let u = 0;
-        let last: Positioned | null = null;
-        while (changes.length < limit && (a < adds.length || u < updates.length)) {
-          const nextAdd = adds[a];
-          const nextUpdate = updates[u];
-          const takeAdd = nextAdd !== undefined && (nextUpdate === undefined || before(nextAdd, nextUpdate));
-          last = takeAdd ? nextAdd! : nextUpdate!;
-          if (takeAdd) a++;
-          else u++;
-          changes.push(toChange(last, takeAdd, base.since));
-        }
-        const more = a < adds.length || u < updates.length;
+        const { merged, more, last } = mergeStreams(adds, updates, room);
+        for (const c of merged) changes.push(toChange(c.row, c.isAdd, base.since));
         const next: Cursor = more
           ? last
             ? { modseq: last.km, itemId: last.id }

@@ -20,11 +20,27 @@ import {
 } from './types.js';
 import type { Write, WriteContext } from './transaction.js';
 
-type FlagColumns = [number | null, string | null, string | null, string | null, string | null];
+/** flag_status, flag_type, flag_start, flag_due, flag_complete (the PostgreSQL store writes the same). */
+export type FlagColumns = [number | null, string | null, string | null, string | null, string | null];
 
-function flagColumns(flag: Flag | null): FlagColumns {
+export function flagColumns(flag: Flag | null): FlagColumns {
   if (!flag) return [null, null, null, null, null];
   return [flag.status, flag.flagType ?? null, flag.startDate ?? null, flag.dueDate ?? null, flag.completeTime ?? null];
+}
+
+/** What updateItem writes: the row's read, flag and categories with the change applied; `same` when nothing differs. */
+export function applyItemChange(
+  row: ItemRow,
+  change: { read?: boolean; flag?: Flag | null; categories?: string[] },
+): { read: boolean; flag: Flag | null; categories: string; same: boolean } {
+  const read = change.read ?? row.read === 1;
+  const flag = change.flag !== undefined ? change.flag : flagOf(row);
+  const categories = JSON.stringify(change.categories ?? JSON.parse(row.categories));
+  const same =
+    read === (row.read === 1) &&
+    JSON.stringify(flagColumns(flag)) === JSON.stringify(flagColumns(flagOf(row))) &&
+    categories === row.categories;
+  return { read, flag, categories, same };
 }
 
 export function createItems(db: Database.Database, write: Write) {
@@ -223,13 +239,7 @@ export function createItems(db: Database.Database, write: Write) {
       return write((tx) => {
         const row = liveItem.get(itemId, accountId);
         if (!row) return null;
-        const read = change.read ?? row.read === 1;
-        const flag = change.flag !== undefined ? change.flag : flagOf(row);
-        const categories = JSON.stringify(change.categories ?? JSON.parse(row.categories));
-        const same =
-          read === (row.read === 1) &&
-          JSON.stringify(flagColumns(flag)) === JSON.stringify(flagColumns(flagOf(row))) &&
-          categories === row.categories;
+        const { read, flag, categories, same } = applyItemChange(row, change);
         // A no-op change must not show up as a Change on the account's other devices.
         if (same) return readItem(row);
         updateFlags.run(read ? 1 : 0, ...flagColumns(flag), categories, tx.modseq(accountId), origin, itemId);

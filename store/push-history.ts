@@ -7,7 +7,8 @@ import type { PushHistoryEntry, PushHistoryOp, PushHistoryOutcome } from './type
 /** Entries kept per device; older ones are pruned when a new one is inserted. */
 export const PUSH_HISTORY_LIMIT = 50;
 
-interface HistoryRow {
+/** A push_history row; the PostgreSQL store reads the same columns. */
+export interface HistoryRow {
   id: number;
   device_id: number;
   kind: 'ping' | 'sync';
@@ -22,7 +23,7 @@ interface HistoryRow {
   next_request_cmd: string | null;
 }
 
-function toEntry(row: HistoryRow): PushHistoryEntry {
+export function toEntry(row: HistoryRow): PushHistoryEntry {
   return {
     id: row.id,
     deviceRowId: row.device_id,

@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 import { isForeignKeyError } from './db.js';
 import { StoreError, type SkippedItem, type SyncLoop } from './types.js';
 
-interface LoopRow {
+/** A sync_loops row as read (COLS); the PostgreSQL store reads the same columns. */
+export interface LoopRow {
   device_id: number;
   collection_id: number;
   sync_key: number;
@@ -16,15 +17,35 @@ interface LoopRow {
   started_at: string;
 }
 
-interface SkippedRow {
+/** A sync_skipped_items row as skippedItems reads it. */
+export interface SkippedRow {
   collection_id: number;
   item_id: number;
   subject: string | null;
   skipped_at: string;
 }
 
+export const COLS = 'device_id, collection_id, sync_key, repeats, window_size, item_id, refusals, skipped, started_at';
+
+export function toLoop(r: LoopRow): SyncLoop {
+  return {
+    deviceRowId: r.device_id,
+    collectionId: r.collection_id,
+    syncKey: r.sync_key,
+    repeats: r.repeats,
+    windowSize: r.window_size,
+    itemId: r.item_id,
+    refusals: r.refusals,
+    skipped: r.skipped === 1,
+    startedAt: r.started_at,
+  };
+}
+
+export function toSkippedItem(r: SkippedRow): SkippedItem {
+  return { collectionId: r.collection_id, itemId: r.item_id, subject: r.subject, skippedAt: r.skipped_at };
+}
+
 export function createSyncLoops(db: Database.Database) {
-  const COLS = 'device_id, collection_id, sync_key, repeats, window_size, item_id, refusals, skipped, started_at';
   const one = db.prepare<[number, number], LoopRow>(`SELECT ${COLS} FROM sync_loops WHERE device_id = ? AND collection_id = ?`);
   const upsert = db.prepare<[number, number, number, number, number, number | null, number, number, string]>(
     `INSERT OR REPLACE INTO sync_loops (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -60,18 +81,7 @@ export function createSyncLoops(db: Database.Database) {
   return {
     syncLoop(deviceRowId: number, collectionId: number): SyncLoop | null {
       const r = one.get(deviceRowId, collectionId);
-      if (!r) return null;
-      return {
-        deviceRowId: r.device_id,
-        collectionId: r.collection_id,
-        syncKey: r.sync_key,
-        repeats: r.repeats,
-        windowSize: r.window_size,
-        itemId: r.item_id,
-        refusals: r.refusals,
-        skipped: r.skipped === 1,
-        startedAt: r.started_at,
-      };
+      return r ? toLoop(r) : null;
     },
 
     saveSyncLoop(l: SyncLoop): void {
@@ -99,12 +109,7 @@ export function createSyncLoops(db: Database.Database) {
     },
 
     skippedItems(deviceRowId: number): SkippedItem[] {
-      return skippedOf.all(deviceRowId).map((r) => ({
-        collectionId: r.collection_id,
-        itemId: r.item_id,
-        subject: r.subject,
-        skippedAt: r.skipped_at,
-      }));
+      return skippedOf.all(deviceRowId).map(toSkippedItem);
     },
 
     changedByOthersSince(accountId: number, itemId: number, cursor: { modseq: number; itemId: number }, deviceRowId: number): boolean {

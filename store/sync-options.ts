@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 import { isForeignKeyError } from './db.js';
 import { StoreError, type StoredBodyPreference, type StoredSyncOptions } from './types.js';
 
-interface OptionsRow {
+/** A sync_options row as read; the PostgreSQL store reads the same columns. */
+export interface OptionsRow {
   class: string;
   filter_type: number;
   conflict: number | null;
@@ -13,12 +14,34 @@ interface OptionsRow {
   truncation: number | null;
 }
 
-interface PreferenceRow {
+/** A sync_body_preferences row (part 0: BodyPreference, 1: BodyPartPreference), in position order. */
+export interface PreferenceRow {
   part: number;
   type: number;
   truncation_size: number | null;
   all_or_none: number;
   preview: number | null;
+}
+
+const toPref = (r: PreferenceRow): StoredBodyPreference => ({
+  type: r.type,
+  truncationSize: r.truncation_size,
+  allOrNone: r.all_or_none === 1,
+  preview: r.preview,
+});
+
+/** The stored Options of one class from its row and its preference rows. */
+export function toSyncOptions(row: OptionsRow, prefs: readonly PreferenceRow[]): StoredSyncOptions {
+  return {
+    className: row.class,
+    filterType: row.filter_type,
+    conflict: row.conflict,
+    mimeSupport: row.mime_support,
+    mimeTruncation: row.mime_truncation,
+    truncation: row.truncation,
+    bodyPreferences: prefs.filter((p) => p.part === 0).map(toPref),
+    bodyPartPreferences: prefs.filter((p) => p.part === 1).map(toPref),
+  };
 }
 
 export function createSyncOptions(db: Database.Database) {
@@ -41,28 +64,12 @@ export function createSyncOptions(db: Database.Database) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const toPref = (r: PreferenceRow): StoredBodyPreference => ({
-    type: r.type,
-    truncationSize: r.truncation_size,
-    allOrNone: r.all_or_none === 1,
-    preview: r.preview,
-  });
 
   return {
     getSyncOptions(deviceRowId: number, collectionId: number, className: string): StoredSyncOptions | null {
       const row = one.get(deviceRowId, collectionId, className);
       if (!row) return null;
-      const all = prefs.all(deviceRowId, collectionId, className);
-      return {
-        className: row.class,
-        filterType: row.filter_type,
-        conflict: row.conflict,
-        mimeSupport: row.mime_support,
-        mimeTruncation: row.mime_truncation,
-        truncation: row.truncation,
-        bodyPreferences: all.filter((p) => p.part === 0).map(toPref),
-        bodyPartPreferences: all.filter((p) => p.part === 1).map(toPref),
-      };
+      return toSyncOptions(row, prefs.all(deviceRowId, collectionId, className));
     },
 
     saveSyncOptions(deviceRowId: number, collectionId: number, o: StoredSyncOptions): void {

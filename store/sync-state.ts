@@ -4,7 +4,8 @@ import type Database from 'better-sqlite3';
 import { isForeignKeyError } from './db.js';
 import { StoreError, type SyncState } from './types.js';
 
-interface StateRow {
+/** A sync_states row as read (COLS); the PostgreSQL store reads the same columns. */
+export interface StateRow {
   device_id: number;
   collection_id: number;
   sync_key: number;
@@ -17,7 +18,7 @@ interface StateRow {
   window_item: number | null;
 }
 
-function toState(row: StateRow): SyncState {
+export function toState(row: StateRow): SyncState {
   const state: SyncState = {
     deviceRowId: row.device_id,
     collectionId: row.collection_id,
@@ -32,9 +33,10 @@ function toState(row: StateRow): SyncState {
   return state;
 }
 
+export const COLS =
+  'device_id, collection_id, sync_key, cursor_modseq, cursor_item, filter_type, replay, own_after, window_time, window_item';
+
 export function createSyncStates(db: Database.Database) {
-  const COLS =
-    'device_id, collection_id, sync_key, cursor_modseq, cursor_item, filter_type, replay, own_after, window_time, window_item';
   const one = db.prepare<[number, number, number], StateRow>(
     `SELECT ${COLS} FROM sync_states WHERE device_id = ? AND collection_id = ? AND sync_key = ?`,
   );

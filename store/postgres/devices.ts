@@ -1,52 +1,10 @@
 // Devices on PostgreSQL (store/devices.ts translated): one row per (account, DeviceId), touched
 // on every request, through whichever node the request reached. A device alternating between
 // nodes is one row: the upsert is keyed on (account_id, device_id), never on a node.
-import { StoreError, type Device, type Store } from '../types.js';
+import { COLS, toDevice, type DeviceRow } from '../devices.js';
+import { StoreError, type Store } from '../types.js';
 import type { PgStoreContext } from './context.js';
-
-interface DeviceRow {
-  id: number;
-  account_id: number;
-  device_id: string;
-  device_type: string;
-  user_agent: string | null;
-  protocol_version: string | null;
-  policy_key: number | null;
-  pending_policy_key: number | null;
-  wipe: Device['wipe'];
-  info: string;
-  first_seen_at: string;
-  last_seen_at: string;
-  ping_heartbeat: number | null;
-  ping_folders: string | null;
-}
-
-const COLS = `id, account_id, device_id, device_type, user_agent, protocol_version, policy_key,
-  pending_policy_key, wipe, info, first_seen_at, last_seen_at, ping_heartbeat, ping_folders`;
-
-function toDevice(row: DeviceRow): Device {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    deviceId: row.device_id,
-    deviceType: row.device_type,
-    userAgent: row.user_agent,
-    protocolVersion: row.protocol_version,
-    policyKey: row.policy_key,
-    pendingPolicyKey: row.pending_policy_key,
-    wipe: row.wipe,
-    info: JSON.parse(row.info) as Record<string, string>,
-    firstSeenAt: row.first_seen_at,
-    lastSeenAt: row.last_seen_at,
-    pingHeartbeat: row.ping_heartbeat,
-    pingFolders: row.ping_folders === null ? null : (JSON.parse(row.ping_folders) as number[]),
-  };
-}
-
-/** foreign_key_violation: the account the row refers to does not exist (any more). */
-function isForeignKeyError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503';
-}
+import { isForeignKeyViolation } from './device-lock.js';
 
 export type PgDevices = Pick<Store, 'touchDevice' | 'getDevice' | 'listDevices' | 'updateDevice' | 'removeDevice'>;
 
@@ -73,7 +31,7 @@ export function createPgDevices(ctx: PgStoreContext): PgDevices {
           );
           return r.rows[0];
         } catch (err) {
-          if (isForeignKeyError(err)) throw new StoreError('no-such-account', `no account ${accountId}`);
+          if (isForeignKeyViolation(err)) throw new StoreError('no-such-account', `no account ${accountId}`);
           throw err;
         }
       });

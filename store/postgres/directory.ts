@@ -1,52 +1,12 @@
 // The directory on PostgreSQL (store/directory.ts translated): each account's profile and the
 // prefix lookup the GAL answers from (docs/clients.md rule 33). Read from the database on every
 // call: `user set` through another node or the CLI is seen at once (docs/architecture.md).
-import { MAX_PICTURE_BYTES, PROFILE_COLUMNS } from '../directory.js';
-import { StoreError, type DirectoryEntry, type DirectoryProfile, type Store } from '../types.js';
+import { ENTRY_COLUMNS, MAX_PICTURE_BYTES, PROFILE_COLUMNS, likeEscape, toEntry, type EntryRow } from '../directory.js';
+import { StoreError, type DirectoryProfile, type Store } from '../types.js';
 import { withTransaction } from './connect.js';
 import type { PgStoreContext } from './context.js';
 
-interface EntryRow {
-  id: number;
-  address: string;
-  display_name: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  phone: string | null;
-  mobile_phone: string | null;
-  home_phone: string | null;
-  office: string | null;
-  title: string | null;
-  company: string | null;
-  alias: string | null;
-  picture_size: number | null;
-}
-
-const COLUMNS = `id, address, display_name, first_name, last_name, phone, mobile_phone, home_phone, office,
-  title, company, alias, octet_length(picture) AS picture_size`;
-
-function toEntry(row: EntryRow): DirectoryEntry {
-  return {
-    accountId: row.id,
-    address: row.address,
-    displayName: row.display_name,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    phone: row.phone,
-    mobilePhone: row.mobile_phone,
-    homePhone: row.home_phone,
-    office: row.office,
-    title: row.title,
-    company: row.company,
-    alias: row.alias,
-    pictureSize: row.picture_size ?? 0,
-  };
-}
-
-/** LIKE pattern text with its wildcards escaped (ESCAPE '\'). */
-function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+const COLUMNS = `${ENTRY_COLUMNS}, octet_length(picture) AS picture_size`;
 
 // A prefix of the display name or of any word in it, of the first or last name, the alias or
 // the address ($1 the prefix pattern, $2 the word pattern, $3 the domain or null). PostgreSQL's

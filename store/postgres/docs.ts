@@ -2,25 +2,12 @@
 // store/docs.ts: each is its class's JSON document (text) with a UID and a window time; the
 // journal, tombstones, moves and the feed are those of mail (store/postgres/items.ts places the
 // row). Every write locks the account before it reads what it decides on (items.ts says why).
-import { normalizeTime } from '../docs.js';
-import type { DocInput, DocItem, DocWrite, Item, Origin, Store } from '../types.js';
+import { asDoc, normalizeTime, type DocRow } from '../docs.js';
+import type { DocInput, DocItem, DocWrite, Origin, Store } from '../types.js';
 import type { PgStoreContext } from './context.js';
 import { ITEM_SELECT, readItem, type ItemRow, type PgQueryable } from './item-rows.js';
 import { lockAccount, mustRead, place, requireFolder } from './items.js';
 import type { PgWriteContext } from './writer.js';
-
-interface DocRow {
-  id: number;
-  folder_id: number;
-  data: string;
-  uid: string | null;
-  received_at: string;
-}
-
-function asDoc(item: Item): DocItem {
-  if (item.kind !== 'doc') throw new Error(`item ${item.id} is not a document`);
-  return item;
-}
 
 async function liveDoc(q: PgQueryable, accountId: number, itemId: number): Promise<DocRow | undefined> {
   const r = await q.query<DocRow>(

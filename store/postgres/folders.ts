@@ -2,76 +2,14 @@
 // tombstones so FolderSync is a cursor (docs/sync.md §5). Every write takes the account's modseq
 // (its row lock) before it reads what it decides on (the parent, the sibling names, the subtree):
 // two nodes changing one account's folders take turns, as SQLite's IMMEDIATE lock makes them.
-import { SYSTEM_FOLDERS } from '../folders.js';
-import { FolderType, StoreError, type Folder, type FolderChanges, type Origin, type Store } from '../types.js';
+import { COLS, SYSTEM_FOLDERS, USER_TYPES, checkName, toFolder, toFolderChanges, type FolderRow } from '../folders.js';
+import { StoreError, type FolderChanges, type Origin, type Store } from '../types.js';
 import { withTransaction, type PgClient } from './connect.js';
 import type { PgStoreContext } from './context.js';
 import type { PgWriteContext } from './writer.js';
 
-interface FolderRow {
-  id: number;
-  account_id: number;
-  parent_id: number | null;
-  name: string;
-  type: number;
-  system: number;
-  created_modseq: number;
-  modseq: number;
-  deleted_modseq: number | null;
-}
-
 /** Items' tombstoneFolderItems on PostgreSQL (store/postgres/items.ts): returns how many items it deleted. */
 export type PgTombstoneFolderItems = (tx: PgWriteContext, accountId: number, folderId: number, origin: Origin) => Promise<number>;
-
-/** Types a client may create (MS-ASCMD FolderCreate: user-created folder types). */
-const USER_TYPES = new Set<number>([
-  FolderType.UserGeneric,
-  FolderType.UserMail,
-  FolderType.UserCalendar,
-  FolderType.UserContacts,
-  FolderType.UserTasks,
-  FolderType.UserJournal,
-  FolderType.UserNotes,
-]);
-
-const MAX_NAME = 256;
-
-const COLS = 'id, account_id, parent_id, name, type, system, created_modseq, modseq, deleted_modseq';
-
-function toFolder(row: FolderRow): Folder {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    parentId: row.parent_id,
-    name: row.name,
-    type: row.type,
-    system: row.system === 1,
-    modseq: row.modseq,
-  };
-}
-
-function checkName(name: string): string {
-  const trimmed = name.trim();
-  // eslint-disable-next-line no-control-regex
-  if (trimmed === '' || trimmed.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw new StoreError('invalid-folder', `invalid folder name ${JSON.stringify(name)}`);
-  }
-  return trimmed;
-}
-
-/** Adds before their children, whatever order they were created or moved in. */
-function parentsFirst(folders: Folder[]): Folder[] {
-  const pending = new Map(folders.map((f) => [f.id, f]));
-  const out: Folder[] = [];
-  const visit = (f: Folder) => {
-    if (!pending.delete(f.id)) return;
-    const parent = f.parentId === null ? undefined : pending.get(f.parentId);
-    if (parent) visit(parent);
-    out.push(f);
-  };
-  for (const f of folders) visit(f);
-  return out;
-}
 
 async function liveRow(client: PgClient, accountId: number, folderId: number): Promise<FolderRow | undefined> {
   const r = await client.query<FolderRow>(
@@ -279,17 +217,7 @@ export function createPgFolders(ctx: PgStoreContext, tombstoneFolderItems: PgTom
             [accountId, sinceModseq],
           );
           const head = await client.query<{ modseq: number }>('SELECT modseq FROM accounts WHERE id = $1', [accountId]);
-          const added: Folder[] = [];
-          const changed: Folder[] = [];
-          const deleted: number[] = [];
-          for (const row of rows.rows) {
-            const known = row.created_modseq <= sinceModseq;
-            if (row.deleted_modseq !== null) {
-              if (known) deleted.push(row.id);
-            } else if (known) changed.push(toFolder(row));
-            else added.push(toFolder(row));
-          }
-          return { added: parentsFirst(added), changed, deleted, head: head.rows[0]?.modseq ?? 0 };
+          return toFolderChanges(rows.rows, sinceModseq, head.rows[0]?.modseq ?? 0);
         },
         { isolation: 'repeatable read', readOnly: true },
       );

@@ -8,38 +8,13 @@
 // A page and the head it may return are one snapshot: one REPEATABLE READ, read-only
 // transaction (SQLite: one read transaction). The items of the page are read in one query at
 // the end instead of one per change.
-import { HEAD_ITEM, before, normalizeSince, windowAfter } from '../item-changes.js';
-import type { ChangesPage, ChangesQuery, Cursor, Item, ItemChange, Store, WindowStart } from '../types.js';
+import { HEAD_ITEM, changeParams, mergeStreams, softParams, windowAfter, type ChangeParams, type Positioned } from '../item-changes.js';
+import type { ChangesPage, ChangesQuery, Cursor, Item, ItemChange, Store } from '../types.js';
 import { withTransaction } from './connect.js';
 import type { PgStoreContext } from './context.js';
 import { readItemsById, type PgQueryable } from './item-rows.js';
 
 export { HEAD_ITEM };
-
-interface Positioned {
-  id: number;
-  km: number;
-  deleted: number | null;
-  folder_id: number;
-  received_at: string;
-}
-
-interface Params {
-  account: number;
-  folder: number;
-  cm: number;
-  ci: number;
-  device: number;
-  own: number;
-  seen: number;
-  since: string | null;
-}
-
-interface SoftParams extends Params {
-  since: string;
-  wt: string;
-  wi: number;
-}
 
 const ADDS = `FROM items i
   WHERE i.folder_id = @folder AND i.account_id = @account
@@ -94,7 +69,7 @@ async function any(q: PgQueryable, from: string, params: object): Promise<boolea
   return (await rows(q, `SELECT 1 AS x ${from} LIMIT 1`, params)).length > 0;
 }
 
-async function params(q: PgQueryable, query: Omit<ChangesQuery, 'limit'>): Promise<Params> {
+async function params(q: PgQueryable, query: Omit<ChangesQuery, 'limit'>): Promise<ChangeParams> {
   let ownAfter = query.ownAfter;
   if (ownAfter === undefined) {
     const r = await q.query<{ own_after: number | null }>(
@@ -103,24 +78,7 @@ async function params(q: PgQueryable, query: Omit<ChangesQuery, 'limit'>): Promi
     );
     ownAfter = r.rows[0]?.own_after ?? null;
   }
-  // Without a recorded start (states of older versions, bare queries): on an initial sync
-  // everything is sent; past it every own change is skipped.
-  const own = ownAfter ?? (query.cursor.modseq > 0 ? 0 : HEAD_ITEM);
-  return {
-    account: query.accountId,
-    folder: query.folderId,
-    cm: query.cursor.modseq,
-    ci: query.cursor.itemId,
-    device: query.deviceRowId,
-    own,
-    seen: ownAfter ?? 0,
-    since: normalizeSince(query.since),
-  };
-}
-
-function softParams(p: Params, window: WindowStart | null | undefined): SoftParams | null {
-  if (p.since === null || !window) return null;
-  return { ...p, since: p.since, wt: window.receivedAt, wi: window.itemId };
+  return changeParams(query, ownAfter);
 }
 
 /** One snapshot for a read made of several statements (docs/store.md). */
@@ -163,19 +121,7 @@ async function page(q: PgQueryable, query: ChangesQuery): Promise<ChangesPage> {
     p,
   );
   // Merged as in SQLite; the items to send whole are read afterwards, all in one query.
-  const merged: { row: Positioned; isAdd: boolean }[] = [];
-  let a = 0;
-  let u = 0;
-  let last: Positioned | null = null;
-  while (changes.length + merged.length < limit && (a < adds.length || u < updates.length)) {
-    const nextAdd = adds[a];
-    const nextUpdate = updates[u];
-    const takeAdd = nextAdd !== undefined && (nextUpdate === undefined || before(nextAdd, nextUpdate));
-    last = takeAdd ? nextAdd! : nextUpdate!;
-    if (takeAdd) a++;
-    else u++;
-    merged.push({ row: last, isAdd: takeAdd });
-  }
+  const { merged, more, last } = mergeStreams(adds, updates, room);
   const whole = (c: { row: Positioned; isAdd: boolean }) =>
     c.row.deleted === null && !(!c.isAdd && base.since !== null && c.row.received_at < base.since);
   const items = new Map<number, Item>(
@@ -193,7 +139,6 @@ async function page(q: PgQueryable, query: ChangesQuery): Promise<ChangesPage> {
       changes.push({ kind: c.isAdd ? 'add' : 'change', item });
     }
   }
-  const more = a < adds.length || u < updates.length;
   let next: Cursor;
   if (more) next = last ? { modseq: last.km, itemId: last.id } : query.cursor;
   else {

@@ -12,17 +12,11 @@
 import type { Delivery, DeliveredItem, DocWrite, Flag, Item, MailItem, Origin, ParsedMessage, Store } from '../types.js';
 import { FolderType, StoreError } from '../types.js';
 import { flagOf, parseFileReference, toAttachmentMeta, type AttachmentRow } from '../item-rows.js';
+import { applyItemChange, flagColumns } from '../items.js';
 import type { PgStoreContext } from './context.js';
 import { ITEM_SELECT, readItem, readItems, type ItemRow, type PgQueryable } from './item-rows.js';
 import { dropMessageIfUnused, insertMessage, prepareMessage, type PreparedMessage } from './messages.js';
 import type { PgWriteContext } from './writer.js';
-
-type FlagColumns = [number | null, string | null, string | null, string | null, string | null];
-
-function flagColumns(flag: Flag | null): FlagColumns {
-  if (!flag) return [null, null, null, null, null];
-  return [flag.status, flag.flagType ?? null, flag.startDate ?? null, flag.dueDate ?? null, flag.completeTime ?? null];
-}
 
 const LIVE_ITEM = `${ITEM_SELECT} WHERE i.id = $1 AND i.account_id = $2 AND i.deleted_modseq IS NULL`;
 
@@ -238,13 +232,7 @@ export function createPgItems(ctx: PgStoreContext): PgItems {
         await lockAccount(tx, accountId);
         const row = (await tx.client.query<ItemRow>(LIVE_ITEM, [itemId, accountId])).rows[0];
         if (!row) return null;
-        const read = change.read ?? row.read === 1;
-        const flag = change.flag !== undefined ? change.flag : flagOf(row);
-        const categories = JSON.stringify(change.categories ?? JSON.parse(row.categories));
-        const same =
-          read === (row.read === 1) &&
-          JSON.stringify(flagColumns(flag)) === JSON.stringify(flagColumns(flagOf(row))) &&
-          categories === row.categories;
+        const { read, flag, categories, same } = applyItemChange(row, change);
         // A no-op change must not show up as a Change on the account's other devices.
         if (same) return readItem(tx.client, row);
         await tx.client.query(

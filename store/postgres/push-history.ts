@@ -14,8 +14,8 @@
 //    Here other nodes may have requests parked right now, so only entries that cannot still be
 //    parked anywhere are ended: those older than their heartbeat plus STALE_GRACE_S. A node that
 //    died leaves its entries open until a later start finds them past that bound.
-import type { PushHistoryEntry, PushHistoryOp, PushHistoryOutcome, Store } from '../types.js';
-import { PUSH_HISTORY_LIMIT } from '../push-history.js';
+import type { PushHistoryOp, Store } from '../types.js';
+import { PUSH_HISTORY_LIMIT, toEntry, type HistoryRow } from '../push-history.js';
 import type { PgStoreContext } from './context.js';
 
 /** Seconds past its heartbeat after which an open entry cannot belong to a live parked request. */
@@ -23,38 +23,6 @@ export const STALE_GRACE_S = 120;
 
 /** Recorder ids remembered per node (about one per connected device: parked, or awaiting its next request). */
 export const MAX_TRACKED = 20_000;
-
-interface HistoryRow {
-  id: number;
-  device_id: number;
-  kind: 'ping' | 'sync';
-  started_at: string;
-  heartbeat: number;
-  folders: string;
-  ended_at: string | null;
-  outcome: PushHistoryOutcome | null;
-  reported: string | null;
-  commit_to_answer_ms: number | null;
-  next_request_at: string | null;
-  next_request_cmd: string | null;
-}
-
-function toEntry(row: HistoryRow): PushHistoryEntry {
-  return {
-    id: row.id,
-    deviceRowId: row.device_id,
-    kind: row.kind,
-    startedAt: row.started_at,
-    heartbeatSeconds: row.heartbeat,
-    folderIds: JSON.parse(row.folders) as number[],
-    endedAt: row.ended_at,
-    outcome: row.outcome,
-    reported: row.reported === null ? [] : (JSON.parse(row.reported) as number[]),
-    commitToAnswerMs: row.commit_to_answer_ms,
-    nextRequestAt: row.next_request_at,
-    nextRequestCmd: row.next_request_cmd,
-  };
-}
 
 /** The stored row a recorder id became. The device is part of the key: a device row id is never reused. */
 interface StoredRef {

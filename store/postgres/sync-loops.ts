@@ -2,30 +2,10 @@
 // of store/sync-loops.ts, same rows and SQL. Each write is one statement in its own transaction
 // (ctx.write); INSERT OR REPLACE / OR IGNORE become ON CONFLICT, which PostgreSQL resolves
 // atomically against a concurrent insert of the same key, so no lock is needed.
+import { COLS, toLoop, toSkippedItem, type LoopRow, type SkippedRow } from '../sync-loops.js';
 import { StoreError, type SkippedItem, type Store, type SyncLoop } from '../types.js';
 import type { PgStoreContext } from './context.js';
 import { isForeignKeyViolation } from './device-lock.js';
-
-interface LoopRow {
-  device_id: number;
-  collection_id: number;
-  sync_key: number;
-  repeats: number;
-  window_size: number;
-  item_id: number | null;
-  refusals: number;
-  skipped: number;
-  started_at: string;
-}
-
-interface SkippedRow {
-  collection_id: number;
-  item_id: number;
-  subject: string | null;
-  skipped_at: string;
-}
-
-const COLS = 'device_id, collection_id, sync_key, repeats, window_size, item_id, refusals, skipped, started_at';
 
 export type PgSyncLoops = Pick<
   Store,
@@ -56,18 +36,7 @@ export function createPgSyncLoops(ctx: PgStoreContext): PgSyncLoops {
     async syncLoop(deviceRowId, collectionId) {
       const r = (await pool.query<LoopRow>(`SELECT ${COLS} FROM sync_loops WHERE device_id = $1 AND collection_id = $2`, [deviceRowId, collectionId]))
         .rows[0];
-      if (!r) return null;
-      return {
-        deviceRowId: r.device_id,
-        collectionId: r.collection_id,
-        syncKey: r.sync_key,
-        repeats: r.repeats,
-        windowSize: r.window_size,
-        itemId: r.item_id,
-        refusals: r.refusals,
-        skipped: r.skipped === 1,
-        startedAt: r.started_at,
-      };
+      return r ? toLoop(r) : null;
     },
 
     async saveSyncLoop(l: SyncLoop) {
@@ -113,7 +82,7 @@ export function createPgSyncLoops(ctx: PgStoreContext): PgSyncLoops {
           ORDER BY skipped_at, item_id`,
         [deviceRowId],
       );
-      return r.rows.map((row) => ({ collectionId: row.collection_id, itemId: row.item_id, subject: row.subject, skippedAt: row.skipped_at }));
+      return r.rows.map(toSkippedItem);
     },
 
     // A client Change conflicts when the item's last change lies after the client's cursor and

@@ -3,33 +3,10 @@
 // request carries a block for that class. The replace (delete, insert) runs under the device's
 // row lock: two concurrent replaces of one class would otherwise both insert after both deleted,
 // and one would fail on the primary key, where SQLite's write lock makes them take turns.
+import { toSyncOptions, type OptionsRow, type PreferenceRow } from '../sync-options.js';
 import { StoreError, type Store, type StoredBodyPreference, type StoredSyncOptions } from '../types.js';
 import type { PgStoreContext } from './context.js';
 import { isForeignKeyViolation, lockDevice } from './device-lock.js';
-
-interface OptionsRow {
-  class: string;
-  filter_type: number;
-  conflict: number | null;
-  mime_support: number;
-  mime_truncation: number | null;
-  truncation: number | null;
-}
-
-interface PreferenceRow {
-  part: number;
-  type: number;
-  truncation_size: number | null;
-  all_or_none: number;
-  preview: number | null;
-}
-
-const toPref = (r: PreferenceRow): StoredBodyPreference => ({
-  type: r.type,
-  truncationSize: r.truncation_size,
-  allOrNone: r.all_or_none === 1,
-  preview: r.preview,
-});
 
 export type PgSyncOptions = Pick<Store, 'getSyncOptions' | 'saveSyncOptions'>;
 
@@ -51,17 +28,7 @@ export function createPgSyncOptions(ctx: PgStoreContext): PgSyncOptions {
       );
       const row = r.rows[0];
       if (!row) return null;
-      const all = row.prefs ?? [];
-      return {
-        className: row.class,
-        filterType: row.filter_type,
-        conflict: row.conflict,
-        mimeSupport: row.mime_support,
-        mimeTruncation: row.mime_truncation,
-        truncation: row.truncation,
-        bodyPreferences: all.filter((p) => p.part === 0).map(toPref),
-        bodyPartPreferences: all.filter((p) => p.part === 1).map(toPref),
-      };
+      return toSyncOptions(row, row.prefs ?? []);
     },
 
     async saveSyncOptions(deviceRowId, collectionId, o: StoredSyncOptions) {

@@ -2,39 +2,10 @@
 // key) → cursor; N and N-1 are kept so a retried request is answered again from N-1
 // (docs/sync.md §3). Same rows, same SQL; saveSyncState is one transaction under the device's
 // row lock (store/postgres/device-lock.ts), where SQLite's IMMEDIATE transaction serializes it.
+import { COLS, toState, type StateRow } from '../sync-state.js';
 import { StoreError, type Store, type SyncState } from '../types.js';
 import type { PgStoreContext } from './context.js';
 import { isForeignKeyViolation, lockDevice } from './device-lock.js';
-
-interface StateRow {
-  device_id: number;
-  collection_id: number;
-  sync_key: number;
-  cursor_modseq: number;
-  cursor_item: number;
-  filter_type: number;
-  replay: string | null;
-  own_after: number | null;
-  window_time: string | null;
-  window_item: number | null;
-}
-
-function toState(row: StateRow): SyncState {
-  const state: SyncState = {
-    deviceRowId: row.device_id,
-    collectionId: row.collection_id,
-    syncKey: row.sync_key,
-    cursor: { modseq: row.cursor_modseq, itemId: row.cursor_item },
-    filterType: row.filter_type,
-    replay: row.replay,
-  };
-  // Only present when set: states of FolderSync and of older versions read as before.
-  if (row.own_after !== null) state.ownAfter = row.own_after;
-  if (row.window_time !== null) state.window = { receivedAt: row.window_time, itemId: row.window_item ?? 0 };
-  return state;
-}
-
-const COLS = 'device_id, collection_id, sync_key, cursor_modseq, cursor_item, filter_type, replay, own_after, window_time, window_item';
 
 /** What pendingFolders reads inside its own snapshot (store/postgres/pending.ts). */
 export const LATEST_STATE_SQL = `SELECT ${COLS} FROM sync_states WHERE device_id = $1 AND collection_id = $2 ORDER BY sync_key DESC LIMIT 1`;

@@ -1,13 +1,13 @@
 import test from 'ava';
-import Database from 'better-sqlite3';
 import { StoreError } from '../../store/index.js';
-import { storeTest } from './contract/store-test.js';
+import { storeSqlTest, storeTest } from './contract/store-test.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 
 storeTest('createAccount stores a lower-case address and makes the system folders', async (t, store) => {
   const a = await store.createAccount('Alice@Example.COM', 'secret', 'Alice');
   t.is(a.address, 'alice@example.com');
   t.is(a.displayName, 'Alice');
+  t.regex(a.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   const folders = await store.listFolders(a.id);
   t.deepEqual(
     folders.map((f) => [f.name, f.type, f.system, f.parentId]),
@@ -26,13 +26,16 @@ storeTest('createAccount stores a lower-case address and makes the system folder
   );
   t.is((await store.folderByType(a.id, 2))?.name, 'Inbox');
   t.is((await store.folderByType(a.id, 12))?.name, 'Junk Email');
+  // One modseq for the whole creation.
+  t.is(await store.headModseq(a.id), 1);
 });
 
-storeTest('createAccount refuses duplicates, whatever the case', async (t, store) => {
+storeSqlTest('createAccount refuses duplicates, whatever the case', async (t, { store, count }) => {
   await store.createAccount('alice@example.com', 'one');
   const err = await t.throwsAsync(async () => await store.createAccount('ALICE@example.com', 'two'), { instanceOf: StoreError });
   t.is(err?.code, 'account-exists');
   t.is((await store.listAccounts()).length, 1);
+  t.is(await count('folders'), 10, 'the refused duplicate left no folders behind');
 });
 
 storeTest('createAccount refuses invalid addresses', async (t, store) => {
@@ -51,13 +54,16 @@ storeTest('findAccount is case-insensitive and folds +tag', async (t, store) => 
   t.is((await store.findAccount(' Alice+X@EXAMPLE.com '))?.id, a.id);
   t.is(await store.findAccount('bob@example.com'), null);
   t.is(await store.findAccount('alice@example.org'), null);
-  t.is((await store.getAccount(a.id))?.address, 'alice@example.com');
+  t.deepEqual(await store.getAccount(a.id), a);
   t.is(await store.getAccount(a.id + 100), null);
 });
 
-storeTest('verifyPassword accepts the right password only', async (t, store) => {
+storeTest('verifyPassword accepts the right password only; knownCredentials never hashes', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'correct horse');
+  t.is(await store.knownCredentials('alice@example.com', 'correct horse'), null, 'not verified yet');
   t.is((await store.verifyPassword('alice@example.com', 'correct horse'))?.id, a.id);
+  t.is((await store.knownCredentials('Alice+tag@example.com', 'correct horse'))?.id, a.id, 'remembered');
+  t.is(await store.knownCredentials('alice@example.com', 'wrong'), null);
   // Second time comes from the cache: still the same answer.
   t.is((await store.verifyPassword('Alice@example.com', 'correct horse'))?.id, a.id);
   t.is(await store.verifyPassword('alice@example.com', 'correct horsE'), null);
@@ -85,16 +91,18 @@ test('passwd and remove from another Store instance take effect at once', async 
   t.deepEqual((await store.listAccounts()).map((x) => x.address), ['bob@example.com']);
 });
 
-storeTest('setPassword and removeAccount of an unknown address fail with no-such-account', async (t, store) => {
+storeTest('setPassword, removeAccount and setOof of an unknown account fail with no-such-account', async (t, store) => {
   t.is((await t.throwsAsync(async () => await store.setPassword('x@example.com', 'pw'), { instanceOf: StoreError }))?.code, 'no-such-account');
   t.is((await t.throwsAsync(async () => await store.removeAccount('x@example.com'), { instanceOf: StoreError }))?.code, 'no-such-account');
+  t.is((await t.throwsAsync(async () => await store.setOof(12345, { state: 1 }), { instanceOf: StoreError }))?.code, 'no-such-account');
 });
 
 storeTest('removeAccount removes its mail and devices', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const d = await store.touchDevice(a.id, 'DEV1', { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' });
   const [m] = await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed({ subject: 'Gone soon' }));
-  await store.removeAccount('alice@example.com');
+  await store.removeAccount('ALICE@example.com');
+  t.is(await store.headModseq(a.id), 0);
   t.is(await store.getItem(a.id, m!.itemId), null);
   t.is(await store.getBody(a.id, m!.itemId), null);
   t.is((await store.search({ accountId: a.id, text: 'gone', rangeStart: 0, rangeEnd: 9 })).total, 0);
@@ -135,13 +143,10 @@ test('verifyPasswordAsync gives the same answers as verifyPassword, and sees pas
   t.is(await store.verifyPasswordAsync('alice@example.com', 'new'), null);
 });
 
-test('a stored hash scrypt refuses matches nothing and throws nothing, sync or async', async (t) => {
-  const { store, file } = tempStore(t);
+storeSqlTest('a stored hash scrypt refuses matches nothing and throws nothing, sync or async', async (t, { store, sql }) => {
   await store.createAccount('alice@example.com', 'pw');
-  const db = new Database(file);
-  t.teardown(() => db.close());
   // N must be a power of two: scrypt itself rejects this one.
-  db.prepare("UPDATE accounts SET password_hash = 'scrypt$1000$8$1$c2FsdA==$aGFzaA==' WHERE address = ?").run('alice@example.com');
+  await sql("UPDATE accounts SET password_hash = 'scrypt$1000$8$1$c2FsdA==$aGFzaA==' WHERE address = 'alice@example.com'");
   t.is(await store.verifyPasswordAsync('alice@example.com', 'pw'), null);
   t.is(await store.verifyPassword('alice@example.com', 'pw'), null);
 });

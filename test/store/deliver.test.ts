@@ -1,6 +1,6 @@
 import test from 'ava';
 import { StoreError, type ChangeKind } from '../../store/index.js';
-import { storeTest } from './contract/store-test.js';
+import { storeSqlTest, storeTest } from './contract/store-test.js';
 import { parsed, rawOf, tempStore } from './helpers.js';
 import { mail, sid } from '../helpers/items.js';
 
@@ -22,6 +22,8 @@ storeTest('deliver stores the raw bytes exactly and the summary', async (t, stor
   t.is(item.flag, null);
   t.deepEqual(item.categories, []);
   t.is(item.deletedModseq, null);
+  t.is(item.meeting, null);
+  t.is(item.createdModseq, await store.headModseq(a.id));
 
   const body = (await store.getBody(a.id, d!.itemId))!;
   t.true(body.raw.equals(raw));
@@ -35,14 +37,15 @@ storeTest('deliver to several accounts is one transaction with one modseq per ac
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const headA = await store.headModseq(a.id);
-  const out = await store.deliver([{ accountId: a.id, raw: rawOf() }, { accountId: b.id, raw: rawOf() }], parsed());
-  t.is(out.length, 2);
+  const out = await store.deliver([{ accountId: b.id, raw: rawOf() }, { accountId: a.id, raw: rawOf() }, { accountId: a.id, raw: rawOf() }], parsed());
+  t.deepEqual(out.map((d) => d.accountId), [b.id, a.id, a.id], 'copies come back in the order given');
   t.is(await store.headModseq(a.id), headA + 1);
-  t.is((await store.getItem(a.id, out[0]!.itemId))?.createdModseq, headA + 1);
-  t.truthy(await store.getItem(b.id, out[1]!.itemId));
+  t.is((await store.getItem(a.id, out[1]!.itemId))?.createdModseq, headA + 1);
+  t.is((await store.getItem(a.id, out[2]!.itemId))?.createdModseq, headA + 1);
+  t.truthy(await store.getItem(b.id, out[0]!.itemId));
 });
 
-storeTest('a failure in the middle of a delivery stores nothing and wakes nobody', async (t, store) => {
+storeSqlTest('a failure in the middle of a delivery stores nothing and wakes nobody', async (t, { store, count }) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const b = await store.createAccount('bob@example.com', 'pw');
   const inboxA = (await store.folderByType(a.id, 2))!.id;
@@ -66,6 +69,7 @@ storeTest('a failure in the middle of a delivery stores nothing and wakes nobody
   t.deepEqual(events, []);
   t.is(await store.countItems(a.id, inboxA), 0);
   t.is(await store.headModseq(a.id), headA);
+  t.is(await count('messages'), 0, 'no message row left behind');
   t.is((await t.throwsAsync(async () => await store.deliver([{ accountId: 999, raw: rawOf() }], parsed()), { instanceOf: StoreError }))?.code, 'no-such-account');
 });
 
@@ -92,9 +96,9 @@ storeTest('the feed fires once per committed delivery, after commit, with the ro
   t.is(reads.length, 1, 'the listener was called before deliver resolved');
   await settled();
   t.deepEqual(seen, [{ folderId: inbox, kind: 'add', visible: 1 }]);
-  await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed());
+  await store.deliver([{ accountId: a.id, raw: rawOf() }, { accountId: a.id, raw: rawOf() }], parsed());
   await settled();
-  t.is(seen.length, 2);
+  t.is(seen.length, 2, 'one event for two copies in one folder');
   t.deepEqual(other, []);
   t.is(store.feed.size(), 3);
   unsubscribe();
@@ -166,7 +170,7 @@ storeTest('another account\'s ids behave as not found', async (t, store) => {
 storeTest('attachments are stored as rows with URL-safe unique file references', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const msg = parsed({ hasAttachments: true });
-  const pdf = Buffer.from('%PDF-1.4 binary \x00\x01');
+  const pdf = Buffer.from('%PDF-1.4 binary \x00\x01\xff');
   msg.attachments = [
     { fileName: 'report.pdf', contentType: 'application/pdf', contentId: null, inline: false, content: pdf },
     { fileName: 'logo.png', contentType: 'image/png', contentId: 'logo@x', inline: true, content: Buffer.from([1, 2, 3]) },
@@ -184,6 +188,10 @@ storeTest('attachments are stored as rows with URL-safe unique file references',
   const refs = [...i1.attachments, ...i2.attachments].map((x) => x.fileReference);
   t.is(new Set(refs).size, 4);
   for (const r of refs) t.regex(r, /^[A-Za-z0-9_-]+$/);
+  // A page of items carries every message's attachments.
+  const inbox = (await store.folderByType(a.id, 2))!.id;
+  const listed = (await store.listItems(a.id, inbox)).map(mail);
+  t.deepEqual(listed.map((i) => i.attachments.map((x) => x.fileReference)), [i2, i1].map((i) => i.attachments.map((x) => x.fileReference)));
   const got = (await store.getAttachment(a.id, i1.attachments[0]!.fileReference))!;
   t.true(got.content.equals(pdf));
   t.is(got.fileName, 'report.pdf');
@@ -198,4 +206,5 @@ storeTest('listItems is newest first and honours the limit', async (t, store) =>
   for (let i = 0; i < 3; i++) ids.push((await store.deliver([{ accountId: a.id, raw: rawOf() }], parsed()))[0]!.itemId);
   t.deepEqual((await store.listItems(a.id, inbox)).map((i) => i.id), [...ids].reverse());
   t.deepEqual((await store.listItems(a.id, inbox, 2)).map((i) => i.id), [ids[2], ids[1]]);
+  t.deepEqual(await store.listItems(a.id, inbox, 0), []);
 });

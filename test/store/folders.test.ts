@@ -21,8 +21,9 @@ const code = async (fn: () => Promise<unknown>): Promise<string> => {
 storeTest('user folders nest, and sibling names are unique case-insensitively', async (t, s) => {
   const { store, accountId } = await setup(s);
   const projects = await store.createFolder(accountId, null, 'Projects', 12, null);
-  const sub = await store.createFolder(accountId, projects.id, 'Eas', 12, null);
+  const sub = await store.createFolder(accountId, projects.id, ' Eas ', 12, null);
   t.is(sub.parentId, projects.id);
+  t.is(sub.name, 'Eas', 'trimmed');
   t.false(sub.system);
   t.deepEqual(await store.getFolder(accountId, sub.id), sub);
   t.is(await code(async () => await store.createFolder(accountId, projects.id, 'EAS', 12, null)), 'folder-exists');
@@ -30,7 +31,13 @@ storeTest('user folders nest, and sibling names are unique case-insensitively', 
   t.truthy(await store.createFolder(accountId, null, 'Eas', 12, null)); // other parent: fine
   t.is(await code(async () => await store.createFolder(accountId, 9999, 'X', 12, null)), 'bad-parent');
   t.is(await code(async () => await store.createFolder(accountId, null, '  ', 12, null)), 'invalid-folder');
+  t.is(await code(async () => await store.createFolder(accountId, null, 'a\u0001b', 12, null)), 'invalid-folder');
   t.is(await code(async () => await store.createFolder(accountId, null, 'Second inbox', 2, null)), 'invalid-folder');
+  // No such account: the parent and the folder are looked for in it, so they are not found.
+  t.is(await code(async () => await store.createFolder(424242, null, 'X', 12, null)), 'no-such-account');
+  t.is(await code(async () => await store.createFolder(424242, projects.id, 'X', 12, null)), 'bad-parent');
+  t.is(await code(async () => await store.deleteFolder(424242, projects.id, null)), 'no-such-folder');
+  t.is(await code(async () => await store.emptyFolder(424242, projects.id, null)), 'no-such-folder');
 });
 
 storeTest('system folders cannot be renamed or deleted', async (t, s) => {
@@ -45,11 +52,16 @@ storeTest('updateFolder renames and moves, but never under itself', async (t, s)
   const { store, accountId } = await setup(s);
   const a = await store.createFolder(accountId, null, 'A', 12, null);
   const b = await store.createFolder(accountId, a.id, 'B', 12, null);
+  const c = await store.createFolder(accountId, b.id, 'C', 12, null);
   const renamed = await store.updateFolder(accountId, a.id, null, 'Alpha', null);
   t.is(renamed.name, 'Alpha');
   t.true(renamed.modseq > a.modseq);
   t.is(await code(async () => await store.updateFolder(accountId, a.id, b.id, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, c.id, 'Alpha', null)), 'bad-parent');
   t.is(await code(async () => await store.updateFolder(accountId, a.id, a.id, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, a.id, 9999, 'Alpha', null)), 'bad-parent');
+  t.is(await code(async () => await store.updateFolder(accountId, b.id, null, 'alpha', null)), 'folder-exists');
+  t.is((await store.updateFolder(accountId, a.id, null, 'ALPHA', null)).name, 'ALPHA', 'its own name in another case');
   const moved = await store.updateFolder(accountId, b.id, null, 'B', null);
   t.is(moved.parentId, null);
 });

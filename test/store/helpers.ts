@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { openStore, type ParsedMessage, type Store, type StoreOptions } from '../../store/index.js';
+import { openStore, type ParsedMessage, type Store, type StoredSyncOptions, type StoreOptions } from '../../store/index.js';
 
 export interface TempStore {
   store: Store;
@@ -67,3 +67,18 @@ export function parsed(overrides: Partial<ParsedMessage['summary']> & { text?: s
 export function rawOf(subject = 'Hi'): Buffer {
   return Buffer.from(`From: bob@example.net\r\nTo: alice@example.com\r\nSubject: ${subject}\r\n\r\nhello world\r\n`);
 }
+
+/** Sticky Options of the Email class as a phone sends them: two BodyPreferences and a BodyPartPreference. */
+export const MAIL_OPTIONS: StoredSyncOptions = {
+  className: 'Email',
+  filterType: 3,
+  conflict: 1,
+  mimeSupport: 0,
+  mimeTruncation: null,
+  truncation: null,
+  bodyPreferences: [
+    { type: 2, truncationSize: 51200, allOrNone: false, preview: 255 },
+    { type: 1, truncationSize: null, allOrNone: false, preview: null },
+  ],
+  bodyPartPreferences: [{ type: 2, truncationSize: 100, allOrNone: true, preview: null }],
+};

@@ -1,14 +1,14 @@
-// store.maintenance(): tombstones, journal rows and orphaned messages go once every device
-// syncing the folder has passed them (or, in a folder nobody syncs, after the retention).
-import test from 'ava';
-import Database from 'better-sqlite3';
+// store.maintenance(), on every Store (contract/store-test.ts): tombstones, journal rows and
+// orphaned messages go once every device syncing the folder has passed them (or, in a folder
+// nobody syncs, after the retention). Rows are counted through the test's own connection.
 import { type Cursor, type Store } from '../../store/index.js';
-import { parsed, rawOf, tempStore } from './helpers.js';
+import type { OpenedStore } from './contract/factories.js';
+import { storeSqlTest } from './contract/store-test.js';
+import { parsed, rawOf } from './helpers.js';
 
 const DAY = 86_400_000;
 
-async function setup(t: Parameters<typeof tempStore>[0]) {
-  const { store, file } = tempStore(t);
+async function setup({ store, count }: OpenedStore) {
   const a = await store.createAccount('alice@example.com', 'pw');
   const inbox = (await store.folderByType(a.id, 2))!.id;
   const seen = { deviceType: 'iPhone', userAgent: null, protocolVersion: '16.1' };
@@ -16,9 +16,6 @@ async function setup(t: Parameters<typeof tempStore>[0]) {
   const d2 = (await store.touchDevice(a.id, 'PHONE2', seen)).id;
   const deliver = async (subject: string, folderId = inbox) =>
     (await store.deliver([{ accountId: a.id, raw: rawOf(subject), folderId }], parsed({ subject, text: `${subject} words` })))[0]!.itemId;
-  const db = new Database(file, { readonly: true });
-  t.teardown(() => db.close());
-  const count = (table: string) => db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()!.n;
   return { store, accountId: a.id, inbox, d1, d2, deliver, count };
 }
 
@@ -31,8 +28,8 @@ async function syncToHead(store: Store, accountId: number, folderId: number, dev
   return cursor;
 }
 
-test('a device that has not synced keeps its deletes; once every device passed them they go', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver, count } = await setup(t);
+storeSqlTest('a device that has not synced keeps its deletes; once every device passed them they go', async (t, opened) => {
+  const { store, accountId, inbox, d1, d2, deliver, count } = await setup(opened);
   const x = await deliver('Doomed');
   await deliver('Kept');
   await syncToHead(store, accountId, inbox, d1);
@@ -50,28 +47,28 @@ test('a device that has not synced keeps its deletes; once every device passed t
   // Its previous key (N-1) may still be retried and would need the delete.
   t.like(await store.maintenance(), { tombstones: 0 });
   await syncToHead(store, accountId, inbox, d2);
-  const journalBefore = count('changes');
+  const journalBefore = await count('changes');
   t.like(await store.maintenance(), { tombstones: 1, messages: 1 });
-  t.true(count('changes') < journalBefore);
-  t.is(count('items'), 1);
-  t.is(count('messages'), 1);
+  t.true((await count('changes')) < journalBefore);
+  t.is(await count('items'), 1);
+  t.is(await count('messages'), 1);
   t.is((await store.search({ accountId, text: 'doomed', rangeStart: 0, rangeEnd: 9 })).total, 0);
   t.is((await store.search({ accountId, text: 'kept', rangeStart: 0, rangeEnd: 9 })).total, 1);
   t.like(await store.maintenance(), { tombstones: 0, messages: 0, journal: 0 });
 });
 
-test('a folder nobody syncs keeps its tombstones for the retention period', async (t) => {
-  const { store, accountId, deliver, count } = await setup(t);
+storeSqlTest('a folder nobody syncs keeps its tombstones for the retention period', async (t, opened) => {
+  const { store, accountId, deliver, count } = await setup(opened);
   const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
   await store.deleteItem(accountId, await deliver('Old', archive), null);
   t.like(await store.maintenance(), { tombstones: 0 });
   t.like(await store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { tombstones: 0 });
   t.like(await store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { tombstones: 1, messages: 1 });
-  t.is(count('items'), 0);
+  t.is(await count('items'), 0);
 });
 
-test('a moved message stays while its new item lives; a replaced draft message goes at once', async (t) => {
-  const { store, accountId, inbox, d1, deliver, count } = await setup(t);
+storeSqlTest('a moved message stays while its new item lives; a replaced draft message goes at once', async (t, opened) => {
+  const { store, accountId, inbox, d1, deliver, count } = await setup(opened);
   const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
   const x = await deliver('Moved');
   await syncToHead(store, accountId, inbox, d1);
@@ -83,13 +80,13 @@ test('a moved message stays while its new item lives; a replaced draft message g
 
   const drafts = (await store.folderByType(accountId, 3))!.id;
   const draft = await store.addItem(accountId, drafts, rawOf('v1'), parsed({ subject: 'v1' }), d1);
-  const before = count('messages');
+  const before = await count('messages');
   await store.replaceMessage(accountId, draft.id, rawOf('v2'), parsed({ subject: 'v2' }), d1);
-  t.is(count('messages'), before);
+  t.is(await count('messages'), before);
 });
 
-test('a device not seen for long stops pinning tombstones (it resyncs when it returns)', async (t) => {
-  const { store, accountId, inbox, d1, d2, deliver } = await setup(t);
+storeSqlTest('a device not seen for long stops pinning tombstones (it resyncs when it returns)', async (t, opened) => {
+  const { store, accountId, inbox, d1, d2, deliver } = await setup(opened);
   const x = await deliver('Doomed');
   await syncToHead(store, accountId, inbox, d2);
   await store.deleteItem(accountId, x, null);
@@ -112,8 +109,8 @@ async function folderSync(store: Store, accountId: number, device: number): Prom
   return deleted;
 }
 
-test('a deleted folder stays until every device has FolderSynced past it, then goes with its items and subfolders', async (t) => {
-  const { store, accountId, d1, d2, deliver, count } = await setup(t);
+storeSqlTest('a deleted folder stays until every device has FolderSynced past it, then goes with its items and subfolders', async (t, opened) => {
+  const { store, accountId, d1, d2, deliver, count } = await setup(opened);
   const seen = { deviceType: 'Android', userAgent: null, protocolVersion: '14.1' };
   // Never FolderSynced: it can only start at SyncKey 0, which reports no Deletes.
   await store.touchDevice(accountId, 'NEWPHONE', seen);
@@ -123,12 +120,12 @@ test('a deleted folder stays until every device has FolderSynced past it, then g
   await deliver('Archived', archive);
   await folderSync(store, accountId, d1);
   await folderSync(store, accountId, d2);
-  const folderRows = count('folders');
+  const folderRows = await count('folders');
   await store.deleteFolder(accountId, archive, null);
   t.deepEqual((await folderSync(store, accountId, d1)).sort(), [archive, year].sort());
 
   t.like(await store.maintenance(), { folders: 0 });
-  t.is(count('folders'), folderRows);
+  t.is(await count('folders'), folderRows);
   // d2 has not synced since the delete: its next FolderSync still reports it.
   t.deepEqual((await folderSync(store, accountId, d2)).sort(), [archive, year].sort());
   // Both still hold the key before the delete (N-1), which a retry may present.
@@ -140,31 +137,31 @@ test('a deleted folder stays until every device has FolderSynced past it, then g
   await folderSync(store, accountId, d1);
   await folderSync(store, accountId, d2);
   t.like(await store.maintenance(), { folders: 2, tombstones: 2, messages: 2 });
-  t.is(count('folders'), folderRows - 1);
-  t.is(count('items'), 0);
-  t.is(count('messages'), 0);
+  t.is(await count('folders'), folderRows - 1);
+  t.is(await count('items'), 0);
+  t.is(await count('messages'), 0);
   t.is((await store.search({ accountId, text: 'filed', rangeStart: 0, rangeEnd: 9 })).total, 0);
   // Nothing refers to the purged folders any more, and the next FolderSync has nothing to report.
-  t.is(count(`changes WHERE folder_id IN (${archive}, ${year})`), 0);
+  t.is(await count(`changes WHERE folder_id IN (${archive}, ${year})`), 0);
   t.deepEqual(await folderSync(store, accountId, d1), []);
   t.like(await store.maintenance(), { folders: 0, tombstones: 0, messages: 0 });
 });
 
-test('in an account nobody FolderSyncs, deleted folders are kept for the retention period', async (t) => {
-  const { store, accountId, deliver, count } = await setup(t);
+storeSqlTest('in an account nobody FolderSyncs, deleted folders are kept for the retention period', async (t, opened) => {
+  const { store, accountId, deliver, count } = await setup(opened);
   const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
   await deliver('Old', archive);
-  const folderRows = count('folders');
+  const folderRows = await count('folders');
   await store.deleteFolder(accountId, archive, null);
   t.like(await store.maintenance(), { folders: 0, tombstones: 0 });
   t.like(await store.maintenance({ now: new Date(Date.now() + 29 * DAY) }), { folders: 0, tombstones: 0 });
   t.like(await store.maintenance({ now: new Date(Date.now() + 31 * DAY) }), { folders: 1, tombstones: 1, messages: 1 });
-  t.is(count('folders'), folderRows - 1);
-  t.is(count('items'), 0);
+  t.is(await count('folders'), folderRows - 1);
+  t.is(await count('items'), 0);
 });
 
-test('a device not seen for long still pins deleted folders (its hierarchy state is never dropped)', async (t) => {
-  const { store, accountId, d1, d2 } = await setup(t);
+storeSqlTest('a device not seen for long still pins deleted folders (its hierarchy state is never dropped)', async (t, opened) => {
+  const { store, accountId, d1, d2 } = await setup(opened);
   const archive = (await store.createFolder(accountId, null, 'Archive', 12, null)).id;
   await folderSync(store, accountId, d1);
   await folderSync(store, accountId, d2);

@@ -1,50 +1,21 @@
-// The rows behind sticky Options and skipped items (store/sync-options.ts, store/sync-loops.ts,
-// docs/sync.md §8–§10): kept per class, replaced whole, and gone with the device, the folder
+// The rows behind sticky Options and skipped items (docs/sync.md §8–§10), on every Store
+// (contract/store-test.ts): kept per class, replaced whole, and gone with the device, the folder
 // or the item, so `device remove` and the purge leave nothing behind.
-
-import test from 'ava';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseMessage } from '../../plugin/parse.js';
-import { FolderType, openStore, type Store, type StoredSyncOptions } from '../../store/index.js';
+import { FolderType } from '../../store/index.js';
+import { storeTest } from './contract/store-test.js';
+import { MAIL_OPTIONS } from './helpers.js';
 
-function tempStore(t: { teardown(fn: () => void): void }): { store: Store; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'eas-sync-rows-'));
-  const file = join(dir, 'db.sqlite');
-  const store = openStore(file);
-  t.teardown(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { store, file };
-}
-
-const MAIL: StoredSyncOptions = {
-  className: 'Email',
-  filterType: 3,
-  conflict: 1,
-  mimeSupport: 0,
-  mimeTruncation: null,
-  truncation: null,
-  bodyPreferences: [
-    { type: 2, truncationSize: 51200, allOrNone: false, preview: 255 },
-    { type: 1, truncationSize: null, allOrNone: false, preview: null },
-  ],
-  bodyPartPreferences: [{ type: 2, truncationSize: 100, allOrNone: true, preview: null }],
-};
-
-test('options are kept per class, replaced whole, and read back in the order sent', async (t) => {
-  const { store } = tempStore(t);
+storeTest('options are kept per class, replaced whole, and read back in the order sent', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const phone = await store.touchDevice(a.id, 'PHONE', { deviceType: 'T', userAgent: null, protocolVersion: '16.1' });
   const inbox = (await store.folderByType(a.id, FolderType.Inbox))!.id;
-  await store.saveSyncOptions(phone.id, inbox, MAIL);
-  await store.saveSyncOptions(phone.id, inbox, { ...MAIL, className: 'SMS', filterType: 0, bodyPreferences: [], bodyPartPreferences: [] });
-  t.deepEqual(await store.getSyncOptions(phone.id, inbox, 'Email'), MAIL);
-  t.is((await store.getSyncOptions(phone.id, inbox, 'SMS'))?.filterType, 0);
+  await store.saveSyncOptions(phone.id, inbox, MAIL_OPTIONS);
+  await store.saveSyncOptions(phone.id, inbox, { ...MAIL_OPTIONS, className: 'SMS', filterType: 0, bodyPreferences: [], bodyPartPreferences: [] });
+  t.deepEqual(await store.getSyncOptions(phone.id, inbox, 'Email'), MAIL_OPTIONS);
+  t.deepEqual(await store.getSyncOptions(phone.id, inbox, 'SMS'), { ...MAIL_OPTIONS, className: 'SMS', filterType: 0, bodyPreferences: [], bodyPartPreferences: [] });
 
-  await store.saveSyncOptions(phone.id, inbox, { ...MAIL, bodyPreferences: [{ type: 1, truncationSize: 10, allOrNone: false, preview: null }], bodyPartPreferences: [] });
+  await store.saveSyncOptions(phone.id, inbox, { ...MAIL_OPTIONS, bodyPreferences: [{ type: 1, truncationSize: 10, allOrNone: false, preview: null }], bodyPartPreferences: [] });
   const replaced = (await store.getSyncOptions(phone.id, inbox, 'Email'))!;
   t.deepEqual(replaced.bodyPreferences, [{ type: 1, truncationSize: 10, allOrNone: false, preview: null }]);
   t.deepEqual(replaced.bodyPartPreferences, []);
@@ -52,8 +23,7 @@ test('options are kept per class, replaced whole, and read back in the order sen
   t.is(await store.getSyncOptions(phone.id, inbox, 'Calendar'), null);
 });
 
-test('skips and options go with the device; a skip goes with its item; conflicts ignore own changes', async (t) => {
-  const { store } = tempStore(t);
+storeTest('skips and options go with the device; a skip goes with its item; conflicts ignore own changes', async (t, store) => {
   const a = await store.createAccount('alice@example.com', 'pw');
   const seen = { deviceType: 'T', userAgent: null, protocolVersion: '16.1' };
   const phone = await store.touchDevice(a.id, 'PHONE', seen);
@@ -84,7 +54,7 @@ test('skips and options go with the device; a skip goes with its item; conflicts
   await store.maintenance({ retentionDays: 0, now: new Date(Date.now() + 86_400_000) });
   t.deepEqual((await store.skippedItems(phone.id)).map((s) => s.itemId), [other.id]);
 
-  await store.saveSyncOptions(phone.id, inbox, MAIL);
+  await store.saveSyncOptions(phone.id, inbox, MAIL_OPTIONS);
   await store.saveSyncLoop({ deviceRowId: phone.id, collectionId: inbox, syncKey: 4, repeats: 2, windowSize: 25, itemId: null, refusals: 0, skipped: false, startedAt: 'x' });
   await store.removeDevice(phone.id);
   t.deepEqual(await store.skippedItems(phone.id), []);
