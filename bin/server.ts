@@ -145,7 +145,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       cleanups.push(() => relay.close());
     }
     // Also closes the push-history entries a previous process left open (crash, kill).
-    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: metrics ? tapHistory(store, metrics) : store });
+    // presence: one parked request per device across the nodes of a shared store (docs/push.md rule 3).
+    const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: metrics ? tapHistory(store, metrics) : store, presence: store });
     const deps: EasDeps = {
       store,
       config,

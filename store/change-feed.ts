@@ -1,6 +1,8 @@
 // The waiter registry that turns a commit into a wake-up (docs/push.md rules 4 and 9). The feed carries
 // no payload but (folder, kind): a woken waiter re-reads the store (docs/style.md, wildduck).
-import type { ChangeFeed, ChangeKind, ChangeListener } from './types.js';
+// It also carries "device D parked a newer request on another node" (docs/push.md rule 3), which
+// only a store shared by several nodes publishes (store/postgres/presence.ts).
+import type { ChangeFeed, ChangeKind, ChangeListener, ParkKind, ParkedElsewhereListener } from './types.js';
 
 export interface FeedEvent {
   accountId: number;
@@ -18,6 +20,11 @@ export interface PublishingFeed extends ChangeFeed {
    * commit that touched too many folders to name (store/postgres/notify.ts).
    */
   recheck(accountId: number | null): void;
+  /**
+   * Another node parked a request of the device, newer than any this node announced for it
+   * (store/postgres/presence.ts decides which is newer): called on the bus's turn.
+   */
+  parkedElsewhere(accountId: number, deviceRowId: number, kind: ParkKind): void;
 }
 
 interface Subscription {
@@ -29,6 +36,7 @@ interface Subscription {
 export function createChangeFeed(onListenerError: (err: unknown) => void): PublishingFeed {
   const byAccount = new Map<number, Set<Subscription>>();
   let count = 0;
+  const parkedListeners = new Set<{ listener: ParkedElsewhereListener }>();
 
   function call(sub: Subscription, folderId: number, kind: ChangeKind): void {
     try {
@@ -57,6 +65,21 @@ export function createChangeFeed(onListenerError: (err: unknown) => void): Publi
       };
     },
     size: () => count,
+    subscribeParked(listener) {
+      // Wrapped: the same function subscribed twice is two subscriptions, each removed once.
+      const entry = { listener };
+      parkedListeners.add(entry);
+      return () => void parkedListeners.delete(entry);
+    },
+    parkedElsewhere(accountId, deviceRowId, kind) {
+      for (const { listener } of [...parkedListeners]) {
+        try {
+          listener(accountId, deviceRowId, kind);
+        } catch (err) {
+          onListenerError(err);
+        }
+      }
+    },
     publish(events) {
       for (const ev of events) {
         const subs = byAccount.get(ev.accountId);

@@ -151,6 +151,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     writePushHistory: pushHistory.writePushHistory,
     pushHistory: pushHistory.pushHistory,
     resumePushHistory: pushHistory.resumePushHistory,
+    // One process holds every waiter of a SQLite store: its registry already keeps one parked
+    // request per device (docs/push.md rule 3), and there is no other node to tell.
+    announceParked: () => undefined,
 
     isAdmin: admins.isAdmin,
     setAdmin: admins.setAdmin,

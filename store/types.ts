@@ -376,6 +376,15 @@ export interface SkippedItem {
 /** Wake-up from the change feed: no payload but the folder and the kind (docs/style.md). */
 export type ChangeListener = (folderId: number, kind: ChangeKind) => void;
 
+/** The two long polls that park: Ping, and Sync with Wait or HeartbeatInterval (docs/push.md). */
+export type ParkKind = 'ping' | 'sync';
+
+/**
+ * "Device `deviceRowId` of the account parked a newer request on another node" (docs/push.md
+ * rule 3): the listener ends this node's request of the device, as a newer one on this node would.
+ */
+export type ParkedElsewhereListener = (accountId: number, deviceRowId: number, kind: ParkKind) => void;
+
 export interface ChangeFeed {
   /**
    * Listen for committed changes to any of `folderIds` of the account.
@@ -384,6 +393,13 @@ export interface ChangeFeed {
   subscribe(accountId: number, folderIds: Iterable<number>, listener: ChangeListener): () => void;
   /** Number of live subscriptions (tests assert it drops to 0). */
   size(): number;
+  /**
+   * Listen for requests parked on other nodes of the same store (Store.announceParked there),
+   * each newer than any request of that device this node announced before it. Never called for
+   * this node's own announcements, nor by a store one process holds alone (SQLite). Returns an
+   * unsubscribe function.
+   */
+  subscribeParked(listener: ParkedElsewhereListener): () => void;
 }
 
 export interface SearchQuery {
@@ -663,6 +679,19 @@ export interface Store {
   pushHistory(deviceRowId: number, limit?: number): Promise<PushHistoryEntry[]>;
   /** At server start: ends the entries a previous process left open ('interrupted'); returns the next free entry id. */
   resumePushHistory(now: string): Promise<number>;
+
+  // one parked request per device across nodes (docs/push.md rule 3, docs/postgres.md "Parked elsewhere")
+  /**
+   * A Ping or Sync with Wait of the device is being parked on this node: tells every other node
+   * sharing the store, whose feeds call their ParkedElsewhereListeners for it (which end their
+   * older request of the device). Announcements of one device are totally ordered, the same on
+   * every node, and the newest wins: this one takes its place among them when it is called, not
+   * when its Promise resolves, and two nodes announcing at once never both end the other's
+   * request. Resolves once the other nodes are sure to hear of it (PostgreSQL: the NOTIFY is
+   * committed); rejects when it could not be sent (the request stays parked here regardless).
+   * SQLite: one process holds every waiter, so there is nobody to tell; resolves at once.
+   */
+  announceParked(accountId: number, deviceRowId: number, kind: ParkKind): Promise<void>;
 
   // the operator's console (store/admins.ts, docs/admin.md)
   isAdmin(accountId: number): Promise<boolean>;

@@ -4,9 +4,11 @@
 // client goes away, and answered on shutdown. No parked request polls the store: the feed is
 // the only clock besides the heartbeat deadlines, one shared queue for all waiters (other
 // processes' commits reach the feed too: docs/push.md rule 10; the queue: rule 11).
+// Nodes sharing one store keep one parked request per device between them (rule 3): each park
+// is announced through the store, and the feed says when another node parked a newer one.
 
 import { performance } from 'node:perf_hooks';
-import { isAddKind, type ChangeFeed, type ChangeKind } from '../../store/types.js';
+import { isAddKind, type ChangeFeed, type ChangeKind, type ParkKind, type Store } from '../../store/types.js';
 import type { Logger } from '../log.js';
 import type { PushConfig } from '../deps.js';
 import { EasHttpError } from '../http/errors.js';
@@ -25,7 +27,15 @@ export interface PushRegistryOptions {
    * Entries a previous process left open are closed as 'interrupted' when the registry is made.
    */
   history?: PushHistoryStore;
+  /**
+   * Where to announce each request as it parks, so that other nodes sharing the store end their
+   * older request of the device (the store; docs/push.md rule 3). Without it a request is only
+   * known to this registry, which is all a store held by one process needs.
+   */
+  presence?: ParkPresence;
 }
+
+export type ParkPresence = Pick<Store, 'announceParked'>;
 
 /** The ticket of a request answered at once: nothing left to cancel. */
 const ANSWERED: ParkTicket = { cancel() {} };
@@ -42,6 +52,8 @@ class Registry implements PushRegistry, WaiterOwner {
   private readonly log: Logger;
   private readonly feed: ChangeFeed;
   private readonly history: PushHistory | null;
+  private readonly presence: ParkPresence | null;
+  private readonly unsubscribeParked: () => void;
   /** Device row ids are unique across accounts, so they key the one-per-device rule. */
   private readonly byDevice = new Map<number, Waiter>();
   private readonly perAccount = new Map<number, number>();
@@ -59,6 +71,10 @@ class Registry implements PushRegistry, WaiterOwner {
     this.log = options.log;
     this.feed = options.feed;
     this.history = options.history ? new PushHistory(options.history, options.log) : null;
+    this.presence = options.presence ?? null;
+    this.unsubscribeParked = this.feed.subscribeParked((accountId, deviceRowId, kind) =>
+      this.onParkedElsewhere(accountId, deviceRowId, kind),
+    );
   }
 
   park(req: ParkRequest): Promise<ParkOutcome> {
@@ -88,6 +104,9 @@ class Registry implements PushRegistry, WaiterOwner {
     // answered at once below (docs/push.md rule 3).
     const previous = this.byDevice.get(req.device.id);
     if (previous) this.finish(previous, 'superseded', [], req.kind);
+    // And an older one parked on another node of the store (rule 3): the announcement takes its
+    // place in the device's order now, so news from another node is weighed against it from here.
+    const told = this.announce(req);
 
     // Subscribe first, then look for missed changes (docs/push.md rule 2): the look is a store
     // call that resolves later, and a commit published while it is in flight marks the waiter
@@ -101,6 +120,9 @@ class Registry implements PushRegistry, WaiterOwner {
     let missed: number[];
     try {
       missed = await this.check(req);
+      // Parked only once every other node is sure to hear of it: a commit after this point is
+      // ordered behind the announcement on their bus, so an older request there ends first.
+      if (told) await told;
     } catch (err) {
       this.release(w);
       throw err;
@@ -153,6 +175,7 @@ class Registry implements PushRegistry, WaiterOwner {
 
   async shutdown(): Promise<void> {
     this.closing = true;
+    this.unsubscribeParked();
     this.deadlines.clear();
     for (const w of [...this.byDevice.values()]) this.finish(w, 'shutdown', []);
     // Before the database closes (the server closes it once the listeners are done).
@@ -164,6 +187,24 @@ class Registry implements PushRegistry, WaiterOwner {
 
   onDisconnect(w: Waiter): void {
     if (!w.done) this.finish(w, 'disconnect', []);
+  }
+
+  /** Never rejects: a node that cannot tell the others still parks (their older request ends at its heartbeat). */
+  private announce(req: HoldRequest): Promise<void> | null {
+    if (!this.presence) return null;
+    return this.presence.announceParked(req.account.id, req.device.id, req.kind).catch((err: unknown) => {
+      this.log.warn('push: other nodes not told of a parked request', { device: req.device.deviceId, err: String(err) });
+    });
+  }
+
+  /**
+   * Another node parked a request of the device, newer than this node's (the store decides by
+   * the order of the announcements): the one here ends as a newer one here would end it.
+   */
+  private onParkedElsewhere(accountId: number, deviceRowId: number, kind: ParkKind): void {
+    const w = this.byDevice.get(deviceRowId);
+    if (w === undefined || w.done || w.req.account.id !== accountId) return;
+    this.finish(w, 'superseded', [], kind);
   }
 
   private onChange(w: Waiter, _folderId: number, kind: ChangeKind): void {

@@ -22,6 +22,7 @@ import { createPgMaintenance } from './maintenance.js';
 import { migratePostgres } from './migrations.js';
 import { createNotifyBus, type BusLog } from './notify.js';
 import { createPgPendingFolders } from './pending.js';
+import { PARK_CHANNEL, createParkPresence } from './presence.js';
 import { createPgPushHistory } from './push-history.js';
 import { createPgSearch } from './search.js';
 import { createPgSyncLoops } from './sync-loops.js';
@@ -53,7 +54,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     options.onListenerError ??
       ((err) => process.emitWarning(`change feed listener failed: ${err instanceof Error ? err.stack : String(err)}`)),
   );
-  const bus = createNotifyBus({ connection: parsePostgresUrl(url, options.applicationName), feed, node, log: options.log });
+  // A parked request is announced through the pool (its own autocommit statement), and heard,
+  // with its order among the other nodes' announcements, on the bus (store/postgres/presence.ts).
+  const presence = createParkPresence({
+    node,
+    feed,
+    send: async (payload) => void (await pool.query('SELECT pg_notify($1, $2)', [PARK_CHANNEL, payload])),
+    log: options.log,
+  });
+  const bus = createNotifyBus({ connection: parsePostgresUrl(url, options.applicationName), feed, node, log: options.log, presence });
   try {
     await migratePostgres(pool);
     await bus.start();
@@ -82,6 +91,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     // (store/postgres/notify.ts) as they commit: there is nothing to poll for, so the server's
     // timer finds nothing (docs/postgres.md "The wake-up bus").
     publishExternalCommits: async () => 0,
+    announceParked: presence.announce,
 
     ...accounts,
     ...createPgDirectory(ctx),

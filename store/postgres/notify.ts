@@ -17,10 +17,14 @@
 //   re-checks (feed.recheck(null)): subscribe first, then look at what was missed.
 // - A payload this version cannot read (a newer node) also makes every waiter re-check: a
 //   wake-up too many costs a read, one too few a missed push.
+// - The same connection LISTENs on PARK_CHANNEL too, where nodes announce parked requests (one
+//   parked request per device across nodes, store/postgres/presence.ts); those payloads go to the
+//   presence, own ones included, since their order is what decides which request is newer.
 import pg from 'pg';
 import type { FeedEvent, PublishingFeed } from '../change-feed.js';
 import type { ChangeKind } from '../types.js';
 import type { PgClient, PgConnectionConfig } from './connect.js';
+import { PARK_CHANNEL, type ParkPresence } from './presence.js';
 
 export const NOTIFY_CHANNEL = 'eas_push';
 
@@ -98,6 +102,8 @@ export interface NotifyBusOptions {
   backoff?: { minMs: number; maxMs: number };
   /** After a reconnect, once every waiter was told to re-check (for logs and tests). */
   onRecheck?: () => void;
+  /** Where parked-request announcements go (LISTEN on PARK_CHANNEL too); reset on a reconnect. */
+  presence?: Pick<ParkPresence, 'receive' | 'reset'>;
 }
 
 export interface NotifyBus {
@@ -125,6 +131,10 @@ export function createNotifyBus(options: NotifyBusOptions): NotifyBus {
   let reconnectCount = 0;
 
   function onNotification(msg: pg.Notification): void {
+    if (msg.channel === PARK_CHANNEL) {
+      options.presence?.receive(msg.payload ?? '');
+      return;
+    }
     if (msg.channel !== NOTIFY_CHANNEL) return;
     const m = parsePayload(msg.payload ?? '');
     if (!m) {
@@ -165,6 +175,7 @@ export function createNotifyBus(options: NotifyBusOptions): NotifyBus {
     try {
       await c.connect();
       await c.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      if (options.presence) await c.query(`LISTEN ${PARK_CHANNEL}`);
       const r = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       if (endedEarly) throw new Error('the LISTEN connection ended while it was being set up');
       pid = r.rows[0]?.pid ?? null;
@@ -205,6 +216,8 @@ export function createNotifyBus(options: NotifyBusOptions): NotifyBus {
     failures = 0;
     reconnectCount++;
     log?.info?.('store: LISTEN connection back; every waiter re-checks');
+    // Announcements' echoes sent while it was down are lost: wait for none of them.
+    options.presence?.reset();
     // LISTEN is in place before the re-check: a commit from now on notifies, one before is seen.
     feed.recheck(null);
     options.onRecheck?.();

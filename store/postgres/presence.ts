@@ -1,0 +1,125 @@
+// One parked request per device across nodes (docs/push.md rule 3; docs/postgres.md "Parked
+// elsewhere"): a node that parks a Ping or Sync with Wait of a device announces it on the bus
+// (NOTIFY on PARK_CHANNEL), and the other nodes end their older request of that device.
+//
+// Which request is newer: the order of the bus itself. PostgreSQL delivers the notifications of
+// different transactions in the order they committed, and every listening session reads the
+// same queue, so every node sees the announcements in one and the same order, its own included
+// (each goes out in its own autocommit statement). The last announcement of a device wins. A node
+// applies that rule with what it knows when a message arrives:
+//
+// - its own announcement for the device still on its way (sent, its echo not back): the arriving
+//   one comes before it in the bus's order, so it is older: ignored here; the node that sent it
+//   ends its own request when this node's announcement reaches it;
+// - otherwise the arriving one is newer than anything this node announced for the device: the
+//   feed is told (feed.parkedElsewhere) and the registry ends its request of the device, if any.
+//
+// Two nodes announcing at once therefore never end each other's request both: exactly one, the
+// one announced first, is ended. No clock, no schema: a per-node counter only tells a node's own
+// echoes apart. The own echo is used for the order and nothing else (the registry has already
+// superseded its own older request).
+//
+// Notifications sent while the LISTEN connection was down are lost, echoes included: on a
+// reconnect every announcement still on its way counts as delivered (reset()), so an echo that
+// never comes cannot keep a device's request here from being superseded.
+import type { PublishingFeed } from '../change-feed.js';
+import type { ParkKind } from '../types.js';
+
+/** Apart from the commits' channel: a node that predates it never LISTENs here, and skips nothing. */
+export const PARK_CHANNEL = 'eas_push_park';
+
+export interface ParkMessage {
+  node: string;
+  accountId: number;
+  deviceRowId: number;
+  kind: ParkKind;
+  /** The announcing node's own counter: tells its echoes apart. */
+  seq: number;
+}
+
+/** {"v":1,"n":NODE,"a":ACCOUNT,"d":DEVICE,"k":"ping"|"sync","s":SEQ}: a few dozen bytes. */
+export function parkPayload(m: ParkMessage): string {
+  return JSON.stringify({ v: 1, n: m.node, a: m.accountId, d: m.deviceRowId, k: m.kind, s: m.seq });
+}
+
+const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+
+/** null: not a payload this version understands. */
+export function parseParkPayload(text: string): ParkMessage | null {
+  let p: unknown;
+  try {
+    p = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof p !== 'object' || p === null) return null;
+  const { v, n, a, d, k, s } = p as Record<string, unknown>;
+  if (v !== 1 || typeof n !== 'string' || !isId(a) || !isId(d) || (k !== 'ping' && k !== 'sync') || !isId(s)) return null;
+  return { node: n, accountId: a, deviceRowId: d, kind: k, seq: s };
+}
+
+export interface PresenceLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ParkPresenceOptions {
+  /** This node's id, as in the commits' payloads (store/postgres/notify.ts). */
+  node: string;
+  feed: PublishingFeed;
+  /** Sends one payload on PARK_CHANNEL; resolves once it is committed (then it reaches every listener). */
+  send(payload: string): Promise<void>;
+  log?: PresenceLog;
+}
+
+export interface ParkPresence {
+  /** Store.announceParked: takes its place in the order at the call (synchronously), then sends. */
+  announce(accountId: number, deviceRowId: number, kind: ParkKind): Promise<void>;
+  /** A payload that arrived on PARK_CHANNEL (the bus's LISTEN connection, in the bus's order). */
+  receive(payload: string): void;
+  /** LISTEN was re-established: echoes sent meanwhile are lost; none is waited for any more. */
+  reset(): void;
+  /** Announcements whose echo has not come back (tests). */
+  awaitingEcho(): number;
+}
+
+export function createParkPresence(options: ParkPresenceOptions): ParkPresence {
+  const { node, feed, send, log } = options;
+  /** Device row id → the seq of this node's newest announcement for it, while its echo is due. */
+  const onTheirWay = new Map<number, number>();
+  let seq = 0;
+
+  return {
+    async announce(accountId, deviceRowId, kind) {
+      const s = ++seq;
+      // Before the first await: a message arriving from now on is compared with this one.
+      onTheirWay.set(deviceRowId, s);
+      try {
+        await send(parkPayload({ node, accountId, deviceRowId, kind, seq: s }));
+      } catch (err) {
+        // Nobody heard of it: the others' announcements are newer, and must end this request.
+        if (onTheirWay.get(deviceRowId) === s) onTheirWay.delete(deviceRowId);
+        throw err;
+      }
+    },
+    receive(payload) {
+      const m = parseParkPayload(payload);
+      if (!m) {
+        // Without the device it names, nothing can be ended: at worst an older request of the
+        // device waits for its heartbeat here.
+        log?.warn('store: unreadable parked-request announcement from another node; ignored', { payload: payload.slice(0, 200) });
+        return;
+      }
+      if (m.node === node) {
+        if (onTheirWay.get(m.deviceRowId) === m.seq) onTheirWay.delete(m.deviceRowId);
+        return;
+      }
+      // Ours is behind it in the bus's order: ours is the newer; its sender ends its own.
+      if (onTheirWay.has(m.deviceRowId)) return;
+      feed.parkedElsewhere(m.accountId, m.deviceRowId, m.kind);
+    },
+    reset() {
+      onTheirWay.clear();
+    },
+    awaitingEcho: () => onTheirWay.size,
+  };
+}
