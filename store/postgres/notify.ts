@@ -24,6 +24,7 @@ import pg from 'pg';
 import type { FeedEvent, PublishingFeed } from '../change-feed.js';
 import type { ChangeKind } from '../types.js';
 import type { PgClient, PgConnectionConfig } from './connect.js';
+import { isId, payloadObject } from './payload.js';
 import { PARK_CHANNEL, type ParkPresence } from './presence.js';
 
 export const NOTIFY_CHANNEL = 'eas_push';
@@ -53,18 +54,11 @@ export function notifyPayloads(node: string, events: Iterable<FeedEvent>): strin
   return payloads;
 }
 
-const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
-
 /** null: not a payload this version understands. */
 export function parsePayload(text: string): BusMessage | null {
-  let p: unknown;
-  try {
-    p = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof p !== 'object' || p === null) return null;
-  const { v, n, a, e, all } = p as Record<string, unknown>;
+  const p = payloadObject(text);
+  if (p === null) return null;
+  const { v, n, a, e, all } = p;
   if (v !== 1 || typeof n !== 'string' || !isId(a)) return null;
   if (all === true) return { node: n, accountId: a, all: true };
   if (!Array.isArray(e)) return null;

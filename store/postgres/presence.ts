@@ -24,6 +24,7 @@
 // never comes cannot keep a device's request here from being superseded.
 import type { PublishingFeed } from '../change-feed.js';
 import type { ParkKind } from '../types.js';
+import { isId, payloadObject } from './payload.js';
 
 /** Apart from the commits' channel: a node that predates it never LISTENs here, and skips nothing. */
 export const PARK_CHANNEL = 'eas_push_park';
@@ -42,18 +43,11 @@ export function parkPayload(m: ParkMessage): string {
   return JSON.stringify({ v: 1, n: m.node, a: m.accountId, d: m.deviceRowId, k: m.kind, s: m.seq });
 }
 
-const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
-
 /** null: not a payload this version understands. */
 export function parseParkPayload(text: string): ParkMessage | null {
-  let p: unknown;
-  try {
-    p = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof p !== 'object' || p === null) return null;
-  const { v, n, a, d, k, s } = p as Record<string, unknown>;
+  const p = payloadObject(text);
+  if (p === null) return null;
+  const { v, n, a, d, k, s } = p;
   if (v !== 1 || typeof n !== 'string' || !isId(a) || !isId(d) || (k !== 'ping' && k !== 'sync') || !isId(s)) return null;
   return { node: n, accountId: a, deviceRowId: d, kind: k, seq: s };
 }

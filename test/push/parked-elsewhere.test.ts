@@ -6,7 +6,8 @@
 
 import test from 'ava';
 import { createChangeFeed, type PublishingFeed } from '../../store/change-feed.js';
-import type { Account, Device, ParkKind } from '../../store/types.js';
+import type { ParkKind } from '../../store/types.js';
+import { account, device } from './rows.js';
 import type { Logger } from '../../eas/log.js';
 import { createPushRegistry, type ParkPresence } from '../../eas/push/registry.js';
 import type { ParkOutcome, ParkRequest, PushRegistry } from '../../eas/push/types.js';
@@ -45,23 +46,6 @@ function harness(opts: { held?: boolean; failing?: boolean } = {}): Harness {
   return { feed, push, announced, warnings, release: () => waiting.splice(0).forEach((f) => f()) };
 }
 
-const account = (id: number): Account => ({ id, address: `u${id}@example.com`, displayName: null, createdAt: '' });
-const device = (id: number, accountId: number): Device => ({
-  id,
-  accountId,
-  deviceId: `dev${id}`,
-  deviceType: 'Test',
-  userAgent: null,
-  protocolVersion: '16.1',
-  policyKey: null,
-  pendingPolicyKey: null,
-  wipe: 'none',
-  info: {},
-  firstSeenAt: '',
-  lastSeenAt: '',
-  pingHeartbeat: null,
-  pingFolders: null,
-});
 
 function request(opts: { deviceRowId?: number; accountId?: number; kind?: ParkKind; pendingAdds?: number[] } = {}): ParkRequest {
   const accountId = opts.accountId ?? 1;

@@ -3,7 +3,8 @@
 
 import test from 'ava';
 import { createChangeFeed, type PublishingFeed } from '../../store/change-feed.js';
-import type { Account, ChangeKind, Device } from '../../store/types.js';
+import type { ChangeKind } from '../../store/types.js';
+import { account, device } from './rows.js';
 import type { Logger } from '../../eas/log.js';
 import type { PushConfig } from '../../eas/deps.js';
 import { EasHttpError } from '../../eas/http/errors.js';
@@ -33,23 +34,6 @@ function harness(config: Partial<PushConfig> = {}): Harness {
   return { feed, push, lines };
 }
 
-const account = (id: number): Account => ({ id, address: `u${id}@example.com`, displayName: null, createdAt: '' });
-const device = (id: number, accountId: number): Device => ({
-  id,
-  accountId,
-  deviceId: `dev${id}`,
-  deviceType: 'Test',
-  userAgent: null,
-  protocolVersion: '16.1',
-  policyKey: null,
-  pendingPolicyKey: null,
-  wipe: 'none',
-  info: {},
-  firstSeenAt: '',
-  lastSeenAt: '',
-  pingHeartbeat: null,
-  pingFolders: null,
-});
 
 /** Pending changes as the store would report them for one device: folder → kinds. */
 class FakeMailbox {
