@@ -3,7 +3,7 @@
 // recipient's plan on its copy, in the one transaction; a plan that fails, or whose calendar
 // write fails, leaves plain mail, never a lost message.
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createLocalDelivery } from '../../plugin/deliver.js';
 import { parseMessage } from '../../plugin/parse.js';
 import { createParsePool } from '../../plugin/parse-pool.js';
@@ -99,33 +99,33 @@ test('a plan is written with the message in one commit; the hook sees the part, 
   t.is(seen.length, 1);
 });
 
-test('a hook that throws leaves plain mail, logged', async (t) => {
-  const { store, alice, logs, deliver, inbox, calendar } = await setup(t, () => {
-    throw new Error('cannot plan this');
-  });
+/** The invitation was delivered as plain mail only (no meeting, nothing in the calendar), and the reason logged. */
+async function deliveredAsPlainMail(t: ExecutionContext, w: Awaited<ReturnType<typeof setup>>, logged: RegExp): Promise<void> {
+  const { store, alice, logs, deliver, inbox, calendar } = w;
   const report = await deliver(envelope, fixture('single-event.eml'), meta);
   t.deepEqual(report.recipients, [{ address: 'alice@example.com', delivered: true }]);
   const mail = await store.getItem(alice.id, report.items[0]!.itemId);
   t.is(mail?.kind === 'mail' ? mail.meeting : 'not mail', null);
   t.is(await store.countItems(alice.id, inbox), 1);
   t.is(await store.countItems(alice.id, calendar), 0);
-  t.regex(String(logs.find((l) => l.level === 'warn')?.fields.error), /cannot plan this/);
+  t.regex(String(logs.find((l) => l.level === 'warn')?.fields.error), logged);
+}
+
+test('a hook that throws leaves plain mail, logged', async (t) => {
+  const w = await setup(t, () => {
+    throw new Error('cannot plan this');
+  });
+  await deliveredAsPlainMail(t, w, /cannot plan this/);
 });
 
 test('a plan that throws inside the delivery leaves plain mail, logged', async (t) => {
-  const { store, alice, logs, deliver, inbox, calendar } = await setup(t, () => ({
+  const w = await setup(t, () => ({
     uid: 'u-1',
     plan: () => {
       throw new Error('cannot plan this account');
     },
   }));
-  const report = await deliver(envelope, fixture('single-event.eml'), meta);
-  t.deepEqual(report.recipients, [{ address: 'alice@example.com', delivered: true }]);
-  const mail = await store.getItem(alice.id, report.items[0]!.itemId);
-  t.is(mail?.kind === 'mail' ? mail.meeting : 'not mail', null);
-  t.is(await store.countItems(alice.id, inbox), 1);
-  t.is(await store.countItems(alice.id, calendar), 0);
-  t.regex(String(logs.find((l) => l.level === 'warn')?.fields.error), /cannot plan this account/);
+  await deliveredAsPlainMail(t, w, /cannot plan this account/);
 });
 
 test('a plan sees the stored document of its UID and replaces it', async (t) => {
