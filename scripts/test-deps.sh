@@ -16,7 +16,7 @@ deps=(
   'nginx     nginx-light'     # only `nginx -t` on examples/nginx: the daemon is never started
   'chromium  chromium'        # headless, driven by playwright-core: the operator's console tests (test/admin)
   # A path pattern instead of a command: Debian keeps the server binaries off PATH. The tests
-  # start their own private cluster with them (test/helpers/postgres.ts); no service is started.
+  # start their own private cluster with them (scripts/private-postgres.ts); no service is started.
   '/usr/lib/postgresql/*/bin/initdb postgresql' # PostgreSQL 15+: the PostgreSQL store's tests (test/store-pg)
 )
 
