@@ -8,7 +8,7 @@
 
 import { el, type WbxmlElement } from '../wbxml/tree.js';
 import { parseFolderId } from '../model/ids.js';
-import { OptionsError } from '../model/options.js';
+import { OptionsError, splitOptionBlocks } from '../model/options.js';
 import { resolveSyncKey } from '../sync/state.js';
 import { atLeast } from '../protocol.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
@@ -69,7 +69,9 @@ async function estimateOne(ctx: CommandContext, c: WbxmlElement, now: Date): Pro
   if (key.kind === 'initial') return respond(EstimateStatus.NotPrimed);
 
   let filterType = key.record.options?.filterType ?? key.state.filterType;
-  const options = c.all('AirSync:Options');
+  // Only a block for this folder's class sets its window (MS-ASCMD 2.2.3.125.6, as in Sync): a
+  // block for another class alone (Nine's SMS block in the Inbox) leaves the sticky one.
+  const options = splitOptionBlocks(c.all('AirSync:Options'), itemClass.name).own;
   const legacyFilter = c.intOf('AirSync:FilterType');
   try {
     if (options.length > 0) filterType = itemClass.parseOptions(options, ctx.version).filterType;

@@ -2,6 +2,7 @@
 // MoveItems (2.2.1.12) over a real store, parser and push registry (no HTTP).
 
 import test from 'ava';
+import Database from 'better-sqlite3';
 import { createSyncCommand } from '../../eas/commands/sync.js';
 import { getItemEstimate } from '../../eas/commands/get-item-estimate.js';
 import { moveItems } from '../../eas/commands/move-items.js';
@@ -92,6 +93,26 @@ test('GetItemEstimate counts pending changes; statuses for unprimed, bad key and
   t.deepEqual(await estimate([{ syncKey: changed.syncKey, collectionId: w.inbox }]), [{ status: 1, collectionId: w.inbox, estimate: 0 }]);
   const estimateB = estimatesOf(bodyOf(await w.run(getItemEstimate, w.deviceB, estimateRequest([{ syncKey: allB.syncKey, collectionId: w.inbox }]))));
   t.is(estimateB[0]!.estimate, 1);
+});
+
+test('GetItemEstimate with an Options block for another class only (SMS) keeps the mail FilterType', async (t) => {
+  const w = await createWorld(t);
+  // Mail that arrived two days ago: outside a one-day window (FilterType 1).
+  for (let i = 0; i < 3; i++) await w.deliver(`Old${i}`);
+  const db = new Database(w.file);
+  db.prepare('UPDATE items SET received_at = ?').run(new Date(Date.now() - 2 * 86_400_000).toISOString());
+  db.close();
+  const oneDay = el('AirSync:Options', [el('AirSync:FilterType', 1)]);
+  const first = onlyCollection(bodyOf(await w.run(sync, w.deviceA, syncRequest([{ syncKey: '0', collectionId: w.inbox, options: [oneDay] }]))));
+  const estimate = async (blocks: ReturnType<typeof el>[]) => {
+    const request = estimateRequest([{ syncKey: first.syncKey, collectionId: w.inbox }]);
+    request.path('Collections', 'Collection')!.children.push(...blocks);
+    return estimatesOf(bodyOf(await w.run(getItemEstimate, w.deviceA, request)))[0]!.estimate;
+  };
+  const smsOnly = el('AirSync:Options', [el('AirSync:Class', 'SMS'), el('AirSync:FilterType', 0)]);
+  t.is(await estimate([smsOnly]), 0, 'the SMS block sets no mail window: the sticky one-day window counts');
+  t.is(await estimate([]), 0, 'no Options: the sticky window');
+  t.is(await estimate([el('AirSync:Options', [el('AirSync:FilterType', 0)])]), 3, 'a mail block of its own sets the window for this estimate');
 });
 
 test('GetItemEstimate with a body that is not a GetItemEstimate answers a Status', async (t) => {
