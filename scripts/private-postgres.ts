@@ -49,7 +49,36 @@ export const MISSING =
   `PostgreSQL ${MIN_VERSION} or newer is needed by the PostgreSQL store tests and was not found in /usr/lib/postgresql ` +
   '(install the Debian package: apt-get install postgresql; or set EAS_PUSH_PG_BIN to a bin directory)';
 
+/**
+ * The durability settings the private cluster runs with. The tests' default turns all three off:
+ * a test's cluster never outlives a crash, and not waiting on the disk keeps the tests fast. A
+ * benchmark may ask for DURABLE_SETTINGS (PostgreSQL's own defaults) to count what an install
+ * that keeps its commits pays.
+ */
+export interface PgSettings {
+  fsync: 'on' | 'off';
+  synchronous_commit: 'on' | 'off';
+  full_page_writes: 'on' | 'off';
+}
+
+export const TEST_SETTINGS: Readonly<PgSettings> = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' };
+export const DURABLE_SETTINGS: Readonly<PgSettings> = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' };
+
+/** "-c fsync=off -c synchronous_commit=off …": server options for pg_ctl -o. */
+function settingOptions(settings: PgSettings): string {
+  return (Object.keys(TEST_SETTINGS) as (keyof PgSettings)[])
+    .map((name) => {
+      const value = settings[name];
+      // The string goes through a shell (pg_ctl -o): only the two words it can be.
+      if (value !== 'on' && value !== 'off') throw new Error(`PostgreSQL setting ${name} must be on or off, not ${String(value)}`);
+      return `-c ${name}=${value}`;
+    })
+    .join(' ');
+}
+
 export interface PgCluster {
+  /** The durability settings it runs with. */
+  settings: Readonly<PgSettings>;
   /** The unix socket directory. */
   socketDir: string;
   port: number;
@@ -114,12 +143,13 @@ function freePort(): Promise<number> {
   });
 }
 
-// $1 dir, $2 port, $3 bin. Prints "ready" once the server accepts connections; then waits for
-// its stdin to close (this process ended) to stop the server and remove the dir.
+// $1 dir, $2 port, $3 bin, $4 the durability settings (settingOptions). Prints "ready" once the
+// server accepts connections; then waits for its stdin to close (this process ended) to stop the
+// server and remove the dir.
 const WATCHDOG = `
-dir=$1; port=$2; bin=$3
+dir=$1; port=$2; bin=$3; settings=$4
 if ! "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start -o "-p $port -k $dir -c listen_addresses=127.0.0.1 \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=32MB -c max_connections=150" >/dev/null; then
+    $settings -c shared_buffers=32MB -c max_connections=150" >/dev/null; then
   cat "$dir/log" >&2
   rm -rf "$dir"
   exit 1
@@ -130,10 +160,10 @@ read -r _ || true
 rm -rf "$dir"
 `;
 
-function startOnce(bin: string, template: string, as: RunAs | null, port: number): Promise<string> {
+function startOnce(bin: string, template: string, as: RunAs | null, port: number, settings: PgSettings): Promise<string> {
   const dir = ownDir('eas-push-pg-', as);
   run('cp', ['-a', join(template, 'data'), join(dir, 'data')], as);
-  const child = spawn('sh', ['-c', WATCHDOG, 'eas-push-pg', dir, String(port), bin], {
+  const child = spawn('sh', ['-c', WATCHDOG, 'eas-push-pg', dir, String(port), bin, settingOptions(settings)], {
     stdio: ['pipe', 'pipe', 'pipe'],
     ...(as ?? {}),
   });
@@ -155,9 +185,18 @@ function startOnce(bin: string, template: string, as: RunAs | null, port: number
 }
 
 let cluster: Promise<PgCluster> | null = null;
+let clusterSettings: PgSettings | null = null;
 
-/** This process's cluster, started on first use. */
-export function pgCluster(): Promise<PgCluster> {
+/**
+ * This process's cluster, started on first use, with `settings` (the tests' by default). A
+ * process has one cluster: asking again with other settings is an error, not a silent reuse.
+ */
+export function pgCluster(settings: Readonly<PgSettings> = TEST_SETTINGS): Promise<PgCluster> {
+  if (clusterSettings !== null && settingOptions(clusterSettings) !== settingOptions(settings)) {
+    return Promise.reject(new Error(`this process's PostgreSQL cluster already runs with ${settingOptions(clusterSettings)}, not ${settingOptions(settings)}`));
+  }
+  const chosen = { ...settings };
+  clusterSettings ??= chosen;
   cluster ??= (async () => {
     const bin = postgresBinDir();
     if (!bin) throw new Error(process.env.EAS_PUSH_PG_BIN ? `EAS_PUSH_PG_BIN=${process.env.EAS_PUSH_PG_BIN} has no initdb: ${MISSING}` : MISSING);
@@ -171,8 +210,9 @@ export function pgCluster(): Promise<PgCluster> {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       try {
-        const socketDir = await startOnce(bin, template, as, port);
+        const socketDir = await startOnce(bin, template, as, port, chosen);
         return {
+          settings: chosen,
           socketDir,
           port,
           version,
@@ -231,13 +271,61 @@ export interface PgScratchDatabase {
 
 /**
  * A fresh database on this process's cluster. `migrated`: a copy of a database with every
- * migration applied (made once per process); otherwise an empty one.
+ * migration applied (made once per process); otherwise an empty one. `settings`: the cluster's
+ * (pgCluster), the tests' by default.
  */
-export async function createPgDatabase(options: { migrated?: boolean } = {}): Promise<PgScratchDatabase> {
-  const c = await pgCluster();
+export async function createPgDatabase(options: { migrated?: boolean; settings?: Readonly<PgSettings> } = {}): Promise<PgScratchDatabase> {
+  const c = await pgCluster(options.settings);
   const template = options.migrated ? await migratedTemplateDb(c) : 'template0';
   const name = `eas_push_${process.pid}_${++counter}`;
   // FILE_COPY: with fsync off, copying the template's files beats WAL-logging every page.
   await admin(c, `CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
   return { cluster: c, name, url: c.url(name), drop: () => admin(c, `DROP DATABASE ${name} WITH (FORCE)`) };
+}
+
+// Restarting the cluster (the crash test's "PostgreSQL restarted during deliveries"): pg_ctl on
+// the same data dir, port and socket dir. The watchdog above is not involved and keeps waiting on
+// its pipe; its final `pg_ctl stop` stops whichever server runs in the dir by then (or finds none).
+// Asynchronous, so the caller's own clients and servers keep running during the outage.
+
+/** `fast`: sessions are ended and their transactions rolled back (a service restart); `immediate`: a crash, recovered from the WAL at the next start. */
+export type PgStopMode = 'fast' | 'immediate';
+
+function runAsync(cmd: string, args: string[], as: RunAs | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(as ?? {}) });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}): ${err.trim()}`)),
+    );
+  });
+}
+
+function pgCtl(): { bin: string; as: RunAs | null } {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error(MISSING);
+  return { bin, as: postgresUser() };
+}
+
+/** Stops the cluster and resolves once the server is gone; its clients see their connections end. */
+export async function stopPgCluster(c: PgCluster, mode: PgStopMode = 'fast'): Promise<void> {
+  const { bin, as } = pgCtl();
+  await runAsync(join(bin, 'pg_ctl'), ['-D', join(c.socketDir, 'data'), '-m', mode, '-w', '-t', '60', 'stop'], as);
+}
+
+/**
+ * Starts the cluster again after stopPgCluster() and resolves once it accepts connections. The
+ * server's options are the ones it last ran with (postmaster.opts, which PostgreSQL writes at
+ * every start and leaves in place), so this follows whatever the watchdog started it with.
+ */
+export async function startPgCluster(c: PgCluster): Promise<void> {
+  const { bin, as } = pgCtl();
+  const data = join(c.socketDir, 'data');
+  // `/usr/lib/postgresql/15/bin/postgres "-D" "…/data" "-p" "5432" …`: the options follow the program.
+  const line = readFileSync(join(data, 'postmaster.opts'), 'utf8').split('\n')[0] ?? '';
+  const at = line.indexOf(' "');
+  if (at < 0) throw new Error(`no server options in ${join(data, 'postmaster.opts')}: ${line}`);
+  await runAsync(join(bin, 'pg_ctl'), ['-D', data, '-l', join(c.socketDir, 'log'), '-w', '-t', '60', 'start', '-o', line.slice(at + 1)], as);
 }

@@ -1,7 +1,8 @@
 // One crash-test run: deliver under load over several SMTP connections, SIGKILL the server at a
 // random moment, restart it on the same data directory, and check that every message that got
 // a 250 is in each recipient's Inbox exactly once, that no message is in one Inbox but not the
-// other (a delivery is one transaction), and that PRAGMA integrity_check says ok.
+// other (a delivery is one transaction), and that PRAGMA integrity_check says ok. The same rounds
+// run against a PostgreSQL database with `store` (scripts/lib/crash-pg.ts: its checks).
 
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { databasePath } from '../../bin/data-dir.js';
 import { openStore } from '../../store/index.js';
 import { FolderType } from '../../store/types.js';
+import type { CrashStore } from './crash-pg.js';
 import { openSession, transaction, type RawSmtp } from './raw-smtp.js';
 import { startServe, stopServe, type ServeProcess } from './serve-process.js';
 
@@ -23,6 +25,8 @@ export interface CrashTestOptions {
   /** The kill comes at a uniformly random moment within this range after the first 250 (ms). */
   killAfterMs?: [number, number];
   durability?: 'normal' | 'full';
+  /** The store the node serves: the data dir's SQLite file unless given (e.g. pgCrashStore). */
+  store?: CrashStore;
   /** Called after each round with its figures. */
   onRound?: (r: RoundReport) => void;
   random?: () => number;
@@ -50,10 +54,10 @@ export interface CrashTestReport {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function messageFor(tag: string): string {
+function messageFor(tag: string, recipients: string[]): string {
   return [
     'From: load@example.org',
-    `To: ${RECIPIENTS.join(', ')}`,
+    `To: ${recipients.join(', ')}`,
     `Subject: ${tag}`,
     `Message-ID: <${tag}@crash.test>`,
     'Date: Mon, 1 Jan 2024 00:00:00 +0000',
@@ -66,7 +70,14 @@ function messageFor(tag: string): string {
 }
 
 /** Delivers until the connection dies; records each tag as acknowledged or in doubt. */
-async function loadOne(port: number, prefix: string, acked: Set<string>, inDoubt: Set<string>, onAck: () => void): Promise<void> {
+async function loadOne(
+  port: number,
+  store: Pick<CrashStore, 'recipients' | 'message'>,
+  prefix: string,
+  acked: Set<string>,
+  inDoubt: Set<string>,
+  onAck: () => void,
+): Promise<void> {
   let smtp: RawSmtp;
   try {
     smtp = await openSession(port);
@@ -77,7 +88,7 @@ async function loadOne(port: number, prefix: string, acked: Set<string>, inDoubt
     const tag = `${prefix}-${i}`;
     inDoubt.add(tag);
     try {
-      const reply = await transaction(smtp, 'load@example.org', RECIPIENTS, messageFor(tag));
+      const reply = await transaction(smtp, 'load@example.org', store.recipients, store.message(tag));
       inDoubt.delete(tag);
       if (reply.code === 250) {
         acked.add(tag);
@@ -126,20 +137,40 @@ function integrity(dataDir: string): string {
   }
 }
 
+/** The crash test's default store: the data dir's SQLite file, at the durability given. */
+function sqliteCrashStore(dataDir: string, durability: 'normal' | 'full'): CrashStore {
+  return {
+    label: `SQLite, durability ${durability}`,
+    serveArgs: ['--durability', durability],
+    recipients: RECIPIENTS,
+    message: (tag) => messageFor(tag, RECIPIENTS),
+    async setup() {
+      const setup = openStore(databasePath(dataDir));
+      for (const address of RECIPIENTS) await setup.createAccount(address, randomUUID());
+      await setup.close();
+    },
+    counts: () => inboxCounts(dataDir),
+    async integrity() {
+      const check = integrity(dataDir);
+      return check === 'ok' ? [] : [`integrity_check: ${check}`];
+    },
+    async close() {},
+  };
+}
+
 export async function runCrashTest(options: CrashTestOptions): Promise<CrashTestReport> {
   const connections = options.connections ?? 4;
   const [killMin, killMax] = options.killAfterMs ?? [150, 1500];
   const random = options.random ?? Math.random;
   const durability = options.durability ?? 'normal';
   const dataDir = mkdtempSync(join(tmpdir(), 'eas-push-crash-'));
-  const args = ['--durability', durability];
+  const store = options.store ?? sqliteCrashStore(dataDir, durability);
+  const args = store.serveArgs;
   const allAcked = new Set<string>();
   const rounds: RoundReport[] = [];
   let server: ServeProcess | null = null;
   try {
-    const setup = openStore(databasePath(dataDir));
-    for (const address of RECIPIENTS) await setup.createAccount(address, randomUUID());
-    await setup.close();
+    await store.setup();
     server = await startServe({ dataDir, args });
 
     for (let round = 1; round <= options.rounds; round++) {
@@ -150,7 +181,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       let firstAck!: () => void;
       const acking = new Promise<void>((resolve) => (firstAck = resolve));
       const load = Promise.all(
-        Array.from({ length: connections }, (_, c) => loadOne(port, `r${round}-${run}-c${c}`, acked, inDoubt, firstAck)),
+        Array.from({ length: connections }, (_, c) => loadOne(port, store, `r${round}-${run}-c${c}`, acked, inDoubt, firstAck)),
       );
       // The random moment is counted from the first 250, so a slow machine still kills mid-load.
       await Promise.race([acking, load]);
@@ -171,11 +202,11 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       const failures: string[] = [];
       if (loadResult) failures.push(`load: ${loadResult}`);
       for (const tag of acked) allAcked.add(tag);
-      const [a, b] = await inboxCounts(dataDir) as [Map<string, number>, Map<string, number>];
+      const [a, b] = await store.counts() as [Map<string, number>, Map<string, number>];
       for (const tag of allAcked) {
         for (const [i, counts] of [a, b].entries()) {
           const n = counts.get(tag) ?? 0;
-          if (n !== 1) failures.push(`${tag} acknowledged but found ${n} times for ${RECIPIENTS[i]}`);
+          if (n !== 1) failures.push(`${tag} acknowledged but found ${n} times for ${store.recipients[i]}`);
         }
       }
       let inDoubtStored = 0;
@@ -195,8 +226,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
           if (!known.has(subject)) failures.push(`unexpected message ${subject} (${n})`);
         }
       }
-      const check = integrity(dataDir);
-      if (check !== 'ok') failures.push(`integrity_check: ${check}`);
+      failures.push(...(await store.integrity()));
       if (acked.size === 0) failures.push('no message was acknowledged before the kill: the round tested nothing');
 
       const report: RoundReport = {
@@ -213,6 +243,7 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     }
   } finally {
     if (server) await stopServe(server);
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
   const failures = rounds.flatMap((r) => r.failures.map((f) => `round ${r.round}: ${f}`));

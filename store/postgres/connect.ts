@@ -130,6 +130,14 @@ export async function withTransaction<T>(
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
+    // A client checked out of the pool has no 'error' listener of the pool's. A connection that
+    // ends between two statements of `fn` (the database restarted, the backend was terminated)
+    // would then throw from the event and end the process; noted here instead, the next
+    // statement fails (and the caller answers 451), and the client is destroyed, not reused.
+    const onError = (err: Error) => {
+      broken ??= err;
+    };
+    client.on('error', onError);
     try {
       await client.query(begin);
       const result = await fn(client);
@@ -148,6 +156,7 @@ export async function withTransaction<T>(
       }
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
