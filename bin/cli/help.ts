@@ -10,6 +10,7 @@ import { BACKUP_USAGE } from './backup.js';
 import { RESTORE_USAGE } from './restore.js';
 import { MAIL_USAGE } from './mail.js';
 import { MIGRATE_USAGE } from './migrate.js';
+import { COPY_USAGE } from './copy.js';
 
 const ENV_NOTE = 'Every option can also be set as EAS_PUSH_<OPTION> (e.g. EAS_PUSH_HTTP=127.0.0.1:9000); flags win.';
 
@@ -27,6 +28,7 @@ ${Object.values(DEVICE_USAGE).map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(CALENDAR_USAGE), ...Object.values(CONTACTS_USAGE)].map((u) => `  eas-push ${u}`).join('\n')}
 ${[...Object.values(MAIL_USAGE), BACKUP_USAGE, RESTORE_USAGE].map((u) => `  eas-push ${u}`).join('\n')}
   eas-push ${MIGRATE_USAGE}
+  eas-push ${COPY_USAGE}  (server stopped)
   eas-push --version
   eas-push COMMAND --help             options of a command
 

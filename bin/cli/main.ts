@@ -13,6 +13,7 @@ import { backup } from './backup.js';
 import { restore } from './restore.js';
 import { mail, mailHelp } from './mail.js';
 import { migrate } from './migrate.js';
+import { copy } from './copy.js';
 
 // Imported, not read at run time: the single-file binary has no package.json beside it.
 export function version(): string {
@@ -63,6 +64,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       return withSubcommand(rest, io, mailHelp, mail);
     case 'migrate':
       return migrate(rest, io);
+    case 'copy':
+      return copy(rest, io);
     default:
       throw usageError(`unknown command "${command}" (see eas-push --help)`);
   }
