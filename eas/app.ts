@@ -37,6 +37,10 @@ export function createEasApp(deps: EasDeps, options: EasAppOptions = {}): Koa {
   // Only a fault in the responder itself gets here (http/handler.ts answers such a request 500).
   app.on('error', (err: Error) => deps.log.error('eas responder failed', { error: err.message, stack: err.stack }));
   app.proxy = options.trustProxy ?? false;
+  // Behind a proxy only the last X-Forwarded-For entry is the proxy's own word: what comes before
+  // it is whatever the client sent (nginx's $proxy_add_x_forwarded_for keeps it). Koa would take
+  // the first, and a guesser could then name a new source address for every password it tries.
+  app.maxIpsCount = 1;
   const auth = createAuthenticator({ store: deps.store, log: deps.log, throttle: options.loginThrottle ?? createLoginThrottle() });
   const dispatch = createDispatcher(deps, table, auth);
   const commandNames = Object.keys(table);

@@ -70,6 +70,21 @@ test('spraying many logins from one address hits the per-address limit; other ad
   t.is((await rawRequest({ port, from: '127.0.0.4', user: 'carol@example.com', password: RIGHT })).status, 200);
 });
 
+test('behind a trusted proxy the throttle counts the address the proxy saw, not one the client wrote into X-Forwarded-For', async (t) => {
+  const s = await startTestServer({ trustProxy: true, loginThrottle: { maxPerPair: 3, maxPerAddress: 50 } });
+  t.teardown(() => s.stop());
+  await s.addUser('dave@example.com', RIGHT);
+  // What nginx's $proxy_add_x_forwarded_for sends: the client's own header, then the address
+  // the proxy saw (203.0.113.7). A new forged first entry for every guess must not be a new source.
+  const guess = (i: number, password: string) =>
+    rawRequest({ port: s.httpPort, user: 'dave@example.com', password, headers: { 'X-Forwarded-For': `198.51.100.${i}, 203.0.113.7` } });
+  for (let i = 0; i < 3; i++) t.is((await guess(i, `${WRONG}${i}`)).status, 401, `guess ${i + 1}`);
+  t.is((await guess(99, RIGHT)).status, 503, 'the fourth attempt from 203.0.113.7 is throttled, whatever it claims');
+  // The owner behind another address the proxy saw gets in.
+  const owner = await rawRequest({ port: s.httpPort, user: 'dave@example.com', password: RIGHT, headers: { 'X-Forwarded-For': '192.0.2.44' } });
+  t.is(owner.status, 200);
+});
+
 test('the window: counters expire, a success clears its own pair but not the address budget', (t) => {
   let now = 1_000_000;
   const throttle = createLoginThrottle({ maxPerPair: 3, maxPerAddress: 5, windowMs: 60_000, now: () => now });
