@@ -13,7 +13,7 @@ deps=(
   'wbxml2xml libwbxml2-utils' # an independent WBXML codec every answer is checked against
   'sqlite3   sqlite3'         # the SQLite shell, to look into a test's data dir (no test runs it today)
   'openssl   openssl'         # test certificates (STARTTLS, HTTPS, nginx -t)
-  'nginx     nginx-light'     # only `nginx -t` on examples/nginx: the daemon is never started
+  'nginx     nginx-light'     # `nginx -t` on examples/nginx; examples/two-nodes runs it (in a temp dir, never as a service)
   'chromium  chromium'        # headless, driven by playwright-core: the operator's console tests (test/admin)
   # A path pattern instead of a command: Debian keeps the server binaries off PATH. The tests
   # start their own private cluster with them (scripts/private-postgres.ts); no service is started.
