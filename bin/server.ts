@@ -10,7 +10,7 @@ import { createAdminMetrics, tapDeliveryLog, tapHistory, tapLoginThrottle } from
 import { startAdminConsole } from './admin-console.js';
 import { createItemClasses } from '../eas/classes/index.js';
 import type { EasConfig, EasDeps, PushConfig } from '../eas/deps.js';
-import { createLoginThrottle } from '../eas/http/login-throttle.js';
+import { createLoginThrottle, createSharedLoginThrottle } from '../eas/http/login-throttle.js';
 import { createEasHttpServer } from '../eas/http/server.js';
 import { createPushRegistry } from '../eas/push/registry.js';
 import { createMeetingPlanner } from '../eas/imip/planner.js';
@@ -173,7 +173,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const lmtp = options.lmtp ? await startDelivery(true, options.lmtp) : null;
 
     const { maxHeaderBytes, ...timeouts } = options.httpLimits ?? {};
-    const throttle = createLoginThrottle(options.loginThrottle);
+    // Nodes sharing a store count failed logins together (docs/postgres.md "Rules across nodes").
+    const throttle = store.shared
+      ? createSharedLoginThrottle(store.shared.loginFailures, options.loginThrottle)
+      : createLoginThrottle(options.loginThrottle);
     const loginThrottle = metrics ? tapLoginThrottle(throttle, metrics) : throttle;
     const app = createEasApp(deps, {
       loginThrottle,

@@ -153,7 +153,9 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     resumePushHistory: pushHistory.resumePushHistory,
     // One process holds every waiter of a SQLite store: its registry already keeps one parked
     // request per device (docs/push.md rule 3), and there is no other node to tell.
-    announceParked: () => undefined,
+    // Its parked requests are all in this process's registry too: none elsewhere to count.
+    announceParked: () => 0,
+    withdrawParked: () => undefined,
 
     isAdmin: admins.isAdmin,
     setAdmin: admins.setAdmin,

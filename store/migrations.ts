@@ -377,6 +377,14 @@ CREATE TABLE mail_imports (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 12,
+    sql: `
+-- Nothing here: migration 12 gives the nodes of a PostgreSQL store what they share (parked
+-- requests, failed logins, the last Sync request; store/postgres/migrations.ts). SQLite's one
+-- process keeps that in memory. The number keeps both series naming one model.
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

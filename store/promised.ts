@@ -12,7 +12,7 @@ export type Synchronous<T> = {
     : never;
 };
 
-type Methods = Omit<Store, 'feed' | 'verifyPasswordAsync'>;
+type Methods = Omit<Store, 'feed' | 'shared' | 'verifyPasswordAsync'>;
 
 /** Wraps each method: its result resolves the Promise, what it throws rejects it (never a synchronous throw). */
 export function promised(sync: Synchronous<Methods>): Methods {

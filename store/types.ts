@@ -508,8 +508,45 @@ export interface FolderChanges {
  * writes a journal row per change, and publishes to the change feed only after COMMIT.
  * Errors it throws on bad input are StoreError with a code.
  */
+/** A failed-login counter shared by the nodes of a store (eas/http/login-throttle.ts). */
+export interface LoginFailureCounter {
+  key: string;
+  /** ms since the epoch. */
+  windowStart: number;
+  failures: number;
+}
+
+export interface LoginFailureStore {
+  /** The counters among `keys` whose window (started after now - windowMs) is still open. */
+  read(keys: string[], now: number, windowMs: number): Promise<LoginFailureCounter[]>;
+  /** One failure more on each key, a counter whose window has passed starting again at `now`; the counters after it. */
+  bump(keys: string[], now: number, windowMs: number): Promise<LoginFailureCounter[]>;
+  clear(key: string): Promise<void>;
+  /** Deletes the counters whose window has passed, then the oldest beyond `maxRows`. */
+  prune(now: number, windowMs: number, maxRows: number): Promise<void>;
+  size(): Promise<number>;
+}
+
+/** The last full Sync request of each device (eas/sync/request-cache.ts), as the JSON it gives. */
+export interface SyncRequestStore {
+  get(deviceRowId: number): Promise<string | null>;
+  set(deviceRowId: number, request: string): Promise<void>;
+}
+
+/**
+ * What the nodes of a shared store keep in it, where one process keeps it in memory
+ * (docs/postgres.md "Rules across nodes"): the failed-login counters and each device's last Sync
+ * request. Ephemeral: losing it costs a client a retry at most.
+ */
+export interface SharedNodeState {
+  loginFailures: LoginFailureStore;
+  syncRequests: SyncRequestStore;
+}
+
 export interface Store {
   readonly feed: ChangeFeed;
+  /** Absent when one process holds the store (SQLite): the server then keeps this state in memory. */
+  readonly shared?: SharedNodeState;
   close(): Promise<void>;
   /**
    * Publishes to the feed what other processes committed to the same file since the last call
@@ -690,8 +727,18 @@ export interface Store {
    * request. Resolves once the other nodes are sure to hear of it (PostgreSQL: the NOTIFY is
    * committed); rejects when it could not be sent (the request stays parked here regardless).
    * SQLite: one process holds every waiter, so there is nobody to tell; resolves at once.
+   *
+   * Resolves with the account's requests parked on the other nodes, this device's left out (the
+   * per-account cap, docs/push.md rule 8): read by the announcement's own statement, so the cap
+   * costs no round trip more. SQLite: 0.
    */
-  announceParked(accountId: number, deviceRowId: number, kind: ParkKind): Promise<void>;
+  announceParked(accountId: number, deviceRowId: number, kind: ParkKind): Promise<number>;
+  /**
+   * The device's request announced last by this node has ended (answered, superseded, gone): it
+   * no longer counts for the cap on other nodes. Sent in batches after the announcement's own
+   * statement; resolves at once, a failure is logged by the store. SQLite: nothing to do.
+   */
+  withdrawParked(accountId: number, deviceRowId: number): Promise<void>;
 
   // the operator's console (store/admins.ts, docs/admin.md)
   isAdmin(accountId: number): Promise<boolean>;

@@ -76,6 +76,8 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
   // Behind a TLS proxy (--trust-proxy) the page's origin is the proxy's: X-Forwarded-Proto and
   // X-Forwarded-Host then make ctx.protocol and ctx.host, which the Origin check compares with.
   app.proxy = options.trustProxy ?? false;
+  // Only the last X-Forwarded-For entry is the proxy's own word (as in eas/app.ts).
+  app.maxIpsCount = 1;
   const cookieFlags = (ctx: Ctx, path = '/'): string => `HttpOnly; SameSite=Strict; Path=${path}${options.secure || ctx.secure ? '; Secure' : ''}`;
 
   /** A live session of an account that is still an admin (re-read: the CLI may have changed it). */
@@ -203,7 +205,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
     const address = (form.get('address') ?? '').trim();
     const password = form.get('password') ?? '';
     const ip = clientIp(ctx);
-    const retry = throttle.retryAfter(ip, address);
+    const retry = await throttle.retryAfter(ip, address);
     if (retry > 0) {
       log.warn('admin: login throttled', { ip, login: address, retryAfter: retry });
       throw new ConsoleError(503, `too many failed logins: try again in ${retry} s`, { 'Retry-After': String(retry) });
@@ -214,7 +216,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
       plainPage(ctx, 'Log in', loginForm(cookie, message), status);
     };
     if (!account) {
-      const wait = throttle.fail(ip, address);
+      const wait = await throttle.fail(ip, address);
       log.warn('admin: login failed', { ip, login: address, ...(wait > 0 ? { retryAfter: wait } : {}) });
       return refuse(401, 'Wrong account or password.');
     }
@@ -222,7 +224,7 @@ export function createAdminConsole(deps: ConsoleDeps, options: ConsoleOptions): 
       log.warn('admin: login refused, not an admin', { ip, login: account.address });
       return refuse(403, `${account.address} is not an administrator (eas-push user set ${account.address} --admin).`);
     }
-    throttle.succeed(ip, address);
+    await throttle.succeed(ip, address);
     const session = sessions.create(account.id, account.address);
     ctx.set('Set-Cookie', [`${SESSION_COOKIE}=${session.id}; ${cookieFlags(ctx)}`, `${LOGIN_COOKIE}=; Max-Age=0; ${cookieFlags(ctx, '/login')}`]);
     log.info('admin: logged in', { admin: account.address, ip });

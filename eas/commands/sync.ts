@@ -48,7 +48,8 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
     ctx.deps.log.info('sync: not at this version', { device: ctx.device.deviceId, error: refused });
     return statusOnly(SyncStatus.ProtocolError);
   }
-  const cached = cache.get(store, ctx.device.id);
+  // Read only when the request inherits from it: a full Sync costs a shared store no read.
+  const cached = !sent || sent.partial ? await cache.get(store, ctx.device.id) : null;
   // The latest keys of the cached collections an empty or Partial request inherits, read first:
   // completeRequest() is synchronous.
   const latestKeys = new Map<number, number | null>();
@@ -64,7 +65,7 @@ async function handleSync(ctx: CommandContext, cache: SyncRequestCache): Promise
   if (wait.kind === 'error') {
     return statusOnly(wait.status, wait.limit === null ? [] : [el('AirSync:Limit', wait.limit)]);
   }
-  cache.set(store, ctx.device.id, request);
+  await cache.set(store, ctx.device.id, request);
 
   let outcomes = await computeAll(ctx, request);
   if (outcomes.some((o) => !o.quiet) || wait.kind !== 'park') return await answer(ctx, outcomes);

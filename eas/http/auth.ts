@@ -141,10 +141,10 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
     if (!creds) return Promise.reject(new EasHttpError(401, 'authentication required', AUTH_CHALLENGE));
     // The hot path, without a hash or the queue: a signed-in phone's credentials, unless its pair is throttled
     // (then check() answers 503 as for any other attempt).
-    if (throttle.retryAfter(ip, creds.user) === 0) {
+    if ((await throttle.retryAfter(ip, creds.user)) === 0) {
       const account = await known(store, creds);
       if (account) {
-        throttle.succeed(ip, creds.user);
+        await throttle.succeed(ip, creds.user);
         return account;
       }
     }
@@ -154,18 +154,18 @@ export function createAuthenticator({ store, log, throttle }: AuthenticatorDeps)
   async function check(ip: string, creds: BasicCredentials): Promise<Account> {
     const login = creds.user;
     // Refused before hashing, so a throttled attacker costs no scrypt time either.
-    const wait = throttle.retryAfter(ip, login);
+    const wait = await throttle.retryAfter(ip, login);
     if (wait > 0) {
       log.warn('login throttled', { ip, login, retryAfter: wait });
       throw new EasHttpError(503, 'too many failed logins', { 'Retry-After': String(wait), Connection: 'close' });
     }
     const account = await verify(store, creds);
     if (!account) {
-      const crossed = throttle.fail(ip, login);
+      const crossed = await throttle.fail(ip, login);
       log.warn('login failed', { ip, login, ...(crossed > 0 ? { throttledFor: crossed } : {}) });
       throw new EasHttpError(401, 'invalid credentials', AUTH_CHALLENGE);
     }
-    throttle.succeed(ip, login);
+    await throttle.succeed(ip, login);
     return account;
   }
 }

@@ -5,7 +5,9 @@
 // the only clock besides the heartbeat deadlines, one shared queue for all waiters (other
 // processes' commits reach the feed too: docs/push.md rule 10; the queue: rule 11).
 // Nodes sharing one store keep one parked request per device between them (rule 3): each park
-// is announced through the store, and the feed says when another node parked a newer one.
+// is announced through the store, and the feed says when another node parked a newer one. The
+// per-account cap (rule 8) counts the account's requests on every node: the announcement answers
+// with the other nodes' count, and each request's end is withdrawn from the store.
 
 import { performance } from 'node:perf_hooks';
 import { isAddKind, type ChangeFeed, type ChangeKind, type ParkKind, type Store } from '../../store/types.js';
@@ -35,7 +37,14 @@ export interface PushRegistryOptions {
   presence?: ParkPresence;
 }
 
-export type ParkPresence = Pick<Store, 'announceParked'>;
+/**
+ * The store's side of parked requests. `announceParked` resolving with nothing counts none
+ * elsewhere; without `withdrawParked` nothing is withdrawn (a store that keeps no count).
+ */
+export interface ParkPresence {
+  announceParked(...args: Parameters<Store['announceParked']>): Promise<number | void>;
+  withdrawParked?: Store['withdrawParked'];
+}
 
 /** The ticket of a request answered at once: nothing left to cancel. */
 const ANSWERED: ParkTicket = { cancel() {} };
@@ -118,11 +127,13 @@ class Registry implements PushRegistry, WaiterOwner {
     );
     w.checking = true;
     let missed: number[];
+    // The account's requests parked on the other nodes, as the announcement counted them (rule 8).
+    let elsewhere = 0;
     try {
       missed = await this.check(req);
       // Parked only once every other node is sure to hear of it: a commit after this point is
       // ordered behind the announcement on their bus, so an older request there ends first.
-      if (told) await told;
+      if (told) elsewhere = (await told) ?? 0;
     } catch (err) {
       this.release(w);
       throw err;
@@ -138,13 +149,15 @@ class Registry implements PushRegistry, WaiterOwner {
       return ANSWERED;
     }
 
+    // Here and on the other nodes: the announcement's own statement counted those, no round trip more.
     const parked = this.perAccount.get(req.account.id) ?? 0;
-    if (parked >= this.config.maxParkedPerAccount) {
+    if (parked + elsewhere >= this.config.maxParkedPerAccount) {
       this.release(w);
       this.log.warn('push: parked request cap reached', {
         account: req.account.address,
         device: req.device.deviceId,
         parked,
+        elsewhere,
       });
       throw new EasHttpError(503, 'Too many parked requests for this account', {
         'Retry-After': String(RETRY_AFTER_SECONDS),
@@ -190,10 +203,17 @@ class Registry implements PushRegistry, WaiterOwner {
   }
 
   /** Never rejects: a node that cannot tell the others still parks (their older request ends at its heartbeat). */
-  private announce(req: HoldRequest): Promise<void> | null {
+  private announce(req: HoldRequest): Promise<number | void> | null {
     if (!this.presence) return null;
     return this.presence.announceParked(req.account.id, req.device.id, req.kind).catch((err: unknown) => {
       this.log.warn('push: other nodes not told of a parked request', { device: req.device.deviceId, err: String(err) });
+    });
+  }
+
+  /** Every request announced ends with this, whatever ended it: it stops counting on the other nodes. */
+  private withdraw(req: HoldRequest): void {
+    this.presence?.withdrawParked?.(req.account.id, req.device.id).catch((err: unknown) => {
+      this.log.warn('push: an ended request not withdrawn', { device: req.device.deviceId, err: String(err) });
     });
   }
 
@@ -297,6 +317,8 @@ class Registry implements PushRegistry, WaiterOwner {
 
   /** A waiter answered before it was parked (missed changes, the cap, a failed look): let go. */
   private release(w: Waiter): void {
+    // Once per request: a second withdrawal would take the device's newer request's place.
+    if (!w.done) this.withdraw(w.req);
     w.done = true;
     w.unsubscribe?.();
     w.unsubscribe = null;
@@ -315,6 +337,7 @@ class Registry implements PushRegistry, WaiterOwner {
       if (left > 0) this.perAccount.set(account.id, left);
       else this.perAccount.delete(account.id);
     }
+    this.withdraw(w.req);
     const outcome = w.settle(reason, folderIds, performance.now());
     if (this.history && w.historyId !== null) this.history.end(w.historyId, device.id, outcome, supersededBy);
     this.logEnd(w.req, outcome);

@@ -21,10 +21,12 @@ import { createPgMailImport } from './mail-import.js';
 import { createPgMaintenance } from './maintenance.js';
 import { migratePostgres } from './migrations.js';
 import { createNotifyBus, type BusLog } from './notify.js';
+import { createParkedCounts } from './parked-counts.js';
 import { createPgPendingFolders } from './pending.js';
 import { PARK_CHANNEL, createParkPresence } from './presence.js';
 import { createPgPushHistory } from './push-history.js';
 import { createPgSearch } from './search.js';
+import { createPgSharedState } from './shared-state.js';
 import { createPgSyncLoops } from './sync-loops.js';
 import { createPgSyncOptions } from './sync-options.js';
 import { createPgSyncStates } from './sync-state.js';
@@ -56,16 +58,35 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   );
   // A parked request is announced through the pool (its own autocommit statement), and heard,
   // with its order among the other nodes' announcements, on the bus (store/postgres/presence.ts).
+  // The same statement records it for the per-account cap and counts the other nodes' (parked-counts.ts).
+  const counts = createParkedCounts(pool, node);
   const presence = createParkPresence({
     node,
     feed,
-    send: async (payload) => void (await pool.query('SELECT pg_notify($1, $2)', [PARK_CHANNEL, payload])),
+    send: (payload, row) => counts.announce(PARK_CHANNEL, payload, row),
+    withdraw: (rows) => counts.withdraw(rows),
     log: options.log,
   });
-  const bus = createNotifyBus({ connection: parsePostgresUrl(url, options.applicationName), feed, node, log: options.log, presence });
+  // The LISTEN session is what tells the other nodes this one is alive (its parked rows count).
+  const register = async (): Promise<void> => {
+    const pid = bus.backendPid();
+    if (pid !== null) await counts.register(pid, presence.parked());
+  };
+  const bus = createNotifyBus({
+    connection: parsePostgresUrl(url, options.applicationName),
+    feed,
+    node,
+    log: options.log,
+    presence,
+    onRecheck: () =>
+      void register().catch((err: unknown) =>
+        options.log?.warn('store: this node not registered again after a reconnect; its parked requests do not count elsewhere', { err: String(err) }),
+      ),
+  });
   try {
     await migratePostgres(pool);
     await bus.start();
+    await register();
   } catch (err) {
     await bus.close();
     await pool.end().catch(() => {});
@@ -84,6 +105,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     feed,
     close: () =>
       (closed ??= (async () => {
+        // The registry answered its requests before: their rows go, and then whatever is left.
+        await presence.settled();
+        await counts.unregister().catch((err: unknown) => options.log?.warn('store: parked rows of this node not removed', { err: String(err) }));
         await bus.close();
         await pool.end();
       })()),
@@ -91,7 +115,10 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     // (store/postgres/notify.ts) as they commit: there is nothing to poll for, so the server's
     // timer finds nothing (docs/postgres.md "The wake-up bus").
     publishExternalCommits: async () => 0,
+    // The failed-login counters and each device's last Sync request, shared by the nodes.
+    shared: createPgSharedState(pool),
     announceParked: presence.announce,
+    withdrawParked: async (accountId, deviceRowId) => presence.withdraw(accountId, deviceRowId),
 
     ...accounts,
     ...createPgDirectory(ctx),

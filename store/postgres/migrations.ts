@@ -283,6 +283,47 @@ CREATE TABLE mail_imports (
 );
 `,
   },
+  {
+    version: 12,
+    sql: `
+-- What the nodes of one database share that one SQLite process keeps in memory (issue #17
+-- point 3; docs/postgres.md "Rules across nodes"). Ephemeral: losing any of it costs a client one
+-- retry at most, so \`eas-push copy\` and backups need not carry it.
+--
+-- The nodes alive now: each node's LISTEN session, which pg_stat_activity shows while the node
+-- lives (backend_start tells a reused pid apart). UNLOGGED: no WAL; emptied after a crash.
+CREATE UNLOGGED TABLE node_presence (
+  node           text PRIMARY KEY,
+  listen_pid     integer NOT NULL,
+  listen_started timestamptz NOT NULL
+);
+-- One row per device with a parked Ping or Sync with Wait: the node that announced it last
+-- (store/postgres/parked-counts.ts). Counted per account for the cap (docs/push.md rule 8); rows
+-- of a node whose LISTEN session is gone are not counted.
+CREATE UNLOGGED TABLE parked_presence (
+  device_id  bigint PRIMARY KEY,
+  account_id bigint NOT NULL,
+  node       text NOT NULL,
+  seq        bigint NOT NULL
+);
+CREATE INDEX parked_presence_account ON parked_presence(account_id);
+CREATE INDEX parked_presence_node ON parked_presence(node);
+-- Failed-login counters (eas/http/login-throttle.ts), one per key: a source address, or a source
+-- and a login (hashed). window_start is ms since the epoch, by the clock of the node that opened it.
+CREATE TABLE login_failures (
+  key          text PRIMARY KEY,
+  window_start bigint NOT NULL,
+  failures     integer NOT NULL
+);
+CREATE INDEX login_failures_window ON login_failures(window_start);
+-- The last full Sync request of a device (eas/sync/request-cache.ts, MS-ASCMD 2.2.1.21.1), as
+-- JSON: an empty or Partial Sync on any node completes from it.
+CREATE TABLE sync_request_cache (
+  device_id bigint PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  request   text NOT NULL
+);
+`,
+  },
 ];
 
 /**

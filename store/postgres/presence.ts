@@ -22,8 +22,15 @@
 // Notifications sent while the LISTEN connection was down are lost, echoes included: on a
 // reconnect every announcement still on its way counts as delivered (reset()), so an echo that
 // never comes cannot keep a device's request here from being superseded.
+//
+// The same statement that sends an announcement records the device as parked on this node and
+// counts the account's requests parked on the other nodes (store/postgres/parked-counts.ts, the
+// per-account cap of docs/push.md rule 8): announce() resolves with that count. withdraw() is the
+// request's end; it waits for its announcement to be sent, so a row is never deleted before it
+// is written, and such ends are sent together, one statement per turn of the event loop.
 import type { PublishingFeed } from '../change-feed.js';
 import type { ParkKind } from '../types.js';
+import type { ParkedRow } from './parked-counts.js';
 import { isId, payloadObject } from './payload.js';
 
 /** Apart from the commits' channel: a node that predates it never LISTENs here, and skips nothing. */
@@ -60,14 +67,28 @@ export interface ParkPresenceOptions {
   /** This node's id, as in the commits' payloads (store/postgres/notify.ts). */
   node: string;
   feed: PublishingFeed;
-  /** Sends one payload on PARK_CHANNEL; resolves once it is committed (then it reaches every listener). */
-  send(payload: string): Promise<void>;
+  /**
+   * Sends one payload on PARK_CHANNEL; resolves once it is committed (then it reaches every
+   * listener), with the account's requests parked on other nodes (nothing: none counted).
+   */
+  send(payload: string, row: ParkedRow): Promise<number | void>;
+  /** Deletes the rows of ended requests (store/postgres/parked-counts.ts); absent: nothing recorded. */
+  withdraw?(rows: ParkedRow[]): Promise<void>;
   log?: PresenceLog;
 }
 
 export interface ParkPresence {
-  /** Store.announceParked: takes its place in the order at the call (synchronously), then sends. */
-  announce(accountId: number, deviceRowId: number, kind: ParkKind): Promise<void>;
+  /**
+   * Store.announceParked: takes its place in the order at the call (synchronously), then sends;
+   * resolves with the account's requests parked on other nodes.
+   */
+  announce(accountId: number, deviceRowId: number, kind: ParkKind): Promise<number>;
+  /** Store.withdrawParked: the device's request announced last here has ended. */
+  withdraw(accountId: number, deviceRowId: number): void;
+  /** The requests announced here and not withdrawn (written back after a reconnect). */
+  parked(): ParkedRow[];
+  /** Resolves once every withdrawal asked for so far was sent (before the node's rows are deleted at close). */
+  settled(): Promise<void>;
   /** A payload that arrived on PARK_CHANNEL (the bus's LISTEN connection, in the bus's order). */
   receive(payload: string): void;
   /** LISTEN was re-established: echoes sent meanwhile are lost; none is waited for any more. */
@@ -80,20 +101,67 @@ export function createParkPresence(options: ParkPresenceOptions): ParkPresence {
   const { node, feed, send, log } = options;
   /** Device row id → the seq of this node's newest announcement for it, while its echo is due. */
   const onTheirWay = new Map<number, number>();
+  /** Device row id → this node's newest announcement for it, until withdrawn; `sent` settles with its statement. */
+  const announced = new Map<number, ParkedRow & { sent: Promise<unknown> }>();
+  let ending: ParkedRow[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  /** Withdrawals waiting for their announcement's statement. */
+  const waiting = new Set<Promise<unknown>>();
   let seq = 0;
+
+  function flush(): void {
+    const rows = ending;
+    ending = [];
+    if (rows.length === 0 || !options.withdraw) return;
+    const withdraw = options.withdraw;
+    flushing = flushing.then(() =>
+      withdraw(rows).catch((err: unknown) => {
+        // The rows stay until this node stops: the account's count is too high by that many meanwhile.
+        log?.warn('store: ended parked requests not withdrawn', { requests: rows.length, err: String(err) });
+      }),
+    );
+  }
 
   return {
     async announce(accountId, deviceRowId, kind) {
       const s = ++seq;
       // Before the first await: a message arriving from now on is compared with this one.
       onTheirWay.set(deviceRowId, s);
+      const row: ParkedRow = { deviceRowId, accountId, seq: s };
+      const sent = send(parkPayload({ node, accountId, deviceRowId, kind, seq: s }), row);
+      announced.set(deviceRowId, { ...row, sent });
       try {
-        await send(parkPayload({ node, accountId, deviceRowId, kind, seq: s }));
+        return (await sent) ?? 0;
       } catch (err) {
         // Nobody heard of it: the others' announcements are newer, and must end this request.
         if (onTheirWay.get(deviceRowId) === s) onTheirWay.delete(deviceRowId);
         throw err;
       }
+    },
+    withdraw(_accountId, deviceRowId) {
+      const a = announced.get(deviceRowId);
+      if (!a) return;
+      announced.delete(deviceRowId);
+      const row: ParkedRow = { deviceRowId, accountId: a.accountId, seq: a.seq };
+      // After the announcement's statement, whatever its outcome: deleting first would leave its row behind.
+      const after = a.sent.then(
+        () => {},
+        () => {},
+      );
+      waiting.add(after);
+      void after.then(() => {
+        waiting.delete(after);
+        if (ending.length === 0) setImmediate(flush);
+        ending.push(row);
+      });
+    },
+    parked: () => [...announced.values()].map(({ deviceRowId, accountId, seq: s }) => ({ deviceRowId, accountId, seq: s })),
+    async settled() {
+      await Promise.all(waiting);
+      // The withdrawals just queued go out on the next turn; wait for that turn, then for the sends.
+      await new Promise((resolve) => setImmediate(resolve));
+      flush();
+      await flushing;
     },
     receive(payload) {
       const m = parseParkPayload(payload);
