@@ -13,7 +13,7 @@ import type { CommandAnswer, LongPollResult } from '../commands/types.js';
 import type { EasDeps } from '../deps.js';
 import type { Logger } from '../log.js';
 import type { ParkOutcome, ParkTicket } from '../push/types.js';
-import { isEasHttpError } from './errors.js';
+import { isEasHttpError, unexpectedFailure } from './errors.js';
 import { acceptsGzip, answerBytes, easAnswer, factsOf, logLine, WBXML_TYPE, type RequestFacts } from './respond.js';
 
 /**
@@ -90,10 +90,10 @@ class HeldAnswer {
       extra = answer.headers;
       bytes = await easAnswer(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk);
     } catch (err) {
-      // As respond.ts does for any exception: a logged 500 with the EAS headers, no body.
+      // As respond.ts does for any exception: a logged 500 (503 when the store is unreachable)
+      // with the EAS headers, no body.
       failure = err;
-      status = 500;
-      extra = {};
+      ({ status, headers: extra } = unexpectedFailure(err));
       bytes = await easAnswer(Buffer.alloc(0), WBXML_TYPE, false);
     }
     if (!res.destroyed && !res.headersSent) {

@@ -11,7 +11,7 @@ import type Koa from 'koa';
 import type { CommandAnswer } from '../commands/types.js';
 import type { Logger } from '../log.js';
 import { encode } from '../wbxml/index.js';
-import { isEasHttpError } from './errors.js';
+import { isEasHttpError, unexpectedFailure } from './errors.js';
 
 const gzip = promisify(gzipCb);
 
@@ -116,7 +116,9 @@ export function createResponder(log: Logger): Koa.Middleware {
         setStatus(ctx, err.status);
         for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
       } else {
-        setStatus(ctx, 500);
+        const answer = unexpectedFailure(err);
+        setStatus(ctx, answer.status);
+        for (const [k, v] of Object.entries(answer.headers)) ctx.set(k, v);
       }
       ctx.body = Buffer.alloc(0);
     }

@@ -142,11 +142,13 @@ for (const mode of ['fast', 'immediate'] as const satisfies readonly PgStopMode[
       t.not(deferred.code, 0, 'swaks was not refused while PostgreSQL was down');
       t.regex(deferred.stdout, /<\*\* 4\d\d /, 'swaks got a 4xx');
       t.notRegex(deferred.stdout, /<\*\* 5\d\d /, 'swaks got a 5xx');
-      // A phone's request that needs the database fails as a server error the phone retries,
-      // never as a 401 that would have it ask its user for the password again.
+      // A phone's request that needs the database is told to come back later (503 with
+      // Retry-After, MS-ASHTTP), never a 401 that would have it ask its user for the password
+      // again, nor a 500 that reads as a server fault.
       const other = createEasClient({ port: w.b.httpPort, user: CAROL, password: PASSWORD, deviceId: 'OTHER0001' });
-      const during = (await other.folderSync()).response.status;
-      t.true(during >= 500 && during < 600, `a phone's FolderSync while PostgreSQL is down: HTTP ${during}`);
+      const during = (await other.folderSync()).response;
+      t.is(during.status, 503, `a phone's FolderSync while PostgreSQL is down: HTTP ${during.status}`);
+      t.regex(String(during.headers['retry-after']), /^\d+$/, 'with Retry-After');
 
       await startPgCluster(w.cluster);
       down = false;
