@@ -74,8 +74,14 @@ export function parsePostgresUrl(url: string, applicationName = 'eas-push'): PgC
     connectionString: url,
     application_name: applicationName,
     types: PG_TYPES,
-    // A peer that vanished (a node cut off from the database) is noticed, not waited on forever.
+    // A peer that vanished (a node cut off from the database, a failover to another machine) is
+    // noticed, not waited on forever: probes start after 10 s of silence instead of the system's
+    // two hours, which matters most for the LISTEN connection (idle between notifications).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    // A database host that drops packets fails a connect in 10 s (the sender gets 451, a phone
+    // 503), not after the TCP timeout of about two minutes.
+    connectionTimeoutMillis: 10_000,
   };
 }
 
