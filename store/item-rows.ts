@@ -1,7 +1,7 @@
 // Reading items: the SELECT that joins an item to its message (mail) or carries its document
 // (every other class), and the row → Item mapping.
 import type Database from 'better-sqlite3';
-import type { Address, AttachmentMeta, DocItem, Flag, Item, ItemBase, MailItem, MessageSummary } from './types.js';
+import type { Address, AttachmentMeta, DocItem, Flag, Item, ItemBase, LastVerb, LastVerbExecuted, MailItem, MessageSummary } from './types.js';
 
 export interface ItemRow {
   id: number;
@@ -21,6 +21,8 @@ export interface ItemRow {
   deleted_modseq: number | null;
   data: string | null;
   uid: string | null;
+  last_verb: number | null;
+  last_verb_at: string | null;
   // The message columns are null for a document item (LEFT JOIN).
   size: number;
   subject: string;
@@ -43,7 +45,7 @@ export interface ItemRow {
 export const ITEM_SELECT = `
   SELECT i.id, i.account_id, i.folder_id, i.message_id, i.read,
          i.flag_status, i.flag_type, i.flag_start, i.flag_due, i.flag_complete, i.categories,
-         i.received_at, i.created_modseq, i.modseq, i.deleted_modseq, i.data, i.uid,
+         i.received_at, i.created_modseq, i.modseq, i.deleted_modseq, i.data, i.uid, i.last_verb, i.last_verb_at,
          m.size, m.subject, m.from_json, m.to_json, m.cc_json, m.reply_to_json, m.date,
          m.message_id AS message_header_id, m.in_reply_to, m.references_json, m.thread_topic,
          m.importance, m.has_attachments, m.attachment_count, m.preview, m.meeting
@@ -89,6 +91,12 @@ export function flagOf(row: Pick<ItemRow, 'flag_status' | 'flag_type' | 'flag_st
   if (row.flag_due !== null) flag.dueDate = row.flag_due;
   if (row.flag_complete !== null) flag.completeTime = row.flag_complete;
   return flag;
+}
+
+export function lastVerbOf(row: Pick<ItemRow, 'last_verb' | 'last_verb_at'>): LastVerbExecuted | null {
+  // Rows read by a query of their own (not ITEM_SELECT) may lack the columns: read as none.
+  if (row.last_verb == null || row.last_verb_at == null) return null;
+  return { verb: row.last_verb as LastVerb, at: row.last_verb_at };
 }
 
 function summaryOf(row: ItemRow): MessageSummary {
@@ -139,6 +147,7 @@ export function toItem(row: ItemRow, attachments: AttachmentMeta[]): Item {
     size: row.size,
     attachments,
     meeting: row.meeting === null ? null : (JSON.parse(row.meeting) as unknown),
+    lastVerb: lastVerbOf(row),
   };
   return mail;
 }

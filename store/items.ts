@@ -2,7 +2,7 @@
 // and moves; documents (the other classes) are written by store/docs.ts through `place` here.
 // Every write goes through `write`, so the journal and the change feed follow from it.
 import type Database from 'better-sqlite3';
-import { ITEM_SELECT, createItemReader, flagOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
+import { ITEM_SELECT, createItemReader, flagOf, lastVerbOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
 import { createMessageDropper, createMessageWriter, prepareMessage, type PreparedMessage } from './messages.js';
 import {
   FolderType,
@@ -13,6 +13,7 @@ import {
   type DocWrite,
   type Flag,
   type Item,
+  type ItemStateChange,
   type MailItem,
   type MessageBody,
   type Origin,
@@ -28,19 +29,26 @@ export function flagColumns(flag: Flag | null): FlagColumns {
   return [flag.status, flag.flagType ?? null, flag.startDate ?? null, flag.dueDate ?? null, flag.completeTime ?? null];
 }
 
-/** What updateItem writes: the row's read, flag and categories with the change applied; `same` when nothing differs. */
+/**
+ * What updateItem writes: the row's read, flag, categories and last verb with the change
+ * applied; `same` when nothing differs.
+ */
 export function applyItemChange(
   row: ItemRow,
-  change: { read?: boolean; flag?: Flag | null; categories?: string[] },
-): { read: boolean; flag: Flag | null; categories: string; same: boolean } {
+  change: ItemStateChange,
+): { read: boolean; flag: Flag | null; categories: string; lastVerb: [number | null, string | null]; same: boolean } {
   const read = change.read ?? row.read === 1;
   const flag = change.flag !== undefined ? change.flag : flagOf(row);
   const categories = JSON.stringify(change.categories ?? JSON.parse(row.categories));
+  const verb = change.lastVerb ?? lastVerbOf(row);
+  const lastVerb: [number | null, string | null] = verb ? [verb.verb, verb.at] : [null, null];
   const same =
     read === (row.read === 1) &&
     JSON.stringify(flagColumns(flag)) === JSON.stringify(flagColumns(flagOf(row))) &&
-    categories === row.categories;
-  return { read, flag, categories, same };
+    categories === row.categories &&
+    lastVerb[0] === (row.last_verb ?? null) &&
+    lastVerb[1] === (row.last_verb_at ?? null);
+  return { read, flag, categories, lastVerb, same };
 }
 
 export function createItems(db: Database.Database, write: Write) {
@@ -83,9 +91,9 @@ export function createItems(db: Database.Database, write: Write) {
        FROM attachments a JOIN messages m ON m.id = a.message_id
       WHERE a.message_id = ? AND a.idx = ? AND m.account_id = ?`,
   );
-  const updateFlags = db.prepare<[number, ...FlagColumns, string, number, Origin, number]>(
+  const updateFlags = db.prepare<[number, ...FlagColumns, string, number | null, string | null, number, Origin, number]>(
     `UPDATE items SET read = ?, flag_status = ?, flag_type = ?, flag_start = ?, flag_due = ?, flag_complete = ?,
-       categories = ?, modseq = ?, origin = ? WHERE id = ?`,
+       categories = ?, last_verb = ?, last_verb_at = ?, modseq = ?, origin = ? WHERE id = ?`,
   );
   // deleted_at: the retention of tombstones in folders no device syncs counts from it.
   const tombstone = db.prepare<[number, number, Origin, string, number, number], { folder_id: number }>(
@@ -233,16 +241,16 @@ export function createItems(db: Database.Database, write: Write) {
     updateItem(
       accountId: number,
       itemId: number,
-      change: { read?: boolean; flag?: Flag | null; categories?: string[] },
+      change: ItemStateChange,
       origin: Origin,
     ): Item | null {
       return write((tx) => {
         const row = liveItem.get(itemId, accountId);
         if (!row) return null;
-        const { read, flag, categories, same } = applyItemChange(row, change);
+        const { read, flag, categories, lastVerb, same } = applyItemChange(row, change);
         // A no-op change must not show up as a Change on the account's other devices.
         if (same) return readItem(row);
-        updateFlags.run(read ? 1 : 0, ...flagColumns(flag), categories, tx.modseq(accountId), origin, itemId);
+        updateFlags.run(read ? 1 : 0, ...flagColumns(flag), categories, ...lastVerb, tx.modseq(accountId), origin, itemId);
         tx.journal(accountId, row.folder_id, itemId, 'change', origin);
         return mustRead(accountId, itemId);
       });

@@ -385,6 +385,15 @@ CREATE TABLE mail_imports (
 -- process keeps that in memory. The number keeps both series naming one model.
 `,
   },
+  {
+    version: 13,
+    sql: `
+-- The last thing the user did with a message from a phone (MS-ASEMAIL LastVerbExecuted): 1 reply
+-- to sender, 2 reply to all, 3 forward, set by SmartReply/SmartForward; and when (ISO 8601).
+ALTER TABLE items ADD COLUMN last_verb INTEGER;
+ALTER TABLE items ADD COLUMN last_verb_at TEXT;
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

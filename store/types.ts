@@ -177,6 +177,29 @@ export interface ItemBase {
 }
 
 /** A mail item: one placement of one stored message in one folder. */
+/** MS-ASEMAIL LastVerbExecuted: what the user last did with a message from a phone. */
+export const LastVerb = {
+  ReplyToSender: 1,
+  ReplyToAll: 2,
+  Forward: 3,
+} as const;
+export type LastVerb = (typeof LastVerb)[keyof typeof LastVerb];
+
+export interface LastVerbExecuted {
+  verb: LastVerb;
+  /** ISO 8601 (LastVerbExecutionTime). */
+  at: string;
+}
+
+/** What Store.updateItem changes; a field left out keeps its value. */
+export interface ItemStateChange {
+  read?: boolean;
+  flag?: Flag | null;
+  categories?: string[];
+  /** Only for mail; set by SmartReply/SmartForward. */
+  lastVerb?: LastVerbExecuted;
+}
+
 export interface MailItem extends ItemBase {
   kind: 'mail';
   messageId: number;
@@ -186,6 +209,8 @@ export interface MailItem extends ItemBase {
   attachments: AttachmentMeta[];
   /** Delivery.meeting as it was stored; null for plain mail. */
   meeting: unknown;
+  /** Replied to or forwarded from a phone, and when; null: neither. */
+  lastVerb: LastVerbExecuted | null;
 }
 
 /**
@@ -619,7 +644,7 @@ export interface Store {
   updateItem(
     accountId: number,
     itemId: number,
-    change: { read?: boolean; flag?: Flag | null; categories?: string[] },
+    change: ItemStateChange,
     origin: Origin,
   ): Promise<Item | null>;
   deleteItem(accountId: number, itemId: number, origin: Origin): Promise<boolean>;

@@ -8,18 +8,20 @@
 
 import { EasHttpError } from '../http/errors.js';
 import type { CommandContext, CommandResult } from '../commands/types.js';
+import type { LastVerb } from '../../store/types.js';
 import { atLeast } from '../protocol.js';
 import { el } from '../wbxml/tree.js';
 import { guardSend, sendKey } from './client-id.js';
 import { parseComposeRequest, type ComposeKind, type ComposeRequest } from './compose-request.js';
 import { parseMessage, serializeMessage, withDefaultHeader } from './mime-message.js';
-import { loadOriginal, threadHeaders } from './source-message.js';
+import { lastVerbOf, recordLastVerb } from './last-verb.js';
+import { loadOriginal, threadHeaders, type Original } from './source-message.js';
 import { forwardWithOriginal, replyWithQuote } from './smart-body.js';
 import { ComposeFailure, ComposeStatus } from './status.js';
 import { submitMessage } from './submit.js';
 
 /** The message a Smart* request sends: the client's MIME, completed from the original. */
-async function smartMessage(ctx: CommandContext, req: ComposeRequest): Promise<Buffer> {
+async function smartMessage(ctx: CommandContext, req: ComposeRequest): Promise<{ raw: Buffer; original: Original; verb: LastVerb | null }> {
   const original = await loadOriginal(ctx, req.source);
   let msg = parseMessage(req.mime);
   if (msg.fields.length === 0) throw new ComposeFailure(ComposeStatus.InvalidMIME, 'no header fields in the message');
@@ -36,7 +38,7 @@ async function smartMessage(ctx: CommandContext, req: ComposeRequest): Promise<B
     msg = withDefaultHeader(msg, 'In-Reply-To', thread.inReplyTo);
     msg = withDefaultHeader(msg, 'References', thread.references);
   }
-  return serializeMessage(msg);
+  return { raw: serializeMessage(msg), original, verb: lastVerbOf(req.kind, msg, original.item, ctx.account.address) };
 }
 
 export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Promise<CommandResult> {
@@ -57,8 +59,9 @@ export async function handleCompose(ctx: CommandContext, kind: ComposeKind): Pro
       throw new ComposeFailure(ComposeStatus.ServerErrorRetryLater, 'the same message is being sent by another request');
     }
     try {
-      const raw = kind === 'SendMail' ? req.mime : await smartMessage(ctx, req);
-      await submitMessage(ctx, raw, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
+      const smart = kind === 'SendMail' ? null : await smartMessage(ctx, req);
+      await submitMessage(ctx, smart?.raw ?? req.mime, { saveInSent: req.saveInSent, extraRecipients: req.forwardees });
+      if (smart?.verb) await recordLastVerb(ctx, smart.original.item, smart.verb);
     } catch (err) {
       await guard.failed();
       throw err;

@@ -110,6 +110,7 @@ export async function emailProperties(
     v12 && el('AirSyncBase:NativeBodyType', nativeBodyType(body)),
     v14 && el('Email2:ConversationId', conversationId(item)),
     v14 && el('Email2:ConversationIndex', conversationIndex(item)),
+    ...(v14 ? lastVerbElements(item) : []),
     v14 && item.categories.length > 0 && categoriesElement(item.categories),
     // Optional boolean: sent only when true, as absence already means "not a blind copy".
     v14 && receivedAsBcc(item, context) && el('Email2:ReceivedAsBcc', 1),
@@ -120,14 +121,24 @@ export async function emailProperties(
 }
 
 /**
- * What a Sync server Change carries for mail: the flags a user changes on another device.
+ * MS-ASEMAIL 2.2.2.44/45 (14.0+): replied to or forwarded from a phone, and when, so every phone
+ * shows the message's reply or forward icon. Nothing when it was neither.
+ */
+function lastVerbElements(item: MailItem): WbxmlElement[] {
+  if (!item.lastVerb) return [];
+  return [el('Email2:LastVerbExecuted', item.lastVerb.verb), el('Email2:LastVerbExecutionTime', item.lastVerb.at)];
+}
+
+/**
+ * What a Sync server Change carries for mail: the flags a user changes on another device, and
+ * the last verb (a reply or forward sent from a phone).
  * Flag and Categories are always present so that clearing them reaches the phone.
  */
 export function emailChangeProperties(item: MailItem, version: ProtocolVersion): WbxmlElement[] {
   // Flag is 12.0+ (MS-ASEMAIL 2.2.2.34): a 2.5 client hears of Read only.
   const out: WbxmlElement[] = [el('Email:Read', item.read ? '1' : '0')];
   if (atLeast(version, '12.0')) out.push(flagElement(item.flag));
-  if (atLeast(version, '14.0')) out.push(categoriesElement(item.categories));
+  if (atLeast(version, '14.0')) out.push(categoriesElement(item.categories), ...lastVerbElements(item));
   return out;
 }
 

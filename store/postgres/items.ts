@@ -232,13 +232,13 @@ export function createPgItems(ctx: PgStoreContext): PgItems {
         await lockAccount(tx, accountId);
         const row = (await tx.client.query<ItemRow>(LIVE_ITEM, [itemId, accountId])).rows[0];
         if (!row) return null;
-        const { read, flag, categories, same } = applyItemChange(row, change);
+        const { read, flag, categories, lastVerb, same } = applyItemChange(row, change);
         // A no-op change must not show up as a Change on the account's other devices.
         if (same) return readItem(tx.client, row);
         await tx.client.query(
           `UPDATE items SET read = $1, flag_status = $2, flag_type = $3, flag_start = $4, flag_due = $5, flag_complete = $6,
-             categories = $7, modseq = $8, origin = $9 WHERE id = $10`,
-          [read ? 1 : 0, ...flagColumns(flag), categories, await tx.modseq(accountId), origin, itemId],
+             categories = $7, last_verb = $8, last_verb_at = $9, modseq = $10, origin = $11 WHERE id = $12`,
+          [read ? 1 : 0, ...flagColumns(flag), categories, ...lastVerb, await tx.modseq(accountId), origin, itemId],
         );
         await tx.journal(accountId, row.folder_id, itemId, 'change', origin);
         return mustRead(tx.client, accountId, itemId);

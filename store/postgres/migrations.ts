@@ -324,6 +324,15 @@ CREATE TABLE sync_request_cache (
 );
 `,
   },
+  {
+    version: 13,
+    sql: `
+-- The last thing the user did with a message from a phone (MS-ASEMAIL LastVerbExecuted): 1 reply
+-- to sender, 2 reply to all, 3 forward, set by SmartReply/SmartForward; and when (ISO 8601).
+ALTER TABLE items ADD COLUMN last_verb integer;
+ALTER TABLE items ADD COLUMN last_verb_at text;
+`,
+  },
 ];
 
 /**
