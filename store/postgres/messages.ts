@@ -7,6 +7,16 @@ import { indexMessage } from './search.js';
 
 export { prepareMessage, type PreparedMessage } from '../messages.js';
 
+/**
+ * Text as PostgreSQL can hold it: a `text` value cannot contain U+0000 (the statement fails with
+ * 22021), while SQLite keeps it. A NUL in a message's parsed parts (a hostile or broken sender's
+ * body, subject or file name) is dropped instead of refusing the whole delivery: the raw bytes,
+ * NULs included, are stored exactly (bytea), and no client could show a NUL anyway.
+ */
+export function pgText<T extends string | null | undefined>(value: T): T {
+  return (typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '') : value) as T;
+}
+
 /** Inserts the message, its attachments and its index entry; returns its id. `meeting`: Delivery.meeting. */
 export async function insertMessage(
   client: PgClient,
@@ -24,9 +34,9 @@ export async function insertMessage(
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
      RETURNING id`,
     [
-      accountId, raw, raw.length, s.subject, msg.from, msg.to, msg.cc, msg.replyTo, s.date,
-      s.messageId, s.inReplyTo, msg.references, s.threadTopic, s.importance, s.hasAttachments ? 1 : 0,
-      parsed.attachments.length, s.preview, parsed.malformed ? 1 : 0, parsed.text, parsed.html,
+      accountId, raw, raw.length, pgText(s.subject), pgText(msg.from), pgText(msg.to), pgText(msg.cc), pgText(msg.replyTo), pgText(s.date),
+      pgText(s.messageId), pgText(s.inReplyTo), pgText(msg.references), pgText(s.threadTopic), s.importance, s.hasAttachments ? 1 : 0,
+      parsed.attachments.length, pgText(s.preview), parsed.malformed ? 1 : 0, pgText(parsed.text), pgText(parsed.html),
       meeting === undefined || meeting === null ? null : JSON.stringify(meeting),
     ],
   );
@@ -42,9 +52,9 @@ export async function insertMessage(
       [
         id,
         a.map((_, i) => i + 1),
-        a.map((x) => x.fileName),
-        a.map((x) => x.contentType),
-        a.map((x) => x.contentId),
+        a.map((x) => pgText(x.fileName)),
+        a.map((x) => pgText(x.contentType)),
+        a.map((x) => pgText(x.contentId)),
         a.map((x) => (x.inline ? 1 : 0)),
         a.map((x) => x.content.length),
         a.map((x) => x.content),

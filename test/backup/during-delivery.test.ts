@@ -4,7 +4,6 @@
 // and its modseq is the one the backup reported. Then `eas-push restore` refuses the data
 // directory of the running server, and restores into a stopped one.
 
-import test from 'ava';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import Database from 'better-sqlite3';
 import { databasePath } from '../../bin/data-dir.js';
 import { openStore, FolderType } from '../../store/index.js';
 import { runCli } from '../cli/run.js';
-import { startTestServer } from '../helpers/server.js';
+import { sqliteOnly, startTestServer } from '../helpers/server.js';
 
 interface Sent {
   subject: string;
@@ -33,6 +32,8 @@ async function sender(port: number, tag: string, stop: () => boolean, sent: Sent
     transport.close();
   }
 }
+
+const test = sqliteOnly('backup and restore copy the SQLite file (a PostgreSQL store is backed up with pg_dump; `backup` refuses it)');
 
 test('a backup during continuous deliveries restores every acknowledged message exactly once', async (t) => {
   const srv = await startTestServer();

@@ -4,7 +4,6 @@
 // told to resync (Sync Status 3, FolderSync Status 9, MS-ASCMD 2.2.3.177.17 and 2.2.3.177.5)
 // and never gets data from the lost timeline.
 
-import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { databasePath } from '../../bin/data-dir.js';
 import { backupStore, restoreStore } from '../../store/backup.js';
 import { FolderType } from '../../store/index.js';
 import { createEasClient, type EasClient } from '../helpers/eas-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { sqliteOnly, startTestServer, type TestServer } from '../helpers/server.js';
 import { sendMail } from '../helpers/swaks.js';
 import { onlyCollection, options, syncRequest, type SyncedCollection } from '../eas-sync/wire.js';
 
@@ -34,6 +33,8 @@ async function sync(p: EasClient, syncKey: string, collectionId: string, withOpt
 }
 
 const subjectsOf = (c: SyncedCollection) => c.adds.map((a) => a.data?.textOf('Email:Subject') ?? '');
+
+const test = sqliteOnly('it restores a SQLite backup into the data dir (backupStore/restoreStore copy SQLite files)');
 
 test('SyncKeys from before the backup are answered after a restore; later ones get Status 3 and 9', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'eas-push-restore-'));

@@ -5,12 +5,11 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { el } from '../../eas/wbxml/tree.js';
-import { openStore } from '../../store/index.js';
+import { openStoreAt } from '../../store/open.js';
 import { FolderType } from '../../store/types.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { startTestServer } from '../helpers/server.js';
 import { sendMail } from '../helpers/swaks.js';
-import { join } from 'node:path';
 import { mail } from '../helpers/items.js';
 
 const PASSWORD = 'pw-for-tests';
@@ -85,7 +84,7 @@ test('close(): parked Pings are answered, a message already in DATA is still del
   await waitFor(/^421 /m);
   await closing;
 
-  const reopened = openStore(join(s.dataDir, 'eas-push.sqlite'));
+  const reopened = await openStoreAt(s.storeLocation);
   t.teardown(async () => await reopened.close());
   const folder = (await reopened.folderByType(frank.id, FolderType.Inbox))!;
   t.deepEqual((await reopened.listItems(frank.id, folder.id)).map((i) => mail(i).summary.subject), ['in flight']);

@@ -8,7 +8,7 @@ import { startTestServer } from '../helpers/server.js';
 import { deliver, ping, pushWorld, readPing, syncAll, syncOnce, until, waitParked, type PushWorld } from '../push/helpers.js';
 
 function cli(w: PushWorld, ...args: string[]) {
-  return runCli(['device', ...args, '--data-dir', w.ts.dataDir]);
+  return runCli(['device', ...args, ...w.ts.storeArgs]);
 }
 
 async function history(w: PushWorld, deviceId: string) {
@@ -17,7 +17,9 @@ async function history(w: PushWorld, deviceId: string) {
 }
 
 test('device show prints the push history with an outcome, a verdict and the gap for each Ping', async (t) => {
-  t.timeout(30_000);
+  // Two CLI processes and three Pings: on PostgreSQL each CLI process also opens the store's
+  // pool and checks its schema, and 30 s ran out on a loaded 2-core machine.
+  t.timeout(60_000);
   const w = await pushWorld(t);
   const { syncKey } = await syncAll(w.phone, w.inbox);
 
@@ -40,7 +42,8 @@ test('device show prints the push history with an outcome, a verdict and the gap
   // 3. The phone goes away while parked.
   const abort = new AbortController();
   const third = ping(w.phone, 300, [w.inbox], abort.signal);
-  await waitParked(w, w.phone);
+  // Parked past its first look (a query on PostgreSQL): a request gone before that has no entry.
+  await waitParked(w, w.phone, third);
   abort.abort();
   await t.throwsAsync(third);
   await until(async () => !w.ts.server.push.isParked(w.alice.id, (await w.ts.store.getDevice(w.alice.id, 'PHONE0001'))!.id), 'dropped');
@@ -70,7 +73,8 @@ test('device show prints the push history with an outcome, a verdict and the gap
 test('a newer request supersedes the parked one: its gap is the newer request', async (t) => {
   const w = await pushWorld(t);
   const first = ping(w.phone, 300, [w.inbox]);
-  await waitParked(w, w.phone);
+  // Parked past its first look (a query on PostgreSQL): superseded during it, it has no entry.
+  await waitParked(w, w.phone, first);
   const second = ping(w.phone, 1, [w.inbox]);
   t.is(readPing(await first).status, 1);
   t.is(readPing(await second).status, 1);
@@ -178,8 +182,10 @@ test('a parked record left by a server that is gone: stale for the CLI, interrup
   await w.ts.server.close();
   const again = await startTestServer({ dataDir });
   t.teardown(() => again.stop());
-  t.like((await again.store.pushHistory(phone.id))[0], { id: 1_000_000, outcome: 'interrupted' });
-  const shown = await runCli(['device', 'show', 'alice@example.com', 'PHONE0001', '--data-dir', dataDir]);
+  // Matched by its start, not its id: PostgreSQL hands out the stored id itself (max + 1, so
+  // that nodes sharing the database never collide: docs/postgres.md), SQLite keeps the one given.
+  t.like((await again.store.pushHistory(phone.id))[0], { startedAt, outcome: 'interrupted' });
+  const shown = await runCli(['device', 'show', 'alice@example.com', 'PHONE0001', ...again.storeArgs]);
   t.regex(shown.stdout, /^ {2}parked now: +no$/m);
   t.regex(shown.stdout, /Ping\s+600 s\s+folders \d+\s+interrupted: never answered: the server stopped without answering \(crash or kill\)$/m);
 });

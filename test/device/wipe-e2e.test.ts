@@ -13,7 +13,7 @@ const provisionRequest = () =>
 
 test('device wipe from the CLI reaches the phone on its next request, and its acknowledgement is recorded', async (t) => {
   const w = await pushWorld(t);
-  const cli = (...args: string[]) => runCli(['device', ...args, '--data-dir', w.ts.dataDir]);
+  const cli = (...args: string[]) => runCli(['device', ...args, ...w.ts.storeArgs]);
 
   const wipe = await cli('wipe', 'alice@example.com', 'PHONE0001');
   t.is(wipe.code, 0, wipe.stderr);

@@ -3,7 +3,6 @@
 // database (the WAL is checkpointed away) and exits 0; every message that got a 250 is stored
 // exactly once.
 
-import test from 'ava';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -18,6 +17,7 @@ import { runCli, startServe } from '../cli/run.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { until } from '../push/helpers.js';
 import { mail } from '../helpers/items.js';
+import { sqliteOnly } from '../helpers/server.js';
 
 const USER = 'kim@example.com';
 const PW = 'shutdown-pw';
@@ -32,6 +32,8 @@ function refused(port: number): Promise<boolean> {
     s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
   });
 }
+
+const test = sqliteOnly('it checks the SQLite file and its WAL after the shutdown (the checkpoint at close)');
 
 test('SIGTERM under load: parked Ping answered, the message in DATA gets its 250, nothing acknowledged lost, DB closed, exit 0', async (t) => {
   t.timeout(60_000);

@@ -7,7 +7,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { createEasClient, type EasClient, type EasResponse } from '../helpers/eas-client.js';
-import { deliver, parked, ping, pushWorld, readPing, until, type PushWorld } from '../push/helpers.js';
+import { answeredOrParked, deliver, ping, pushWorld, readPing, unparkedWithin, type PushWorld } from '../push/helpers.js';
 
 const NEVER = 3000;
 const ROUND_TRIP_MS = 30_000;
@@ -22,13 +22,9 @@ async function world25(t: ExecutionContext): Promise<{ w: PushWorld; phone: EasC
 
 /** Resolves once the Ping is parked; fails at once if it is answered instead. */
 async function parks(w: PushWorld, phone: EasClient, request: Promise<EasResponse>): Promise<void> {
-  let answered = false;
-  request.then(
-    () => (answered = true),
-    () => (answered = true),
-  );
-  await until(async () => answered || (await parked(w, phone)), 'the 2.5 Ping answered or parked', ROUND_TRIP_MS);
-  if (answered) throw new Error(`the 2.5 Ping was answered at once (Status ${(await request).body?.intOf('Status')}) instead of parking`);
+  if (await answeredOrParked(w, phone, request, ROUND_TRIP_MS)) {
+    throw new Error(`the 2.5 Ping was answered at once (Status ${(await request).body?.intOf('Status')}) instead of parking`);
+  }
 }
 
 test('a parked 2.5 Ping answers Status 2 with the Inbox when mail is delivered', async (t) => {
@@ -36,7 +32,7 @@ test('a parked 2.5 Ping answers Status 2 with the Inbox when mail is delivered',
   const answer = ping(phone, NEVER, [inbox]);
   await parks(w, phone, answer);
   await deliver(w, 'Direct Push to an old phone');
-  t.false(await parked(w, phone), 'woken in the commit, before swaks got its 250');
+  t.true(await unparkedWithin(w, phone, ROUND_TRIP_MS), 'woken by the commit, before swaks got its 250');
   const r = readPing(await answer);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [inbox]);
@@ -58,7 +54,7 @@ test('2.5 Ping parameters: the cached folders for an empty Ping, Status 5 with t
   t.is(readPing(await first).status, 1, 'the newer Ping ends the older one');
   await parks(w, phone, empty);
   await deliver(w, 'Into the cached folder');
-  t.false(await parked(w, phone));
+  t.true(await unparkedWithin(w, phone, ROUND_TRIP_MS));
   const r = readPing(await empty);
   t.is(r.status, 2);
   t.deepEqual(r.folders, [inbox]);

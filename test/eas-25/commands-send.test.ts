@@ -17,7 +17,7 @@ const MIME = 'message/rfc822';
 async function boot(t: ExecutionContext): Promise<TestServer> {
   const s = await startTestServer({ parseWorkers: 0 });
   t.teardown(() => s.stop());
-  for (const who of ['alice', 'bob', 'carol']) s.addUser(`${who}@example.test`, PW);
+  for (const who of ['alice', 'bob', 'carol']) await s.addUser(`${who}@example.test`, PW);
   return s;
 }
 

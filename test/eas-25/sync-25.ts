@@ -17,7 +17,7 @@ export const PASSWORD = 'correct horse battery';
 export async function server25(t: ExecutionContext): Promise<TestServer> {
   const s = await startTestServer();
   t.teardown(() => s.stop());
-  s.addUser(USER, PASSWORD);
+  await s.addUser(USER, PASSWORD);
   return s;
 }
 

@@ -31,7 +31,7 @@ async function setup(t: ExecutionContext, gal?: 'domain' | 'all' | 'off'): Promi
 }
 
 async function cli(t: ExecutionContext, s: TestServer, args: string[]): Promise<string> {
-  const r = await runCli(['user', 'set', ...args, '--data-dir', s.dataDir]);
+  const r = await runCli(['user', 'set', ...args, ...s.storeArgs]);
   t.is(r.code, 0, r.stderr);
   return r.stdout;
 }
@@ -130,7 +130,7 @@ test('a picture within MaxSize and MaxPictures; Status 174 when too large, 175 p
   await cli(t, s, ['anat.cohen@example.com', '--picture', file]);
   const notJpeg = join(dir, 'x.jpg');
   writeFileSync(notJpeg, 'GIF89a');
-  const refused = await runCli(['user', 'set', 'bob@example.com', '--picture', notJpeg, '--data-dir', s.dataDir]);
+  const refused = await runCli(['user', 'set', 'bob@example.com', '--picture', notJpeg, ...s.storeArgs]);
   t.is(refused.code, 1);
   t.regex(refused.stderr, /not a JPEG/);
 

@@ -56,7 +56,7 @@ test('a phone that keeps refusing one message gets every other one; the skipped 
   t.deepEqual(windows, [4, 4, 2, 4, 4, 2, 1, 1, 1, 0, 3]);
 
   // Listed for the admin, with its subject; still on the server for everyone else.
-  const shown = await runCli(['device', 'show', ALICE, 'FUSSYPHONE', '--data-dir', e.dataDir]);
+  const shown = await runCli(['device', 'show', ALICE, 'FUSSYPHONE', ...e.srv.storeArgs]);
   t.is(shown.code, 0, shown.stderr);
   t.regex(shown.stdout, /^skipped items \(the device kept refusing them; they stay on the server\), 1:$/m);
   t.regex(shown.stdout, /^ {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ {2}Inbox {2}item \d+:\d+ {2}"Broken"$/m);
@@ -75,7 +75,7 @@ test('a phone that keeps refusing one message gets every other one; the skipped 
   const resync = (await syncOne(phone, { syncKey: '0', collectionId: inbox }))!;
   const all = (await syncOne(phone, { syncKey: resync.syncKey, collectionId: inbox }))!;
   t.deepEqual(all.adds.map((a) => subjectOf(a.data)).sort(), [...SUBJECTS, 'Seven'].sort());
-  const after = await runCli(['device', 'show', ALICE, 'FUSSYPHONE', '--data-dir', e.dataDir]);
+  const after = await runCli(['device', 'show', ALICE, 'FUSSYPHONE', ...e.srv.storeArgs]);
   t.notRegex(after.stdout, /skipped items/);
 });
 
@@ -92,7 +92,7 @@ test('a single repeat is a plain retry: the same page again, nothing skipped', a
   t.deepEqual(again.adds.map((a) => a.serverId), first.adds.map((a) => a.serverId));
   const rest = (await syncOne(phone, { syncKey: again.syncKey, collectionId: inbox, windowSize: 2 }))!;
   t.deepEqual(rest.adds.map((a) => subjectOf(a.data)), ['C']);
-  const shown = await runCli(['device', 'show', ALICE, 'ONCEPHONE', '--data-dir', e.dataDir]);
+  const shown = await runCli(['device', 'show', ALICE, 'ONCEPHONE', ...e.srv.storeArgs]);
   t.is(shown.code, 0, shown.stderr);
   t.notRegex(shown.stdout, /skipped items/);
 });

@@ -43,7 +43,7 @@ test('the CLI imports into the data directory of a running server, in a process 
     el('Ping:Ping', [el('Ping:HeartbeatInterval', NEVER), el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', calendarId), el('Ping:Class', 'Calendar')])])]),
   );
   await until(async () => await parked(w, w.phone), 'the phone\'s Ping parked');
-  const r = await runCli(['calendar', 'import', 'alice@example.com', fixturePath('ical/eas-push/series.ics'), '--data-dir', w.ts.dataDir]);
+  const r = await runCli(['calendar', 'import', 'alice@example.com', fixturePath('ical/eas-push/series.ics'), ...w.ts.storeArgs]);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'imported 5 events into "Calendar" of alice@example.com: 5 added, 0 updated, 0 unchanged\n');
   const calendar = (await w.ts.store.folderByType(w.alice.id, FolderType.Calendar))!;
@@ -52,7 +52,7 @@ test('the CLI imports into the data directory of a running server, in a process 
   const ping = readPing(await answer);
   t.is(ping.status, 2);
   t.deepEqual(ping.folders, [calendarId]);
-  const out = await runCli(['calendar', 'export', 'alice@example.com', '--data-dir', w.ts.dataDir]);
+  const out = await runCli(['calendar', 'export', 'alice@example.com', ...w.ts.storeArgs]);
   t.is(out.code, 0, out.stderr);
   t.regex(out.stdout, /^BEGIN:VCALENDAR\r\n[\s\S]*UID:standup-series@example\.com[\s\S]*END:VCALENDAR\r\n$/);
 });

@@ -26,7 +26,7 @@ test('an import wakes parked phones only with --push; without it the mail comes 
 
   const quiet = join(p.dir, 'quiet.mbox');
   mbox(quiet, ['quiet one', 'quiet two']);
-  const r = await runCli(['mail', 'import', 'alice@example.com', quiet, '--data-dir', w.ts.dataDir]);
+  const r = await runCli(['mail', 'import', 'alice@example.com', quiet, ...w.ts.storeArgs]);
   t.is(r.code, 0, r.stderr);
   // The server's look at other processes' commits, run now rather than waited for.
   await w.ts.store.publishExternalCommits();
@@ -35,7 +35,7 @@ test('an import wakes parked phones only with --push; without it the mail comes 
 
   const loud = join(p.dir, 'loud.mbox');
   mbox(loud, ['pushed one']);
-  const pushed = await runCli(['mail', 'import', 'alice@example.com', loud, '--push', '--data-dir', w.ts.dataDir]);
+  const pushed = await runCli(['mail', 'import', 'alice@example.com', loud, '--push', ...w.ts.storeArgs]);
   t.is(pushed.code, 0, pushed.stderr);
   t.regex(pushed.stdout, /imported 1 message into Inbox .*, pushed\n$/);
   const woken = readPing(await answer);

@@ -79,7 +79,7 @@ test('a contact added by the phone answers the same Ping with the Contacts folde
 test('contacts imported by the CLI, in a process of its own, answer the Ping with the Contacts folder', async (t) => {
   const w = await pushWorld(t);
   const { contacts, answer } = await parkedOnBoth(w);
-  const r = await runCli(['contacts', 'import', 'alice@example.com', VCARD, '--data-dir', w.ts.dataDir]);
+  const r = await runCli(['contacts', 'import', 'alice@example.com', VCARD, ...w.ts.storeArgs]);
   t.is(r.code, 0, r.stderr);
   const ping = readPing(await answer);
   t.is(ping.status, 2);

@@ -37,9 +37,13 @@ export function pingBody(heartbeat: number | undefined, folderIds: string[] | un
   ]);
 }
 
-export function ping(client: EasClient, heartbeat: number | undefined, folderIds: string[] | undefined, signal?: AbortSignal): Promise<EasResponse> {
+/** A request in flight, with when it was sent (answeredOrParked tells its push-history entry from older ones by it). */
+export type SentRequest = Promise<EasResponse> & { sentAt?: string };
+
+export function ping(client: EasClient, heartbeat: number | undefined, folderIds: string[] | undefined, signal?: AbortSignal): SentRequest {
   const body = heartbeat === undefined && folderIds === undefined ? null : pingBody(heartbeat, folderIds);
-  return client.post('Ping', body, signal ? { signal } : {});
+  const sentAt = new Date().toISOString();
+  return Object.assign(client.post('Ping', body, signal ? { signal } : {}), { sentAt });
 }
 
 export interface PingAnswer {
@@ -76,8 +80,52 @@ export async function parked(w: PushWorld, client: EasClient): Promise<boolean> 
   return device !== null && w.ts.server.push.isParked(w.alice.id, device.id);
 }
 
-export function waitParked(w: PushWorld, client: EasClient): Promise<void> {
-  return until(async () => await parked(w, client), `${client.opts.deviceId} parked`);
+/**
+ * Parked past its first look at the store: the registry holds the request and its push-history
+ * entry, written only once that look found nothing to answer at once, is open and started at
+ * `since` or later. The registry holds a request during that look too; on SQLite the look ends
+ * within the turn, on PostgreSQL it is a query, so the registry alone cannot tell "parked" from
+ * "about to be answered at once".
+ */
+export async function parkedSince(w: PushWorld, client: EasClient, since: string): Promise<boolean> {
+  if (!(await parked(w, client))) return false;
+  const device = await w.ts.store.getDevice(w.alice.id, client.opts.deviceId);
+  const entry = device ? (await w.ts.store.pushHistory(device.id, 1))[0] : undefined;
+  return entry !== undefined && entry.endedAt == null && entry.startedAt >= since;
+}
+
+/** Whether the Ping `request` of `client` was answered (true) or parked (false), whichever came first; fails after `ms`. */
+export async function answeredOrParked(w: PushWorld, client: EasClient, request: SentRequest, ms: number): Promise<boolean> {
+  // When it was sent, else now: before this turn ends the server has not read it, so its entry starts later.
+  const since = request.sentAt ?? new Date().toISOString();
+  let answered = false;
+  request.then(
+    () => (answered = true),
+    () => (answered = true),
+  );
+  await until(async () => answered || await parkedSince(w, client, since), `${client.opts.deviceId}'s Ping answered or parked`, ms);
+  return answered;
+}
+
+/**
+ * After an event that must wake `client`'s parked request has had its own answer (swaks's 250,
+ * a command's response): the wake was published in the commit's turn, and the woken request
+ * answers once its own look at the store is over (within the turn on SQLite, a query on
+ * PostgreSQL). True once it is no longer parked; false if it still is after `ms`.
+ */
+export async function unparkedWithin(w: PushWorld, client: EasClient, ms: number): Promise<boolean> {
+  try {
+    await until(async () => !(await parked(w, client)), `${client.opts.deviceId} answered`, ms);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once `client` is parked; given its `request`, once that one is parked past its first look (parkedSince). */
+export function waitParked(w: PushWorld, client: EasClient, request?: SentRequest): Promise<void> {
+  const since = request?.sentAt;
+  return until(async () => (since === undefined ? await parked(w, client) : await parkedSince(w, client, since)), `${client.opts.deviceId} parked`);
 }
 
 export async function deliver(w: PushWorld, subject: string): Promise<void> {

@@ -6,7 +6,8 @@
 // - a Ping that an event must wake has a heartbeat no test reaches (NEVER), so a loaded
 //   machine cannot end it early; the wake is checked right when the event's own answer
 //   comes back (swaks's 250, a command's response): the registry wakes in the commit's turn,
-//   before that answer is written, so a Ping still parked then is a failure at once;
+//   before that answer is written, so a Ping still parked once its own look at the store is
+//   over (within the turn on SQLite, one query on PostgreSQL) is a failure;
 // - a Ping that must NOT be woken is parked the same way, checked still parked when the
 //   event's answer comes back, then ended by a newer Ping of the device (Status 1), whose
 //   own heartbeat is the shortest the test server allows (heartbeatMin 1): its answer at
@@ -19,7 +20,7 @@ import { createEasClient, type EasClient, type EasResponse } from '../helpers/ea
 import { FolderType, type PushHistoryEntry } from '../../store/types.js';
 import type { TestServerOptions } from '../helpers/server.js';
 import {
-  deleteCommand, deliver, parked, ping, pushWorld, readChange, readPing, syncAll, syncOnce, until,
+  answeredOrParked, deleteCommand, deliver, parked, ping, pushWorld, readChange, readPing, syncAll, syncOnce, unparkedWithin, until,
   type PingAnswer, type PushWorld,
 } from './helpers.js';
 
@@ -39,20 +40,9 @@ function world(t: ExecutionContext, opts: TestServerOptions = {}): Promise<PushW
   return pushWorld(t, { parseWorkers: 0, ...opts });
 }
 
-/** Whether the Ping `request` of `client` was answered (true) or parked (false), whichever came first. */
-async function answeredOrParked(w: PushWorld, client: EasClient, request: Promise<EasResponse>): Promise<boolean> {
-  let answered = false;
-  request.then(
-    () => (answered = true),
-    () => (answered = true),
-  );
-  await until(async () => answered || await parked(w, client), `${client.opts.deviceId}'s Ping answered or parked`, ROUND_TRIP_MS);
-  return answered;
-}
-
 /** Resolves once the Ping is parked; fails at once if it is answered instead. */
 async function parks(w: PushWorld, client: EasClient, request: Promise<EasResponse>): Promise<void> {
-  if (await answeredOrParked(w, client, request)) {
+  if (await answeredOrParked(w, client, request, ROUND_TRIP_MS)) {
     const r = await request;
     throw new Error(`${client.opts.deviceId}'s Ping was answered at once (HTTP ${r.status}, Status ${r.body?.intOf('Status')}) instead of parking`);
   }
@@ -60,7 +50,7 @@ async function parks(w: PushWorld, client: EasClient, request: Promise<EasRespon
 
 /** The answer of a Ping that must be answered without parking; fails at once if it parks. */
 async function answeredAtOnce(w: PushWorld, client: EasClient, request: Promise<EasResponse>): Promise<PingAnswer> {
-  if (!(await answeredOrParked(w, client, request))) {
+  if (!(await answeredOrParked(w, client, request, ROUND_TRIP_MS))) {
     throw new Error(`${client.opts.deviceId}'s Ping parked instead of answering at once`);
   }
   return readPing(await request);
@@ -68,11 +58,11 @@ async function answeredAtOnce(w: PushWorld, client: EasClient, request: Promise<
 
 /**
  * Call when the event that must wake `client`'s parked Ping has had its own answer (the
- * 250 to DATA, a command's HTTP response): the wake ran in the commit's turn, before that
- * answer was written, so the Ping must be answered already.
+ * 250 to DATA, a command's HTTP response): the wake was published in the commit's turn, before
+ * that answer was written, so the Ping is answered once its own look at the store is over.
  */
 async function assertWoken(w: PushWorld, client: EasClient, event: string): Promise<void> {
-  if (await parked(w, client)) throw new Error(`${event} did not wake ${client.opts.deviceId}'s parked Ping`);
+  if (!(await unparkedWithin(w, client, ROUND_TRIP_MS))) throw new Error(`${event} did not wake ${client.opts.deviceId}'s parked Ping`);
 }
 
 /** The device's newest push-history entry, once it has ended (written a turn after the answer). */

@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databasePath } from '../../bin/data-dir.js';
-import { openStore, FolderType } from '../../store/index.js';
+import { FolderType } from '../../store/index.js';
+import { openStoreAt } from '../../store/open.js';
 import { createEasClient } from '../helpers/eas-client.js';
+import { testStoreFor } from '../helpers/server.js';
 import { ping, readPing, until } from './helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,15 +20,19 @@ test('SIGTERM answers every parked Ping before the process exits', async (t) => 
   t.timeout(45_000);
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-sigterm-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  // The data dir's SQLite file, or under EAS_PUSH_TEST_STORE=postgres a database of its own.
+  const store = await testStoreFor(dir);
+  t.teardown(() => store.drop());
+  const location = store.location ?? `sqlite:${databasePath(dir)}`;
   // The account is made before the server starts, as `eas-push user add` would.
-  const setup = openStore(databasePath(dir));
+  const setup = await openStoreAt(location);
   const alice = await setup.createAccount('alice@example.com', 'secret');
   const inbox = String((await setup.folderByType(alice.id, FolderType.Inbox))!.id);
   await setup.close();
 
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bin/eas-push.ts'), 'serve', '--data-dir', dir, '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--heartbeat-min', '1'],
+    ['--import', 'tsx', join(ROOT, 'bin/eas-push.ts'), 'serve', ...store.args, '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--heartbeat-min', '1'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   t.teardown(() => {
@@ -52,7 +58,7 @@ test('SIGTERM answers every parked Ping before the process exits', async (t) => 
   // Ping caches its parameters on the device row right before it parks, so once all three rows
   // show the 3000 s heartbeat all three are parked or parking; one still parking when SIGTERM
   // comes is answered the same way (docs/push.md rule 8).
-  const watch = openStore(databasePath(dir));
+  const watch = await openStoreAt(location);
   try {
     await until(
       async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, startServe, stopServe, type ServeProcess } from '../../../scripts/lib/serve-process.js';
+import { testStoreFor } from '../../helpers/server.js';
 
 export interface E2eServer {
   proc: ServeProcess;
@@ -29,10 +30,13 @@ export function runCli(args: string[]): Promise<{ code: number; stdout: string; 
 
 export async function startE2eServer(args: string[] = []): Promise<E2eServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'eas-push-e2e-'));
+  // The data dir's SQLite file, or under EAS_PUSH_TEST_STORE=postgres a database of its own.
+  const store = await testStoreFor(dataDir);
   let proc: ServeProcess;
   try {
-    proc = await startServe({ dataDir, args: ['--heartbeat-min', '1', ...args] });
+    proc = await startServe({ dataDir, args: ['--heartbeat-min', '1', ...(store.location ? ['--store', store.location] : []), ...args] });
   } catch (err) {
+    await store.drop();
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
@@ -43,13 +47,14 @@ export async function startE2eServer(args: string[] = []): Promise<E2eServer> {
     httpPort: proc.httpPort,
     smtpPort: proc.smtpPort,
     async addUser(address, password) {
-      const r = await runCli(['user', 'add', address, '--password', password, '--data-dir', dataDir]);
+      const r = await runCli(['user', 'add', address, '--password', password, ...store.args]);
       if (r.code !== 0) throw new Error(`user add ${address} failed (${r.code}): ${r.stderr}`);
       return r.stdout;
     },
     stop() {
       stopped ??= (async () => {
         await stopServe(proc);
+        await store.drop();
         rmSync(dataDir, { recursive: true, force: true });
       })();
       return stopped;
