@@ -57,10 +57,12 @@ test('the worker copies the log into the database file; the serving connection n
   // More than SQLite's 1,000-page autocheckpoint: with it still on, this commit stream would
   // checkpoint inside a commit; here only the worker's connection writes the database file.
   write(db, 1500);
-  const frames = walFrames(file);
-  t.true(frames > 1000);
-  // Every frame written is copied by the worker (its reports arrive as it works).
-  while (latest.checkpointed < frames) await new Promise<void>((resolve) => (wake = resolve));
+  t.true(walFrames(file) > 1000 || latest.checkpointed > 0, 'the commits went to the log');
+  // Every page written is copied by the worker (its reports arrive as it works). Not "the
+  // checkpointed count reaches the log file's size": the worker may restart the log meanwhile,
+  // and the file then holds frames of the earlier pass that no report counts.
+  const reached = () => statSync(file).size > before + 1400 * 4096 && latest.log > 0 && latest.checkpointed >= latest.log;
+  while (!reached()) await new Promise<void>((resolve) => (wake = resolve));
   t.true(statSync(file).size > before + 1400 * 4096, 'the pages reached the database file');
   t.is((db.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n, 1500);
 });
