@@ -11,28 +11,31 @@ type Bench = () => Promise<{ run: (argv: string[]) => Promise<void> }>;
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
- * bench/push.ts runs on import and needs the open-file limit raised before node starts
- * (10,000 parked Pings are 10,000 sockets): a shell raises it, then execs node.
+ * bench/push.ts and bench/cross-node.ts run on import and need the open-file limit raised before
+ * node starts (each parked Ping is a socket): a shell raises it, then execs node.
  */
-const pushInItsOwnProcess: Bench = async () => ({
-  run: (argv) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(
-        'bash',
-        ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, '--import', 'tsx', join(HERE, 'push.ts'), ...argv],
-        { stdio: 'inherit' },
-      );
-      child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/push.ts exited with ${code}`))));
-    }),
-});
+const inItsOwnProcess =
+  (file: string): Bench =>
+  async () => ({
+    run: (argv) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(
+          'bash',
+          ['-c', 'ulimit -n "$(ulimit -Hn)" && exec "$0" "$@"', process.execPath, '--import', 'tsx', join(HERE, file), ...argv],
+          { stdio: 'inherit' },
+        );
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/${file} exited with ${code}`))));
+      }),
+  });
 
 const BENCHMARKS: Readonly<Record<string, Bench>> = {
   wbxml: () => import('./wbxml.js'),
   delivery: () => import('./delivery.js'),
   'initial-sync': () => import('./initial-sync.js'),
   pim: () => import('./pim.js'),
-  push: pushInItsOwnProcess,
+  push: inItsOwnProcess('push.ts'),
+  'cross-node': inItsOwnProcess('cross-node.ts'),
   invite: () => import('./invite.js'),
   import: () => import('./import.js'),
   deadlines: () => import('./deadlines.js'),
