@@ -1,8 +1,11 @@
 // Small helpers the throughput benchmarks share: `--name value` options, the server process's
-// CPU time (steadier than wall time on a shared machine), and a plain-text table.
+// CPU time (steadier than wall time on a shared machine), a plain-text table, percentiles and
+// the Ping the push benchmarks park.
 
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { encode } from '../eas/wbxml/index.js';
+import { el } from '../eas/wbxml/tree.js';
 
 /** `--name value` pairs; unknown names are an error so a typo does not silently run defaults. */
 export function numberOptions<T extends Record<string, number>>(argv: string[], defaults: T): T {
@@ -50,4 +53,20 @@ export function printTable(header: string[], rows: string[][]): void {
 /** Cores and the 1-minute load when the run started: a shared machine shows in the figures. */
 export function machine(): string {
   return `${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`;
+}
+
+/** A Ping of one mail folder, as the benchmarks' phones send it. */
+export function pingBody(folderId: number, heartbeat: number): Buffer {
+  return encode(
+    el('Ping:Ping', [
+      el('Ping:HeartbeatInterval', heartbeat),
+      el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', String(folderId)), el('Ping:Class', 'Email')])]),
+    ]),
+  );
+}
+
+/** The p-th percentile of ascending `sorted` (nearest rank); NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

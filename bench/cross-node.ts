@@ -31,13 +31,11 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { encode } from '../eas/wbxml/index.js';
-import { el } from '../eas/wbxml/tree.js';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType } from '../store/index.js';
 import { openStoreAt } from '../store/open.js';
 import type { Store } from '../store/types.js';
-import { machine, numberOptions, printTable } from './bench-util.js';
+import { machine, numberOptions, percentile, pingBody, printTable } from './bench-util.js';
 import { benchDatabase, describePg, pgOptions, type PgBenchOptions } from './pg-bench.js';
 import { openFileLimit, parkWatch, sendPing, sourceAddresses, type PingAnswer } from './ping-client.js';
 import { startServer, waitIdle, type BenchServer } from './push-server.js';
@@ -83,19 +81,6 @@ interface Row {
   nodeP99: number;
 }
 
-function pingBody(folderId: number, heartbeat: number): Buffer {
-  return encode(
-    el('Ping:Ping', [
-      el('Ping:HeartbeatInterval', heartbeat),
-      el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', String(folderId)), el('Ping:Class', 'Email')])]),
-    ]),
-  );
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface Load {
   devices: { user: string; inbox: number; deviceId: string }[];

@@ -25,7 +25,7 @@ import { databasePath } from '../bin/data-dir.js';
 import { encode } from '../eas/wbxml/index.js';
 import { el } from '../eas/wbxml/tree.js';
 import { FolderType, openStore } from '../store/index.js';
-import { machine, numberOptions, printTable } from './bench-util.js';
+import { machine, numberOptions, percentile, printTable } from './bench-util.js';
 import { startServer, waitIdle } from './push-server.js';
 import { sampleMessage } from './sample-mail.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
@@ -115,10 +115,6 @@ END:VCALENDAR
 `;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function measure(opts: { parked: number; rounds: number; warmup: number }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-bench-invite-'));

@@ -26,14 +26,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { encode } from '../eas/wbxml/index.js';
-import { el } from '../eas/wbxml/tree.js';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
 import { openFileLimit, parkWatch, sendPing, somaxconn, sourceAddresses, type PingAnswer } from './ping-client.js';
 import { collectGarbage, freePort, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 import { openConsole, type OpenConsole } from './console-client.js';
+import { percentile, pingBody } from './bench-util.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEVICES_PER_ACCOUNT = 50;
@@ -79,19 +78,6 @@ function signIn(port: number, user: string): Promise<number> {
 }
 
 
-function pingBody(folderId: number, heartbeat: number): Buffer {
-  return encode(
-    el('Ping:Ping', [
-      el('Ping:HeartbeatInterval', heartbeat),
-      el('Ping:Folders', [el('Ping:Folder', [el('Ping:Id', String(folderId)), el('Ping:Class', 'Email')])]),
-    ]),
-  );
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 interface Row {
   k: number;

@@ -132,7 +132,8 @@ function initdbTemplate(bin: string, version: string, as: RunAs | null): string 
   return keep;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on loopback now (another process may take it before it is bound: callers retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.on('error', reject);

@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databasePath } from '../../bin/data-dir.js';
 import { openStore } from '../../store/index.js';
-import { FolderType } from '../../store/types.js';
-import type { CrashStore } from './crash-pg.js';
+import { inboxCountsAt, type CrashStore } from './crash-pg.js';
 import { openSession, transaction, type RawSmtp } from './raw-smtp.js';
 import { startServe, stopServe, type ServeProcess } from './serve-process.js';
 
@@ -106,25 +105,8 @@ async function loadOne(
 }
 
 /** Counts per subject in each recipient's Inbox, read through the store as the server does. */
-async function inboxCounts(dataDir: string): Promise<Map<string, number>[]> {
-  const store = openStore(databasePath(dataDir));
-  try {
-    return await Promise.all(RECIPIENTS.map(async (address) => {
-      const account = await store.findAccount(address);
-      if (!account) throw new Error(`account ${address} missing`);
-      const inbox = await store.folderByType(account.id, FolderType.Inbox);
-      if (!inbox) throw new Error(`no Inbox for ${address}`);
-      const counts = new Map<string, number>();
-      for (const item of await store.listItems(account.id, inbox.id)) {
-        if (item.kind !== 'mail') throw new Error(`item ${item.id} in the Inbox is not mail`);
-        const subject = item.summary.subject;
-        counts.set(subject, (counts.get(subject) ?? 0) + 1);
-      }
-      return counts;
-    }));
-  } finally {
-    await store.close();
-  }
+function inboxCounts(dataDir: string): Promise<Map<string, number>[]> {
+  return inboxCountsAt(`sqlite:${databasePath(dataDir)}`, RECIPIENTS);
 }
 
 function integrity(dataDir: string): string {

@@ -5,27 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import type { Io } from '../../bin/cli/common.js';
-import { main } from '../../bin/cli/main.js';
 import { parseOptions } from '../../bin/cli/options.js';
 import { SERVE_OPTIONS, serveOptions } from '../../bin/cli/serve-options.js';
 import { PlainHttpRefused } from '../../bin/plain-http.js';
 import { createServer } from '../../bin/server.js';
 import { openStore } from '../../store/index.js';
+import { runCli as cli } from '../helpers/cli.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => '',
-    stopSignal: () => new Promise(() => {}),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 function tempDir(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-admin-cli-'));

@@ -5,31 +5,10 @@ import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Io } from '../../bin/cli/common.js';
-import { main } from '../../bin/cli/main.js';
 import { parseOptions } from '../../bin/cli/options.js';
 import { SERVE_OPTIONS, serveOptions } from '../../bin/cli/serve-options.js';
 import { openStore } from '../../store/index.js';
-
-interface Captured {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    env,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => stdin,
-    stopSignal: () => new Promise(() => {}),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+import { runCli as cli, type Ran as Captured } from '../helpers/cli.js';
 
 function dataDir(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-cli-'));

@@ -11,13 +11,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { DEFAULTS } from '../../bin/server-defaults.js';
 import { DEFAULT_TIMEOUTS } from '../../eas/http/server.js';
+import { freePort } from '../../scripts/private-postgres.js';
 import { openStoreAt } from '../../store/open.js';
 import type { Store } from '../../store/types.js';
 import { autodiscoverBody, rawRequest, xmlText } from '../autodiscover/request.js';
@@ -48,22 +48,12 @@ test('eas-push.conf: long polls pass, the client cannot choose its address, idle
   t.regex(conf, /^\s*proxy_set_header\s+Connection\s+"";/m);
   t.regex(conf, /^\s*keepalive\s+\d+;/m);
   t.true(seconds('keepalive_timeout') * 1000 < DEFAULT_TIMEOUTS.keepAliveMs, 'a node must not close an idle connection nginx may still send on');
-  // The node (--trust-proxy) reads the first address of X-Forwarded-For.
+  // The node (--trust-proxy) reads the last address of X-Forwarded-For: nginx's own word alone.
   t.regex(conf, /^\s*proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;/m);
   t.true(Number(/client_max_body_size\s+(\d+)m;/.exec(conf)?.[1]) * 1024 * 1024 > DEFAULTS.maxMessageSize);
   t.is(conf.match(/^\s*server\s+\S+:\d+\s/gm)?.length, 2, 'two nodes in the upstream');
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const alive = (pid: number): boolean => {
   try {

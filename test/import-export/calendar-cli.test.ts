@@ -7,12 +7,11 @@ import test from 'ava';
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../bin/cli/main.js';
-import type { Io } from '../../bin/cli/common.js';
 import { textOfNode, docProps } from '../../eas/classes/doc/nodes.js';
 import { el } from '../../eas/wbxml/tree.js';
 import { FolderType } from '../../store/types.js';
 import { box, deviceChange, docsOf, fixture, fixturePath, run, type Box } from './harness.js';
+import { runCli as mainCli } from '../helpers/cli.js';
 
 const SERIES = fixturePath('ical/eas-push/series.ics');
 
@@ -30,13 +29,6 @@ function vevent(text: string, uid: string): ICAL.Component {
   return found;
 }
 
-async function mainCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { env: {}, stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), readStdin: async () => '', stopSignal: () => new Promise(() => {}) };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 async function exported(b: Box, ...extra: string[]): Promise<string> {
   const r = await run(b, 'calendar', ['export', b.address, ...extra]);

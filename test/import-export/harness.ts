@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calendar } from '../../bin/cli/calendar.js';
 import { contacts } from '../../bin/cli/contacts.js';
-import type { Io } from '../../bin/cli/common.js';
+import { capturingIo } from '../helpers/cli.js';
 import { createCalendarClass } from '../../eas/classes/calendar.js';
 import { createContactsClass } from '../../eas/classes/contacts.js';
 import { createEmailClass } from '../../eas/classes/email.js';
@@ -74,19 +74,11 @@ export interface Ran {
 }
 
 export async function run(b: Box, command: 'calendar' | 'contacts', args: string[]): Promise<Ran> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    env: {},
-    stdout: (s) => void (stdout += s),
-    stderr: (s) => void (stderr += s),
-    readStdin: async () => '',
-    stopSignal: () => new Promise(() => {}),
-  };
+  const { io, printed } = capturingIo();
   const [sub, ...rest] = args;
   const fn = command === 'calendar' ? calendar : contacts;
   const code = await fn(sub!, [...rest, '--data-dir', b.dir], io, b.classes);
-  return { code, stdout, stderr };
+  return { code, ...printed() };
 }
 
 export async function docsOf(store: Store, account: Account, folderType: number): Promise<DocItem[]> {

@@ -7,11 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import type { Io } from '../../bin/cli/common.js';
-import { main } from '../../bin/cli/main.js';
 import { openStore } from '../../store/index.js';
 import { runCli } from '../cli/run.js';
 import { pgDatabase, pgTest as test } from '../helpers/postgres.js';
+import { runCli as cliHere } from '../helpers/cli.js';
 
 async function sqliteStore(t: ExecutionContext): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-copy-cli-'));
@@ -23,19 +22,6 @@ async function sqliteStore(t: ExecutionContext): Promise<string> {
   return file;
 }
 
-async function cliHere(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    env: {},
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: async () => '',
-    stopSignal: () => new Promise(() => {}),
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
 
 test('wrong arguments: exit 2 with what copy expects, the target untouched', async (t) => {
   const file = await sqliteStore(t);
