@@ -147,6 +147,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     // Also closes the push-history entries a previous process left open (crash, kill).
     // presence: one parked request per device across the nodes of a shared store (docs/push.md rule 3).
     const push = createPushRegistry({ config: pushConfig, log, feed: store.feed, history: metrics ? tapHistory(store, metrics) : store, presence: store });
+    // The stale entries are closed before the first request is taken (on PostgreSQL a query).
+    await push.ready?.();
     const deps: EasDeps = {
       store,
       config,

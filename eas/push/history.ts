@@ -79,6 +79,11 @@ export class PushHistory {
     this.queue({ op: 'next', id, at: new Date().toISOString(), cmd });
   }
 
+  /** Resolves once the entries a previous process left open are closed, or that failed (logged in the constructor). */
+  async resumed(): Promise<void> {
+    await this.firstId.catch(() => undefined);
+  }
+
   /** Writes what is queued now (shutdown: before the database closes). */
   async flush(): Promise<void> {
     this.scheduled = false;

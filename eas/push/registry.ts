@@ -186,6 +186,10 @@ class Registry implements PushRegistry, WaiterOwner {
     return w !== undefined && w.req.account.id === accountId;
   }
 
+  async ready(): Promise<void> {
+    await this.history?.resumed();
+  }
+
   async shutdown(): Promise<void> {
     this.closing = true;
     this.unsubscribeParked();

@@ -78,4 +78,10 @@ export interface PushRegistry {
   isParked(accountId: number, deviceRowId: number): boolean;
   /** Answers every parked request (reason 'shutdown'); resolves when all have been answered. */
   shutdown(): Promise<void>;
+  /**
+   * Resolves once the push history a previous process left open has been closed ('interrupted'),
+   * or that failed (logged): the server listens after it, so what `device show` reads once
+   * a server is up is settled. Optional so that test doubles need not implement it.
+   */
+  ready?(): Promise<void>;
 }
