@@ -101,8 +101,9 @@ export interface ItemClass {
   changeInstance?(ctx: ApplyItemContext, item: Item, instanceId: string, appData: WbxmlElement | null): Promise<number>;
   /**
    * After a client's Sync Delete removed a live item of this class for good (not moved to
-   * Deleted Items), as the device: `item` as it was before (a 16.x organiser's meeting sends its
-   * CANCEL). Its outcome never changes the Delete's Status.
+   * Deleted Items), or its FolderDelete took the item's folder (or a parent) with it, as the
+   * device: `item` as it was before, `ctx.folder` its folder (a 16.x organiser's meeting sends
+   * its CANCEL). Its outcome never changes the command's Status.
    */
   deleted?(ctx: ApplyItemContext, item: Item): Promise<void>;
 

@@ -11,6 +11,8 @@
 //     Others (reminder, categories, the organiser's own busy status) send nothing.
 //   - MeetingStatus set to cancelled (5, 7), or the event deleted: CANCEL to every attendee.
 //   - One occurrence deleted (16.x Delete with InstanceId): CANCEL with its RECURRENCE-ID.
+//   - The event's calendar folder deleted (FolderDelete, which calls `deleted` for each item it
+//     took): as the event deleted.
 // Only the organiser's own meetings: an event received from someone else (MeetingStatus 3,
 // another OrganizerEmail) never makes mail, however a device changes it: answering is
 // MeetingResponse's job (the mistake TbSync users met when an answer went out as a new meeting).
@@ -30,7 +32,10 @@ import { cancelCalendar, factsOf, occurrenceFacts, requestCalendar } from './iti
 import { composeMeetingMail, sendMeetingMail } from './mail.js';
 import { storedEvent, type StoredEvent } from './stored.js';
 
-/** The Calendar class with the organiser's mail; `deleted` is eas/sync/apply.ts's after-Delete hook. */
+/**
+ * The Calendar class with the organiser's mail; `deleted` is the after-Delete hook of
+ * eas/sync/apply.ts and eas/commands/folder-delete.ts.
+ */
 export type OrganizingClass = ItemClass & { deleted(ctx: ApplyItemContext, item: Item): Promise<void> };
 
 /** The versions at which the server sends the organiser's mail (MS-ASCAL: 16.0 and 16.1). */
