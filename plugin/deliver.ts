@@ -58,6 +58,7 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
     } catch (err) {
       throw failed('parse', err);
     }
+    const parsedAt = performance.now();
 
     // Recipients are resolved again here: an account may have been removed since RCPT TO.
     // Two addresses of one mailbox (alice@, Alice+news@) get one copy.
@@ -110,6 +111,7 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
     }
 
     let items: DeliveredItem[];
+    const storeAt = performance.now();
     try {
       items = await store.deliver(deliveries, parsed, plan);
     } catch (err) {
@@ -131,6 +133,8 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
       ...context,
       recipients: recipients.filter((r) => r.delivered).map((r) => r.address),
       ms: Math.round((performance.now() - started) * 100) / 100,
+      parseMs: Math.round((parsedAt - started) * 100) / 100,
+      storeMs: Math.round((performance.now() - storeAt) * 100) / 100,
       ...(parsed.malformed ? { malformed: true } : {}),
       ...(planned > 0 ? { meetings: planned } : {}),
     });

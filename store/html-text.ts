@@ -73,16 +73,30 @@ function flatten(text: string): string {
   return text.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * Where the first `n` code points of `s` end (as Array.from counts them: a lone surrogate is
+ * one), or -1 when `s` has fewer. Counted in place: no array of one string per character.
+ */
+function codePointsEnd(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n; k++) {
+    if (i >= s.length) return -1;
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    i += pair ? 2 : 1;
+  }
+  return i;
+}
+
 /** At most `max` characters of text on one line, never cutting a surrogate pair in half. */
 export function previewOf(text: string, max = 255): string {
   // Only the start of a long body is looked at (a 100 KB text is not flattened whole for 255
   // characters): a prefix that flattens to more than max + 1 code points starts exactly like
   // the whole text would (a whitespace run or surrogate pair cut at its end lies past max).
   for (let take = 4 * max + 256; take < text.length; take *= 4) {
-    const chars = Array.from(flatten(text.slice(0, take)));
-    if (chars.length > max + 1) return chars.slice(0, max).join('');
+    const flat = flatten(text.slice(0, take));
+    if (codePointsEnd(flat, max + 2) !== -1) return flat.slice(0, codePointsEnd(flat, max));
   }
   const flat = flatten(text);
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : chars.slice(0, max).join('');
+  return codePointsEnd(flat, max + 1) === -1 ? flat : flat.slice(0, codePointsEnd(flat, max));
 }

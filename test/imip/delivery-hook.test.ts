@@ -44,7 +44,7 @@ test('the calendar part: inline in multipart/alternative, base64, quoted-printab
 });
 
 test('the calendar part survives the parse worker (structured clone)', async (t) => {
-  const pool = createParsePool({ workers: 1, log: { info() {}, warn() {}, error() {}, debug() {} } });
+  const pool = createParsePool({ workers: 1, log: { info() {}, warn() {}, error() {}, debug() {} }, inlineBelow: 0 });
   t.teardown(() => pool.close());
   const raw = fixture('outlook-test-invite.eml');
   t.deepEqual((await pool.parse(raw)).calendar, (await parseMessage(raw)).calendar);

@@ -14,7 +14,7 @@ const CRASHING_WORKER = new URL('../fixtures/plugin/crashing-parse-worker.ts', i
 
 test('every fixture parses on a worker exactly as on the main thread, attachments as Buffers', async (t) => {
   const log = memoryLogger();
-  const pool = createParsePool({ workers: 2, log });
+  const pool = createParsePool({ workers: 2, log, inlineBelow: 0 });
   t.teardown(() => pool.close());
   t.true(MAIL.length >= 5);
   const [onWorkers, inThread] = await Promise.all([
@@ -29,7 +29,7 @@ test('every fixture parses on a worker exactly as on the main thread, attachment
 });
 
 test('a message that is not MIME at all comes back best-effort and marked malformed, as in-thread', async (t) => {
-  const pool = createParsePool({ workers: 1, log: memoryLogger() });
+  const pool = createParsePool({ workers: 1, log: memoryLogger(), inlineBelow: 0 });
   t.teardown(() => pool.close());
   const raw = Buffer.from('\x00\x01 this is not a message\r\nsecond line\r\n');
   const p = await pool.parse(raw, RECEIVED);
@@ -39,7 +39,7 @@ test('a message that is not MIME at all comes back best-effort and marked malfor
 
 test('a worker that dies mid-message: that message is parsed in-thread, the next goes to a new worker', async (t) => {
   const log = memoryLogger();
-  const pool = createParsePool({ workers: 1, log, entry: CRASHING_WORKER });
+  const pool = createParsePool({ workers: 1, log, entry: CRASHING_WORKER, inlineBelow: 0 });
   t.teardown(() => pool.close());
   const deadly = Buffer.from('Subject: CRASH-WORKER\r\nFrom: a@example.org\r\n\r\nbody\r\n');
 
@@ -54,7 +54,7 @@ test('a worker that dies mid-message: that message is parsed in-thread, the next
 
 test('an entry script that cannot start turns the pool off once; messages are still parsed', async (t) => {
   const log = memoryLogger();
-  const pool = createParsePool({ workers: 1, log, entry: new URL('./no-such-parse-worker.js', import.meta.url) });
+  const pool = createParsePool({ workers: 1, log, entry: new URL('./no-such-parse-worker.js', import.meta.url), inlineBelow: 0 });
   t.teardown(() => pool.close());
   const first = await pool.parse(fixture('plain.eml'), RECEIVED);
   const second = await pool.parse(fixture('html.eml'), RECEIVED);
@@ -70,7 +70,7 @@ test('workers: 0 parses in-thread; close() lets parses in flight finish and late
   t.is((await off.parse(fixture('plain.eml'), RECEIVED)).summary.subject, 'Lunch on Friday?');
   await off.close();
 
-  const pool = createParsePool({ workers: 1, log: memoryLogger() });
+  const pool = createParsePool({ workers: 1, log: memoryLogger(), inlineBelow: 0 });
   const inFlight = pool.parse(fixture('attachments.eml'), RECEIVED);
   await pool.close();
   t.is((await inFlight).attachments.length, 4);
@@ -79,7 +79,7 @@ test('workers: 0 parses in-thread; close() lets parses in flight finish and late
 });
 
 test('SMTP delivery through the pool stores the same summary, bodies and attachments', async (t) => {
-  const pool = createParsePool({ workers: 1, log: memoryLogger() });
+  const pool = createParsePool({ workers: 1, log: memoryLogger(), inlineBelow: 0 });
   const f = await startDelivery({ parse: pool.parse });
   t.teardown(async () => {
     await f.close();
@@ -101,4 +101,28 @@ test('SMTP delivery through the pool stores the same summary, bodies and attachm
     stored.map((a) => [a.fileName, a.contentType, a.content]),
     expected.attachments.map((a) => [a.fileName, a.contentType, a.content]),
   );
+});
+
+test('a small message with nothing else parsing is parsed in-thread; overlapping or large ones go to the workers', async (t) => {
+  const inThread: string[] = [];
+  const fallback = async (raw: Buffer, at?: Date) => {
+    inThread.push((await parseMessage(raw, at)).summary.subject);
+    return await parseMessage(raw, at);
+  };
+  const pool = createParsePool({ workers: 1, log: memoryLogger(), fallback, inlineBelow: 16 * 1024 });
+  t.teardown(() => pool.close());
+  const small = (n: number) => Buffer.from(`Subject: small ${n}\r\nFrom: a@example.org\r\n\r\nbody\r\n`);
+  const large = Buffer.from(`Subject: large\r\nFrom: a@example.org\r\n\r\n${'x'.repeat(70).concat('\r\n').repeat(300)}`);
+  t.true(large.length >= 16 * 1024);
+
+  t.is((await pool.parse(small(1), RECEIVED)).summary.subject, 'small 1');
+  t.deepEqual(inThread, ['small 1'], 'alone and small: no round trip to a worker');
+
+  const [a, b] = await Promise.all([pool.parse(small(2), RECEIVED), pool.parse(small(3), RECEIVED)]);
+  t.deepEqual([a.summary.subject, b.summary.subject], ['small 2', 'small 3']);
+  t.deepEqual(inThread, ['small 1', 'small 2'], 'the second while the first is parsing goes to the worker');
+
+  t.deepEqual(await pool.parse(large, RECEIVED), await parseMessage(large, RECEIVED));
+  t.deepEqual(inThread, ['small 1', 'small 2'], 'a large message goes to the worker even alone');
+  t.is(pool.size, 1);
 });

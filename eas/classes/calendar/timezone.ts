@@ -122,7 +122,8 @@ function formatFor(iana: string): Intl.DateTimeFormat {
   }
   return f;
 }
-const isZone = (name: string) => { try { formatFor(name); return true; } catch { return false; } };
+/** Whether this machine's ICU knows the zone (its formatter is made once, then cached). */
+export const isZone = (name: string) => { try { formatFor(name); return true; } catch { return false; } };
 
 /** Offset (minutes east of UTC) of an IANA zone at an instant, from ICU's "GMT+05:30" form. */
 export function ianaOffsetMinutes(iana: string, at: Date): number {

@@ -4,7 +4,7 @@
 // the offset at an instant, an instant's wall clock, a wall clock's instant.
 
 import { findNode, PRIVATE_NS, textOfNode, type PropNode } from '../doc/nodes.js';
-import { decodeTimeZoneBlob, easLocalToUtc, easOffsetAt, ianaFromTimeZone, ianaOffsetMinutes, TimeZoneError, type EasTimeZone } from './timezone.js';
+import { decodeTimeZoneBlob, easLocalToUtc, easOffsetAt, ianaFromTimeZone, ianaOffsetMinutes, isZone, TimeZoneError, type EasTimeZone } from './timezone.js';
 import { DAY_MS, MINUTE_MS, parseEasTime } from './time.js';
 import type { WallClock } from '../doc/wall-clock.js';
 
@@ -110,12 +110,5 @@ export function instantOf(zone: EventZone, local: WallClock): Date {
 
 /** The zone name when this machine's ICU knows it, else null (a misconfigured preference is no zone). */
 export function knownZone(iana: string | null | undefined): string | null {
-  if (!iana) return null;
-  try {
-    ianaOffsetMinutes(iana, new Date(0));
-    return iana;
-  } catch (err) {
-    if (err instanceof TimeZoneError) return null;
-    throw err;
-  }
+  return iana && isZone(iana) ? iana : null;
 }
