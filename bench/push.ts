@@ -233,7 +233,7 @@ async function measure(
     .map((r) => r.commitToAnswerMs)
     .filter((ms): ms is number => typeof ms === 'number')
     .sort((a, b) => a - b);
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env["BENCH_KEEP"]) rmSync(dir, { recursive: true, force: true });
 
   latencies.sort((a, b) => a - b);
   return {

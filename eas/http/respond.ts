@@ -6,7 +6,7 @@
 // Every answer is written here, not by Koa (endResponse; http/handler.ts says why).
 
 import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
+import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import type Koa from 'koa';
 import type { CommandAnswer } from '../commands/types.js';
 import type { Logger } from '../log.js';
@@ -14,6 +14,13 @@ import { encode } from '../wbxml/index.js';
 import { isEasHttpError, unexpectedFailure } from './errors.js';
 
 const gzip = promisify(gzipCb);
+
+/**
+ * Below this size a body is gzipped on this thread: a Ping's or an empty Sync's few bytes take
+ * microseconds to compress, less than the round trip to libuv's thread pool that would delay
+ * the answer of a woken Ping on a busy machine. Larger bodies are compressed off the thread.
+ */
+const GZIP_IN_THREAD_BELOW = 1024;
 
 export const WBXML_TYPE = 'application/vnd.ms-sync.wbxml';
 export const SERVER_VERSION = '16.1';
@@ -67,7 +74,7 @@ export async function easAnswer(
 ): Promise<{ body: Buffer; headers: Record<string, string> }> {
   const headers: Record<string, string> = { 'MS-Server-ActiveSync': SERVER_VERSION, 'Cache-Control': 'private' };
   if (body.length > 0 && gzipOk) {
-    body = await gzip(body);
+    body = body.length < GZIP_IN_THREAD_BELOW ? gzipSync(body) : await gzip(body);
     headers['Content-Encoding'] = 'gzip';
     headers['Vary'] = 'Accept-Encoding';
   }
