@@ -17,23 +17,35 @@ export interface BenchServer {
   stop(): Promise<{ code: number | null; ms: number }>;
 }
 
-/** A port the kernel just handed out and released: free for the child to bind right after. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * Ports the kernel just handed out and released, all different: each listener stays open until
+ * every port is taken (one at a time, the kernel may hand the same port out twice in a row).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
 }
 
 export async function startServer(ownRoot: string, dataDir: string, extraArgs: string[] = []): Promise<BenchServer> {
   // BENCH_SERVER_ROOT runs the server from another checkout (old against new, in the same minutes).
   const root = process.env['BENCH_SERVER_ROOT'] || ownRoot;
-  const smtpPort = await freePort();
-  const httpPort = await freePort();
+  const [smtpPort, httpPort] = (await freePorts(2)) as [number, number];
   const logFile = join(dataDir, 'server.log');
   const log = createWriteStream(logFile);
   await new Promise((resolve) => log.once('open', resolve));
