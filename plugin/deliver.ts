@@ -44,7 +44,18 @@ export interface DeliveryMeta {
 export type DeliverMessage = (envelope: Envelope, raw: Buffer, meta: DeliveryMeta) => Promise<DeliveryReport>;
 
 export function createLocalDelivery({ store, parse, log, schedule }: LocalDeliveryDeps): DeliverMessage {
+  // Deliveries being parsed or written now: one alone may be parsed on this thread (ParseHint).
+  let working = 0;
   return async (envelope, raw, meta) => {
+    working++;
+    try {
+      return await deliverOne(envelope, raw, meta, working === 1);
+    } finally {
+      working--;
+    }
+  };
+
+  async function deliverOne(envelope: Envelope, raw: Buffer, meta: DeliveryMeta, alone: boolean): Promise<DeliveryReport> {
     const started = performance.now();
     const context = { via: meta.via, session: meta.session, from: envelope.from, recipients: envelope.to, size: raw.length };
     const failed = (stage: string, err: unknown): SmtpReplyError => {
@@ -54,7 +65,7 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
 
     let parsed: ParsedMessage;
     try {
-      parsed = await parse(raw);
+      parsed = await parse(raw, undefined, { alone });
     } catch (err) {
       throw failed('parse', err);
     }
@@ -139,7 +150,7 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
       ...(planned > 0 ? { meetings: planned } : {}),
     });
     return { recipients, items };
-  };
+  }
 }
 
 /**

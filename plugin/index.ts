@@ -11,4 +11,5 @@ export { SmtpReplyError } from './errors.js';
 export type { DeliveryLogger, Envelope, Parse } from './types.js';
 export { createParsePool, defaultParseWorkerEntry, defaultParseWorkers } from './parse-pool.js';
 export type { ParsePool, ParsePoolOptions } from './parse-pool.js';
+export type { ParseHint } from './parse.js';
 export { isParseWorker } from './parse-worker.js';

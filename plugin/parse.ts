@@ -11,7 +11,12 @@ import { decodeEncodedWords } from './encoded-words.js';
 import { htmlToText, previewOf } from '../store/html-text.js';
 import { headerEnd, readHeaders, startsWithHeader } from './raw-headers.js';
 
-export type ParseMessage = (raw: Buffer, receivedAt?: Date) => Promise<ParsedMessage>;
+/** What the caller knows of the moment: `alone`, no other delivery is being worked on. */
+export interface ParseHint {
+  alone?: boolean;
+}
+
+export type ParseMessage = (raw: Buffer, receivedAt?: Date, hint?: ParseHint) => Promise<ParsedMessage>;
 
 function flatten(list: EmailAddress[], out: Address[]): Address[] {
   for (const entry of list) {

@@ -2,6 +2,7 @@
 // so the logger shape is declared here; eas/'s Logger has the same shape.
 
 import type { Account, DeliveryPlan, DocWrite, ParsedMessage } from '../store/types.js';
+import type { ParseHint } from './parse.js';
 
 export interface DeliveryLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -10,7 +11,8 @@ export interface DeliveryLogger {
   debug(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export type Parse = (raw: Buffer) => Promise<ParsedMessage>;
+/** plugin/parse.ts ParseMessage's shape: delivery passes no receivedAt (now) and its ParseHint. */
+export type Parse = (raw: Buffer, receivedAt?: Date, hint?: ParseHint) => Promise<ParsedMessage>;
 
 /** SMTP envelope: MAIL FROM ("" for the null sender) and the RCPT TO addresses, as given. */
 export interface Envelope {

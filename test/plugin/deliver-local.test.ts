@@ -32,3 +32,27 @@ test('a recipient that is not local refuses the whole message and stores nothing
   t.is((err as SmtpReplyError).responseCode, 550);
   t.is((await f.inbox(carol)).length, 0);
 });
+
+test('a delivery tells the parser whether it is alone: a second one while the first is in flight is not', async (t) => {
+  const f = await startDelivery();
+  t.teardown(() => f.close());
+  const carol = await f.store.createAccount('carol@example.com', 'secret');
+  const hints: (boolean | undefined)[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const parse = async (raw: Buffer, receivedAt?: Date, hint?: { alone?: boolean }) => {
+    hints.push(hint?.alone);
+    if (hints.length === 1) await held; // the first delivery is still parsing when the second starts
+    return await parseMessage(raw, receivedAt);
+  };
+  const deliver = createLocalDelivery({ store: f.store, parse, log: memoryLogger() });
+  const envelope = { from: 'bob@example.com', to: ['carol@example.com'] };
+  const first = deliver(envelope, Buffer.from('Subject: one\r\n\r\n1\r\n'), { via: 'smtp' });
+  const second = deliver(envelope, Buffer.from('Subject: two\r\n\r\n2\r\n'), { via: 'smtp' });
+  await second;
+  release();
+  await first;
+  await deliver(envelope, Buffer.from('Subject: three\r\n\r\n3\r\n'), { via: 'smtp' });
+  t.deepEqual(hints, [true, false, true]);
+  t.is((await f.inbox(carol)).length, 3);
+});

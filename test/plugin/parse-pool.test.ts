@@ -103,7 +103,7 @@ test('SMTP delivery through the pool stores the same summary, bodies and attachm
   );
 });
 
-test('a small message with nothing else parsing is parsed in-thread; overlapping or large ones go to the workers', async (t) => {
+test('a small message with nothing else parsing is parsed in-thread; overlapping, large or not-alone ones go to the workers', async (t) => {
   const inThread: string[] = [];
   const fallback = async (raw: Buffer, at?: Date) => {
     inThread.push((await parseMessage(raw, at)).summary.subject);
@@ -124,5 +124,8 @@ test('a small message with nothing else parsing is parsed in-thread; overlapping
 
   t.deepEqual(await pool.parse(large, RECEIVED), await parseMessage(large, RECEIVED));
   t.deepEqual(inThread, ['small 1', 'small 2'], 'a large message goes to the worker even alone');
+
+  t.is((await pool.parse(small(4), RECEIVED, { alone: false })).summary.subject, 'small 4');
+  t.deepEqual(inThread, ['small 1', 'small 2'], 'nothing else parsing, but the caller has other deliveries in flight');
   t.is(pool.size, 1);
 });
