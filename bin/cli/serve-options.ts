@@ -36,7 +36,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     help: 'normal survives a process crash (default); full also survives power loss',
     parse: choice(['normal', 'full'] as const),
   },
-  { name: 'parse-workers', kind: 'value', metavar: 'N', help: 'threads parsing MIME beside delivery (a message under 32 KB arriving alone is parsed in the main thread); 0 = always the main thread (default: cores - 1, at most 4)', parse: countOrZero(16) },
+  { name: 'parse-workers', kind: 'value', metavar: 'N', help: 'threads parsing MIME beside delivery (a message under 32 KB whose delivery is alone is parsed in the main thread); 0 = always the main thread (default: cores - 1, at most 4)', parse: countOrZero(16) },
   {
     name: 'calendar-invitations',
     kind: 'value',
