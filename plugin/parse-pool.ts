@@ -4,9 +4,10 @@
 // in-thread parseMessage() returns, so what is stored does not change.
 //
 // A small message that arrives while nothing else is being parsed, and (when the caller says so,
-// ParseHint) no other delivery is being worked on, is parsed on the calling thread instead: handing it to a worker and back costs more than parsing it (a 4 KB message:
-// about 0.4 ms in-thread against 1.3 ms through a worker on 2 cores, measured with `npm run
-// bench -- invite`), and that time is the push latency of a quiet server. As soon as parses
+// ParseHint) no other delivery is being worked on, is parsed on the calling thread instead:
+// handing it to a worker and back costs more than parsing it (a 4 KB message: about 0.4 ms
+// in-thread against 1.3 ms through a worker on 2 cores, measured with `npm run bench --
+// invite`), and that time is the push latency of a quiet server. As soon as parses
 // overlap, or deliveries do, the parses go to the workers: under load the calling thread keeps
 // to SMTP and commits, and throughput is the workers' as before.
 //
@@ -41,7 +42,8 @@ export interface ParsePoolOptions {
   execArgv?: string[];
   /**
    * Messages smaller than this many bytes are parsed on the calling thread when no other parse
-   * is in flight; default INLINE_BELOW. 0 sends every message to the workers.
+   * is in flight and the caller's ParseHint does not say otherwise; default INLINE_BELOW. 0 sends
+   * every message to the workers.
    */
   inlineBelow?: number;
 }
