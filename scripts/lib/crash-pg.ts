@@ -37,16 +37,23 @@ export interface CrashStore {
   close(): Promise<void>;
 }
 
-/** A message with one small attachment, so the attachment rows are part of every delivery. */
-export function messageWithAttachment(tag: string, recipients: string[]): string {
-  const boundary = `b-${tag}`;
-  const attachment = Buffer.from(`attachment of ${tag}\n`.repeat(20)).toString('base64');
+/** The header lines every crash-test message starts with; `tag` names it (subject and Message-ID). */
+export function crashHeaders(tag: string, recipients: string[]): string[] {
   return [
     'From: load@example.org',
     `To: ${recipients.join(', ')}`,
     `Subject: ${tag}`,
     `Message-ID: <${tag}@crash.test>`,
     'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+  ];
+}
+
+/** A message with one small attachment, so the attachment rows are part of every delivery. */
+export function messageWithAttachment(tag: string, recipients: string[]): string {
+  const boundary = `b-${tag}`;
+  const attachment = Buffer.from(`attachment of ${tag}\n`.repeat(20)).toString('base64');
+  return [
+    ...crashHeaders(tag, recipients),
     'MIME-Version: 1.0',
     `Content-Type: multipart/mixed; boundary="${boundary}"`,
     '',

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databasePath } from '../../bin/data-dir.js';
 import { openStore } from '../../store/index.js';
-import { inboxCountsAt, type CrashStore } from './crash-pg.js';
+import { crashHeaders, inboxCountsAt, type CrashStore } from './crash-pg.js';
 import { openSession, transaction, type RawSmtp } from './raw-smtp.js';
 import { startServe, stopServe, type ServeProcess } from './serve-process.js';
 
@@ -55,11 +55,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function messageFor(tag: string, recipients: string[]): string {
   return [
-    'From: load@example.org',
-    `To: ${recipients.join(', ')}`,
-    `Subject: ${tag}`,
-    `Message-ID: <${tag}@crash.test>`,
-    'Date: Mon, 1 Jan 2024 00:00:00 +0000',
+    ...crashHeaders(tag, recipients),
     'Content-Type: text/plain; charset=utf-8',
     '',
     `Body of ${tag}.`,
