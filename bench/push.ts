@@ -3,15 +3,21 @@
 // Ping. Goals (docs/push.md "Goals"): p99 ≤ 5 ms with 10,000 parked and ≤ 10 ms with 15,000;
 // ≤ 10 KB each; SIGTERM answers 15,000 in under 3 s.
 //
-//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000] [--console]
+//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000 --warmup 2000] [--console]
 //
 // --console: the server also serves the operator's console, with its server page open in a
 // simulated tab (bench/console-client.ts), to show the console costs the push path nothing.
 //
 // Up to about 20,000 Pings on a machine allowing 20,000 open files per process: the server and
-// this client are separate processes (one socket each per Ping), and past the kernel's ephemeral
-// port range the client's sockets spread over loopback source addresses 127.0.0.x
-// (ping-client.ts sourceAddresses). A limit that stops a K is named before the K starts.
+// the load process holding the K Pings (bench/ping-load.ts) are separate processes (one socket
+// each per Ping), and past the kernel's ephemeral port range the load's sockets spread over
+// loopback source addresses 127.0.0.x (ping-client.ts sourceAddresses). A limit that stops a K
+// is named before the K starts. This process holds the measured phone and the SMTP connection.
+//
+// Each K starts with 2,000 warm-up rounds: V8 goes on compiling the delivery and Ping paths for
+// the first 2,000 or so deliveries (about 50 optimizing compiles per 250 deliveries, counted with
+// --trace-opt), on background threads that take a core from a 2-core machine. A server in
+// service is past that; the README gives figures after 50 warm-up rounds too.
 // RSS is read after a full GC in the server (bench/gc-signal.ts), before and after parking.
 //
 // Each K gets a fresh data dir and a separate `eas-push serve` process (its RSS is its own).
@@ -29,10 +35,12 @@ import { fileURLToPath } from 'node:url';
 import { databasePath } from '../bin/data-dir.js';
 import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
-import { openFileLimit, parkWatch, sendPing, somaxconn, sourceAddresses, type PingAnswer } from './ping-client.js';
+import { openFileLimit, parkWatch, sendPing, somaxconn, sourceAddresses } from './ping-client.js';
+import { startPingLoad, type LoadPing, type PingLoad } from './ping-load.js';
 import { collectGarbage, freePort, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 import { openConsole, type OpenConsole } from './console-client.js';
 import { percentile, pingBody } from './bench-util.js';
+import { describeFloor, machineFloor } from './calibrate.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEVICES_PER_ACCOUNT = 50;
@@ -48,7 +56,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 50, console: false };
+  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 2000, console: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--ks' && v) (args.ks = v.split(',').map(Number)), i++;
@@ -115,18 +123,21 @@ async function runOne(k: number, args: Args): Promise<Row> {
     ...(consolePort !== null ? ['--admin', `127.0.0.1:${consolePort}`] : []),
   ]);
   let tab: OpenConsole | null = null;
+  const others = startPingLoad();
   try {
     if (consolePort !== null) tab = await openConsole(consolePort, { address: admin.address, password: PASSWORD });
-    const row = await measure(k, args, dir, server, target.id, targetInbox, load);
+    const row = await measure(k, args, dir, server, others, target.id, targetInbox, load);
     if (tab) {
       const { events, fragments } = tab.counts();
       console.log(`  K=${k}: console open on its server page: ${events} events, ${fragments} page refreshes`);
       tab.close();
     }
+    others.close();
     return row;
   } catch (err) {
-    // Never leave a server holding thousands of sockets behind a failed run.
+    // Never leave a server (or a load process) holding thousands of sockets behind a failed run.
     tab?.close();
+    others.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -138,6 +149,7 @@ async function measure(
   args: Args,
   dir: string,
   server: BenchServer,
+  others: PingLoad,
   targetId: number,
   targetInbox: number,
   load: { user: string; inbox: number }[],
@@ -187,14 +199,16 @@ async function measure(
   // takes. A Ping caches its heartbeat on its device row in the same synchronous turn as it
   // parks, so counting those rows (a second connection to the WAL database) counts parked Pings.
   const parkedNow = async (): Promise<number> => (await watch.listDevices()).filter((d) => d.pingHeartbeat === LOAD_HEARTBEAT && d.deviceId.startsWith('Load')).length;
-  const parked: Promise<PingAnswer>[] = [];
   const BATCH = 250;
   const sources = sourceAddresses(k);
+  let batch: LoadPing[] = [];
   for (let i = 0; i < k; i++) {
     const acc = load[Math.floor(i / DEVICES_PER_ACCOUNT)]!;
     const from = sources.addresses[Math.floor(i / sources.perAddress)];
-    parked.push(sendPing(server.httpPort, acc.user, PASSWORD, `Load${i}`, pingBody(acc.inbox, LOAD_HEARTBEAT), false, undefined, from).answer);
+    batch.push({ port: server.httpPort, user: acc.user, password: PASSWORD, deviceId: `Load${i}`, body: pingBody(acc.inbox, LOAD_HEARTBEAT), ...(from ? { localAddress: from } : {}) });
     if (i % BATCH === BATCH - 1 || i === k - 1) {
+      others.park(batch);
+      batch = [];
       const deadline = Date.now() + 60_000;
       while (await parkedNow() < i + 1) {
         if (Date.now() > deadline) throw new Error(`only ${await parkedNow()} of ${i + 1} load Pings parked after 60 s`);
@@ -217,14 +231,8 @@ async function measure(
   await smtp.quit();
   phoneAgent.destroy();
   const stopped = await server.stop();
-  const answers = await Promise.allSettled(parked);
-  const answered = answers.filter((a) => a.status === 'fulfilled' && a.value.status === 1).length;
-  const failures = new Map<string, number>();
-  for (const a of answers) {
-    const why = a.status === 'rejected' ? String(a.reason) : a.value.status === 1 ? null : `HTTP ${a.value.httpStatus} Status ${a.value.status}`;
-    if (why) failures.set(why, (failures.get(why) ?? 0) + 1);
-  }
-  if (failures.size > 0) console.log(`  K=${k}: not answered Status 1 at SIGTERM:`, Object.fromEntries(failures));
+  const { status1: answered, failures } = await others.settle();
+  if (Object.keys(failures).length > 0) console.log(`  K=${k}: not answered Status 1 at SIGTERM:`, failures);
 
   const serverSide = readFileSync(server.logFile, 'utf8')
     .split('\n')
@@ -254,11 +262,12 @@ async function measure(
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const maxK = Math.max(...args.ks);
-  // Each parked Ping is one socket in this process and one in the server: name the limit first.
+  // Each parked Ping is one socket in the load process (it inherits this process's limit) and one
+  // in the server: name the limit first.
   const need = maxK + 1024;
   if (openFileLimit() < need) {
     throw new Error(
-      `K=${maxK} needs ${need} open files in this client, the limit is ${openFileLimit()} (ulimit -n; "npm run bench:push" raises it to the hard limit ${hardFileLimit()})`,
+      `K=${maxK} needs ${need} open files in the load process, the limit is ${openFileLimit()} (ulimit -n; "npm run bench:push" raises it to the hard limit ${hardFileLimit()})`,
     );
   }
   if (hardFileLimit() < maxK + 256) {
@@ -270,6 +279,7 @@ async function main(): Promise<void> {
     `limits: open files ${openFileLimit()} per process, ephemeral ports ${sources.portRange} per source address` +
       ` (K=${maxK}: ${sources.addresses.length} source address${sources.addresses.length > 1 ? 'es' : ''}), somaxconn ${somaxconn()}, load parked in batches of 250`,
   );
+  console.log(describeFloor(await machineFloor()));
   console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | RSS per parked Ping | JS heap per parked Ping | SIGTERM: answered / exit ms');
   for (const k of args.ks) {
     const r = await runOne(k, args);
@@ -280,6 +290,7 @@ async function main(): Promise<void> {
       `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${kb} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
     );
   }
+  console.log(describeFloor(await machineFloor()));
 }
 
 main().catch((err: unknown) => {
