@@ -1,9 +1,9 @@
 // The K other parked Pings of the push benchmarks (bench/push.ts, bench/invite.ts), held by a
 // child process of their own (bench/ping-load-child.ts), as other phones are other machines.
 // Held in the measuring client, their K sockets and requests made its every young-generation
-// collection take several ms (6.5 ms at the median with 10,000), and a collection that fell
-// between the server's answer and the client reading it was booked to the server. The
-// measuring process now holds one phone and one SMTP connection.
+// collection take several ms (6.5 ms at the median with 10,000), and one falling between the
+// server's answer and the client reading it would be booked to the server. The measuring
+// process now holds one phone and one SMTP connection (its collections: about 1 ms).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
