@@ -1,6 +1,6 @@
 // Folder hierarchy. Folders carry modseqs and tombstones so FolderSync is a cursor (docs/sync.md §5).
 import type Database from 'better-sqlite3';
-import { FolderType, StoreError, type Folder, type FolderChanges, type Origin } from './types.js';
+import { FolderType, StoreError, type Folder, type FolderChanges, type Item, type Origin } from './types.js';
 import type { Write, WriteContext } from './transaction.js';
 
 /** A folders row as read (COLS); the PostgreSQL store reads the same columns. */
@@ -101,6 +101,7 @@ export function createFolders(
   db: Database.Database,
   write: Write,
   tombstoneFolderItems: (tx: WriteContext, accountId: number, folderId: number, origin: Origin) => number,
+  liveItems: (accountId: number, folderId: number) => Item[],
 ) {
   const live = db.prepare<[number], FolderRow>(
     `SELECT ${COLS} FROM folders WHERE account_id = ? AND deleted_modseq IS NULL ORDER BY id`,
@@ -213,11 +214,16 @@ export function createFolders(
       });
     },
 
-    deleteFolder(accountId: number, folderId: number, origin: Origin): void {
-      write((tx) => {
+    deleteFolder(accountId: number, folderId: number, origin: Origin, itemsOf: readonly number[] = []): Item[] {
+      return write((tx) => {
         const current = liveFolder(accountId, folderId);
         if (current.system) throw new StoreError('system-folder', `${current.name} cannot be deleted`);
+        const taken = subtree
+          .all(folderId)
+          .filter(({ id }) => itemsOf.includes(liveFolder(accountId, id).type))
+          .flatMap(({ id }) => liveItems(accountId, id));
         deleteSubtree(tx, accountId, folderId, origin);
+        return taken;
       });
     },
 

@@ -610,7 +610,12 @@ export interface Store {
   folderByType(accountId: number, type: number): Promise<Folder | null>;
   createFolder(accountId: number, parentId: number | null, name: string, type: number, origin: Origin): Promise<Folder>;
   updateFolder(accountId: number, folderId: number, parentId: number | null, name: string, origin: Origin): Promise<Folder>;
-  deleteFolder(accountId: number, folderId: number, origin: Origin): Promise<void>;
+  /**
+   * Deletes the folder with its subfolders and items. Returns the live items it took from the
+   * folders whose type is in `itemsOf`, read in the delete's own transaction, as they were (for
+   * what must follow their deletion: a meeting's CANCEL); none without `itemsOf`.
+   */
+  deleteFolder(accountId: number, folderId: number, origin: Origin, itemsOf?: readonly number[]): Promise<Item[]>;
   /** Folder hierarchy changes after `sinceModseq` (FolderSync). */
   folderChanges(accountId: number, sinceModseq: number): Promise<FolderChanges>;
 

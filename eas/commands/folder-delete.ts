@@ -1,10 +1,11 @@
 // MS-ASCMD 2.2.1.4 FolderDelete: deletes a user folder with its subfolders and items.
 // Answers the new hierarchy SyncKey. Status values: 2.2.3.177.4. The items it takes with it are
 // told to their class as a final Sync Delete would (ItemClass.deleted: a 16.x organiser's
-// meetings send their CANCEL), once the delete has committed.
+// meetings send their CANCEL), once the delete has committed. The store reads them in the
+// delete's own transaction: an item another device adds meanwhile is either deleted and told, or
+// not deleted.
 
 import type { Folder, Item } from '../../store/types.js';
-import type { ItemClass } from '../classes/types.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
 import { saveOwnChange, subtreeIds } from '../folders/hierarchy-state.js';
 import {
@@ -44,9 +45,9 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
   // The device drops the subfolders with the folder, so none of them is news to it.
   const folders = await store.listFolders(ctx.account.id);
   const gone = subtreeIds(folders, folder.id);
-  const doomed = await hookedItems(ctx, folders.filter((f) => gone.includes(f.id)));
+  let taken: Item[];
   try {
-    await store.deleteFolder(ctx.account.id, folder.id, ctx.device.id);
+    taken = await store.deleteFolder(ctx.account.id, folder.id, ctx.device.id, hookedTypes(ctx, folders, gone));
   } catch (err) {
     return statusOnly(
       storeErrorStatus(err, {
@@ -56,32 +57,23 @@ async function handler(ctx: CommandContext): Promise<CommandResult> {
     );
   }
   // Before the key is saved: a retry after a failure there finds no folder, and would never send.
-  await tellClasses(ctx, doomed);
+  await tellClasses(ctx, folders, taken);
   return successAnswer('FolderDelete', await saveOwnChange(store, state, { gone }));
 }
 
-/** An item the delete takes with it, of a class that hears of deletes (ItemClass.deleted). */
-interface Doomed {
-  cls: ItemClass;
-  folder: Folder;
-  item: Item;
-}
-
-/** Before the delete: the live items of the folders whose class has an after-delete hook. */
-async function hookedItems(ctx: CommandContext, folders: Folder[]): Promise<Doomed[]> {
-  const out: Doomed[] = [];
-  for (const folder of folders) {
-    const cls = ctx.deps.classes.forFolderType(folder.type);
-    if (!cls.deleted) continue;
-    for (const item of await ctx.deps.store.listItems(ctx.account.id, folder.id)) out.push({ cls, folder, item });
-  }
-  return out;
+/** The types of the doomed folders whose class hears of deletes (ItemClass.deleted). */
+function hookedTypes(ctx: CommandContext, folders: Folder[], gone: number[]): number[] {
+  const types = new Set(folders.filter((f) => gone.includes(f.id)).map((f) => f.type));
+  return [...types].filter((type) => ctx.deps.classes.forFolderType(type).deleted !== undefined);
 }
 
 /** After the delete committed: each item to its class, as after a Sync Delete; a failure is only logged. */
-async function tellClasses(ctx: CommandContext, doomed: Doomed[]): Promise<void> {
+async function tellClasses(ctx: CommandContext, folders: Folder[], taken: Item[]): Promise<void> {
   const { deps, account, device, version } = ctx;
-  for (const { cls, folder, item } of doomed) {
+  for (const item of taken) {
+    const folder = folders.find((f) => f.id === item.folderId);
+    if (!folder) continue;
+    const cls = deps.classes.forFolderType(folder.type);
     try {
       await cls.deleted?.({ deps, account, device, folder, version, supported: null }, item);
     } catch (err) {

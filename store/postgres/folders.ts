@@ -3,7 +3,7 @@
 // (its row lock) before it reads what it decides on (the parent, the sibling names, the subtree):
 // two nodes changing one account's folders take turns, as SQLite's IMMEDIATE lock makes them.
 import { COLS, SYSTEM_FOLDERS, USER_TYPES, checkName, toFolder, toFolderChanges, type FolderRow } from '../folders.js';
-import { StoreError, type FolderChanges, type Origin, type Store } from '../types.js';
+import { StoreError, type FolderChanges, type Item, type Origin, type Store } from '../types.js';
 import { withTransaction, type PgClient } from './connect.js';
 import type { PgStoreContext } from './context.js';
 import type { PgWriteContext } from './writer.js';
@@ -61,7 +61,10 @@ export type PgFolders = Pick<
   'listFolders' | 'getFolder' | 'folderByType' | 'createFolder' | 'updateFolder' | 'deleteFolder' | 'emptyFolder' | 'folderChanges'
 >;
 
-export function createPgFolders(ctx: PgStoreContext, tombstoneFolderItems: PgTombstoneFolderItems): PgFolders {
+/** Items' listLiveItems on PostgreSQL, here inside the delete's transaction. */
+export type PgLiveItems = (q: PgClient, accountId: number, folderId: number) => Promise<Item[]>;
+
+export function createPgFolders(ctx: PgStoreContext, tombstoneFolderItems: PgTombstoneFolderItems, liveItems: PgLiveItems): PgFolders {
   const { pool, write } = ctx;
 
   /** The folder and its live descendants (the folder itself first). */
@@ -181,11 +184,17 @@ export function createPgFolders(ctx: PgStoreContext, tombstoneFolderItems: PgTom
       });
     },
 
-    async deleteFolder(accountId, folderId, origin) {
-      await write(async (tx) => {
+    async deleteFolder(accountId, folderId, origin, itemsOf = []) {
+      return write(async (tx) => {
         const current = await requireLiveFolder(tx, accountId, folderId);
         if (current.system) throw new StoreError('system-folder', `${current.name} cannot be deleted`);
+        const taken: Item[] = [];
+        for (const id of await subtree(tx.client, folderId)) {
+          const row = await liveRow(tx.client, accountId, id);
+          if (row && itemsOf.includes(row.type)) taken.push(...(await liveItems(tx.client, accountId, id)));
+        }
         await deleteSubtree(tx, accountId, folderId, origin);
+        return taken;
       });
     },
 

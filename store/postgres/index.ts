@@ -16,7 +16,7 @@ import { createPgDirectory } from './directory.js';
 import { createPgDocs, writeDocs } from './docs.js';
 import { createPgFolders, createSystemFolders } from './folders.js';
 import { createPgItemChanges } from './item-changes.js';
-import { createPgItems, tombstoneFolderItems } from './items.js';
+import { createPgItems, listLiveItems, tombstoneFolderItems } from './items.js';
 import { createPgMailImport } from './mail-import.js';
 import { createPgMaintenance } from './maintenance.js';
 import { migratePostgres } from './migrations.js';
@@ -95,7 +95,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   const ctx: PgStoreContext = { pool, write: createPgWriter(pool, feed, node), feed, node };
 
   const accounts = createPgAccounts(ctx, createSystemFolders);
-  const folders = createPgFolders(ctx, tombstoneFolderItems);
+  const folders = createPgFolders(ctx, tombstoneFolderItems, listLiveItems);
   const items = createPgItems(ctx);
   const docs = createPgDocs(ctx);
   const syncStates = createPgSyncStates(ctx);

@@ -96,6 +96,17 @@ export async function place(
   return r.rows[0]!.id;
 }
 
+/** A folder's live items, newest first, over the pool or inside a transaction (`q`). */
+export async function listLiveItems(q: PgQueryable, accountId: number, folderId: number, limit = -1): Promise<Item[]> {
+  // SQLite reads a negative LIMIT as "no limit"; PostgreSQL's LIMIT NULL is the same.
+  const r = await q.query<ItemRow>(
+    `${ITEM_SELECT} WHERE i.folder_id = $1 AND i.account_id = $2 AND i.deleted_modseq IS NULL
+     ORDER BY i.received_at DESC, i.id DESC LIMIT $3`,
+    [folderId, accountId, limit < 0 ? null : limit],
+  );
+  return readItems(q, r.rows);
+}
+
 /** Tombstones every live item of one folder; returns how many (store/items.ts tombstoneFolderItems). */
 export async function tombstoneFolderItems(tx: PgWriteContext, accountId: number, folderId: number, origin: Origin): Promise<number> {
   const m = await tx.modseq(accountId);
@@ -186,15 +197,7 @@ export function createPgItems(ctx: PgStoreContext): PgItems {
 
     getItem: (accountId, itemId) => getLiveItem(pool, accountId, itemId),
 
-    async listItems(accountId, folderId, limit = -1) {
-      // SQLite reads a negative LIMIT as "no limit"; PostgreSQL's LIMIT NULL is the same.
-      const r = await pool.query<ItemRow>(
-        `${ITEM_SELECT} WHERE i.folder_id = $1 AND i.account_id = $2 AND i.deleted_modseq IS NULL
-         ORDER BY i.received_at DESC, i.id DESC LIMIT $3`,
-        [folderId, accountId, limit < 0 ? null : limit],
-      );
-      return readItems(pool, r.rows);
-    },
+    listItems: (accountId, folderId, limit = -1) => listLiveItems(pool, accountId, folderId, limit),
 
     async countItems(accountId, folderId) {
       const r = await pool.query<{ n: number }>(

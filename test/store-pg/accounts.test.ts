@@ -8,7 +8,7 @@ import { createChangeFeed } from '../../store/change-feed.js';
 import { createPgAccounts } from '../../store/postgres/accounts.js';
 import type { PgStoreContext } from '../../store/postgres/context.js';
 import { createPgFolders, createSystemFolders } from '../../store/postgres/folders.js';
-import { tombstoneFolderItems } from '../../store/postgres/items.js';
+import { listLiveItems, tombstoneFolderItems } from '../../store/postgres/items.js';
 import { createPgWriter } from '../../store/postgres/writer.js';
 import { StoreError } from '../../store/types.js';
 import { pgDatabase, pgTest as test, type PgTestDatabase } from '../helpers/postgres.js';
@@ -21,7 +21,7 @@ function node(t: ExecutionContext, db: PgTestDatabase, name = 'a') {
   return {
     pool,
     ...createPgAccounts(ctx, createSystemFolders),
-    ...createPgFolders(ctx, tombstoneFolderItems),
+    ...createPgFolders(ctx, tombstoneFolderItems, listLiveItems),
   };
 }
 

@@ -7,7 +7,7 @@ import { createChangeFeed } from '../../store/change-feed.js';
 import { createPgAccounts } from '../../store/postgres/accounts.js';
 import type { PgStoreContext } from '../../store/postgres/context.js';
 import { createPgFolders, createSystemFolders } from '../../store/postgres/folders.js';
-import { tombstoneFolderItems } from '../../store/postgres/items.js';
+import { listLiveItems, tombstoneFolderItems } from '../../store/postgres/items.js';
 import { createPgWriter } from '../../store/postgres/writer.js';
 import { StoreError, type ChangeKind } from '../../store/types.js';
 import { pgDatabase, pgTest as test, type PgTestDatabase } from '../helpers/postgres.js';
@@ -16,7 +16,7 @@ function node(t: ExecutionContext, db: PgTestDatabase, name = 'a') {
   const pool = db.pool(4);
   const feed = createChangeFeed((err) => t.fail(String(err)));
   const ctx: PgStoreContext = { pool, write: createPgWriter(pool, feed, name), feed, node: name };
-  return { pool, feed, ...createPgAccounts(ctx, createSystemFolders), ...createPgFolders(ctx, tombstoneFolderItems) };
+  return { pool, feed, ...createPgAccounts(ctx, createSystemFolders), ...createPgFolders(ctx, tombstoneFolderItems, listLiveItems) };
 }
 
 async function setup(t: ExecutionContext) {

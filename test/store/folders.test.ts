@@ -112,6 +112,34 @@ storeTest('deleting a folder deletes its items and frees its name', async (t, s)
   t.is(await code(async () => await store.deliver([{ accountId, raw: rawOf(), folderId: f.id }], parsed())), 'no-such-folder');
 });
 
+storeTest('deleteFolder returns, as they were, the items it took from the folder types asked for', async (t, s) => {
+  const { store, accountId } = await setup(s);
+  // A user calendar (13) under a user mail folder (12), and a calendar under the calendar.
+  const mail = await store.createFolder(accountId, null, 'Projects', 12, null);
+  const cal = await store.createFolder(accountId, mail.id, 'Team', 13, null);
+  const subCal = await store.createFolder(accountId, cal.id, 'Offsite', 13, null);
+  const event = (subject: string) => ({ data: { v: 1, props: [{ tag: 'Calendar:Subject', text: subject }] }, uid: null, windowAt: '9999-12-31T23:59:59.999Z' });
+  const standup = await store.addDoc(accountId, cal.id, event('Standup'), null);
+  const trip = await store.addDoc(accountId, subCal.id, event('Trip'), null);
+  await store.deliver([{ accountId, raw: rawOf(), folderId: mail.id }], parsed());
+  const elsewhere = await store.addDoc(accountId, (await store.folderByType(accountId, 8))!.id, event('Kept'), null);
+
+  const taken = await store.deleteFolder(accountId, mail.id, null, [13]);
+  t.deepEqual(
+    taken.map((i) => i.id).sort((a, b) => a - b),
+    [standup.id, trip.id],
+    'the events of both calendars, not the mail, not the default calendar\'s',
+  );
+  t.deepEqual(taken.find((i) => i.id === standup.id), standup, 'as it was before the delete');
+  t.is(await store.getItem(accountId, standup.id), null, 'and they are deleted');
+  t.truthy(await store.getItem(accountId, elsewhere.id));
+
+  // Without types it reads nothing.
+  const other = await store.createFolder(accountId, null, 'Other', 13, null);
+  await store.addDoc(accountId, other.id, event('Lunch'), null);
+  t.deepEqual(await store.deleteFolder(accountId, other.id, null), []);
+});
+
 storeTest('emptyFolder with subfolders removes them too', async (t, s) => {
   const { store, accountId } = await setup(s);
   const deleted = (await store.folderByType(accountId, 4))!.id;
