@@ -2,8 +2,9 @@
 // Answers the new hierarchy SyncKey. Status values: 2.2.3.177.4. The items it takes with it are
 // told to their class as a final Sync Delete would (ItemClass.deleted: a 16.x organiser's
 // meetings send their CANCEL), once the delete has committed. The store reads them in the
-// delete's own transaction: an item another device adds meanwhile is either deleted and told, or
-// not deleted.
+// delete's own transaction: an item another device adds to these folders meanwhile is either
+// deleted and told, or not deleted. A subfolder another device creates meanwhile goes with the
+// rest, its items untold (the hierarchy read before the delete does not have it).
 
 import type { Folder, Item } from '../../store/types.js';
 import { commandSpec, type CommandContext, type CommandResult } from './types.js';
