@@ -218,10 +218,14 @@ export function createFolders(
       return write((tx) => {
         const current = liveFolder(accountId, folderId);
         if (current.system) throw new StoreError('system-folder', `${current.name} cannot be deleted`);
-        const taken = subtree
-          .all(folderId)
-          .filter(({ id }) => itemsOf.includes(liveFolder(accountId, id).type))
-          .flatMap(({ id }) => liveItems(accountId, id));
+        // Without itemsOf (every caller but FolderDelete of a calendar), no extra reads.
+        const taken =
+          itemsOf.length === 0
+            ? []
+            : subtree
+                .all(folderId)
+                .filter(({ id }) => itemsOf.includes(liveFolder(accountId, id).type))
+                .flatMap(({ id }) => liveItems(accountId, id));
         deleteSubtree(tx, accountId, folderId, origin);
         return taken;
       });
