@@ -15,8 +15,9 @@
 // gives any delivery at that moment, so the invitation's own cost is the difference.
 //
 // The K others are held by a load process of their own (bench/ping-load.ts), as in
-// bench/push.ts, and 1,000 warm-up rounds (2,000 deliveries) come first for the reason given
-// there: V8 compiles these paths for about that long.
+// bench/push.ts. They are parked first, and 1,000 warm-up rounds (2,000 deliveries) follow
+// before the measured ones, for the reasons given there: V8 compiles these paths for about that
+// long, and parking many connections makes it recompile the HTTP and stream paths.
 
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -31,7 +32,7 @@ import { el } from '../eas/wbxml/tree.js';
 import { FolderType, openStore } from '../store/index.js';
 import { machine, numberOptions, percentile, printTable } from './bench-util.js';
 import { describeFloor, machineFloor } from './calibrate.js';
-import { startServer, waitIdle } from './push-server.js';
+import { cpuTicks, startServer, waitIdle } from './push-server.js';
 import { sampleMessage } from './sample-mail.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
 import { openFileLimit, parkWatch, sendPing } from './ping-client.js';
@@ -173,10 +174,6 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
 
   let ok = false;
   try {
-    for (let i = 0; i < opts.warmup; i++) {
-      await round(-1 - i);
-      await round(-1 - i, 'plain');
-    }
     const parkedNow = async (): Promise<number> => (await watch.listDevices()).filter((d) => d.pingHeartbeat === HEARTBEAT && d.deviceId.startsWith('Load')).length;
     let batch: LoadPing[] = [];
     for (let i = 0; i < opts.parked; i++) {
@@ -192,14 +189,20 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
         }
       }
     }
+    for (let i = 0; i < opts.warmup; i++) {
+      await round(-1 - i);
+      await round(-1 - i, 'plain');
+    }
     await waitIdle(server.pid);
 
     const latencies: number[] = [];
     const plain: number[] = [];
+    const ticksBefore = cpuTicks(server.pid);
     for (let i = 0; i < opts.rounds; i++) {
       latencies.push(await round(i));
       plain.push(await round(i, 'plain'));
     }
+    const serverCpuMs = ((cpuTicks(server.pid) - ticksBefore) * 10) / opts.rounds;
     latencies.sort((a, b) => a - b);
     plain.sort((a, b) => a - b);
     const serverSide = (): number[] =>
@@ -228,6 +231,7 @@ async function measure(opts: { parked: number; rounds: number; warmup: number })
       ],
     );
     console.log(`server commit→answer p99 of the phone's Pings: ${f(percentile(serverSide(), 99))} ms`);
+    console.log(`server CPU (all its threads) per measured round of an invitation and a plain mail, Pings included: ${f(serverCpuMs)} ms`);
     ok = true;
   } finally {
     await watch.close();

@@ -132,8 +132,8 @@ export function rssKb(pid: number): number {
   return Number(m[1]);
 }
 
-/** utime + stime of a process, in clock ticks (/proc/<pid>/stat). */
-function cpuTicks(pid: number): number {
+/** utime + stime of a process (all its threads), in clock ticks of 10 ms (/proc/<pid>/stat). */
+export function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);

@@ -3,7 +3,7 @@
 // Ping. Goals (docs/push.md "Goals"): p99 ≤ 5 ms with 10,000 parked and ≤ 10 ms with 15,000;
 // ≤ 10 KB each; SIGTERM answers 15,000 in under 3 s.
 //
-//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000 --warmup 2000] [--console]
+//   npm run bench:push [-- --ks 0,1000,10000,15000 --rounds 1000 --warmup 2000 --settle 1500] [--console]
 //
 // --console: the server also serves the operator's console, with its server page open in a
 // simulated tab (bench/console-client.ts), to show the console costs the push path nothing.
@@ -18,6 +18,12 @@
 // the first 2,000 or so deliveries (about 50 optimizing compiles per 250 deliveries, counted with
 // --trace-opt), on background threads that take a core from a 2-core machine. A server in
 // service is past that; the README gives figures after 50 warm-up rounds too.
+// Parking the K Pings starts it again: K new connections reach the HTTP and stream code with
+// objects of other shapes, V8 throws away ("wrong map") and recompiles those paths (--trace-opt
+// --trace-deopt counted about 340 optimizing compiles from parking 1,000 to the 250th delivery
+// after it, then 84, 126, 60, 52, 18… per 250 deliveries). So 1,500 more rounds run once the K
+// are parked, before the measured ones (--settle). A server in service has had its phones
+// connected for long.
 // RSS is read after a full GC in the server (bench/gc-signal.ts), before and after parking.
 //
 // Each K gets a fresh data dir and a separate `eas-push serve` process (its RSS is its own).
@@ -37,7 +43,7 @@ import { FolderType, openStore } from '../store/index.js';
 import { SmtpConnection, toWire } from './smtp-client.js';
 import { openFileLimit, parkWatch, sendPing, somaxconn, sourceAddresses } from './ping-client.js';
 import { startPingLoad, type LoadPing, type PingLoad } from './ping-load.js';
-import { collectGarbage, freePort, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
+import { collectGarbage, cpuTicks, freePort, hardFileLimit, rssKb, startServer, waitIdle, type BenchServer } from './push-server.js';
 import { openConsole, type OpenConsole } from './console-client.js';
 import { percentile, pingBody } from './bench-util.js';
 import { describeFloor, machineFloor } from './calibrate.js';
@@ -51,17 +57,20 @@ interface Args {
   ks: number[];
   rounds: number;
   warmup: number;
+  /** Rounds run after the K are parked and before the measured ones (see the file comment). */
+  settle: number;
   /** Run the server with the operator's console and keep its server page open (bench/console-client.ts). */
   console: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 2000, console: false };
+  const args: Args = { ks: [0, 1000, 10000, 15000], rounds: 1000, warmup: 2000, settle: 1500, console: false };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     if (argv[i] === '--ks' && v) (args.ks = v.split(',').map(Number)), i++;
     else if (argv[i] === '--rounds' && v) (args.rounds = Number(v)), i++;
     else if (argv[i] === '--warmup' && v) (args.warmup = Number(v)), i++;
+    else if (argv[i] === '--settle' && v) (args.settle = Number(v)), i++;
     else if (argv[i] === '--console') args.console = true;
   }
   return args;
@@ -95,6 +104,8 @@ interface Row {
   p99: number;
   max: number;
   serverP99: number;
+  /** The server process's CPU time (all its threads) per measured round, in ms. */
+  serverCpuMs: number;
   bytesPerPing: number | null;
   /** JS heap (V8 heap + external) per parked Ping, after a full GC. */
   heapPerPing: number | null;
@@ -224,8 +235,11 @@ async function measure(
   await smtp.quit().catch(() => {});
   smtp = await SmtpConnection.open('127.0.0.1', server.smtpPort);
 
+  for (let i = 0; i < args.settle; i++) await round(-1 - args.warmup - i);
   const latencies: number[] = [];
+  const ticksBefore = cpuTicks(server.pid);
   for (let i = 0; i < args.rounds; i++) latencies.push(await round(i));
+  const serverCpuMs = ((cpuTicks(server.pid) - ticksBefore) * 10) / args.rounds;
   await watch.close();
 
   await smtp.quit();
@@ -252,6 +266,7 @@ async function measure(
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
     serverP99: percentile(serverSide, 99),
+    serverCpuMs,
     bytesPerPing: k > 0 ? ((after - before) * 1024) / k : null,
     heapPerPing: k > 0 ? (heapAfter - heapBefore) / k : null,
     shutdownMs: stopped.ms,
@@ -274,20 +289,20 @@ async function main(): Promise<void> {
     throw new Error(`K=${maxK} needs ${maxK + 256} open files in the server, the hard limit is ${hardFileLimit()} (ulimit -Hn, LimitNOFILE)`);
   }
   const sources = sourceAddresses(maxK);
-  console.log(`push benchmark: ${args.rounds} rounds per K (after ${args.warmup} warm-up), node ${process.version}`);
+  console.log(`push benchmark: ${args.rounds} rounds per K (after ${args.warmup} warm-up, and ${args.settle} more once the K are parked), node ${process.version}`);
   console.log(
     `limits: open files ${openFileLimit()} per process, ephemeral ports ${sources.portRange} per source address` +
       ` (K=${maxK}: ${sources.addresses.length} source address${sources.addresses.length > 1 ? 'es' : ''}), somaxconn ${somaxconn()}, load parked in batches of 250`,
   );
   console.log(describeFloor(await machineFloor()));
-  console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | RSS per parked Ping | JS heap per parked Ping | SIGTERM: answered / exit ms');
+  console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | server CPU per round ms | RSS per parked Ping | JS heap per parked Ping | SIGTERM: answered / exit ms');
   for (const k of args.ks) {
     const r = await runOne(k, args);
     const f = (n: number): string => n.toFixed(2);
     const kb = r.bytesPerPing === null ? '-' : `${(r.bytesPerPing / 1024).toFixed(1)} KB`;
     const heap = r.heapPerPing === null ? '-' : `${(r.heapPerPing / 1024).toFixed(2)} KB`;
     console.log(
-      `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${kb} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
+      `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${f(r.serverCpuMs)} | ${kb} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
     );
   }
   console.log(describeFloor(await machineFloor()));
