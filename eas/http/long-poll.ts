@@ -7,7 +7,7 @@
 // registry's waiter. When the registry answers, the response gets exactly the headers, gzip
 // and Content-Length of respond.ts.
 
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Koa from 'koa';
 import type { CommandAnswer, LongPollResult } from '../commands/types.js';
 import type { EasDeps } from '../deps.js';
@@ -35,6 +35,19 @@ export async function holdLongPoll(ctx: Koa.Context, deps: EasDeps, poll: LongPo
   if (held.early !== null) return await poll.render(held.early);
   held.detach(ctx, ticket);
   return null;
+}
+
+/**
+ * Lets go of what Node and Koa's helpers keep on a request once it has been read: the header
+ * map, the raw header list and parseurl's cache of the parsed URL (req._parsedUrl). Node reads
+ * the headers only while it parses the request and builds the response object, both done by now,
+ * and the held answer took the few facts it needs in detach(). About 0.8 KB of JS heap per
+ * parked request (README "Benchmarks").
+ */
+function releaseReadRequest(req: IncomingMessage): void {
+  req.headers = {};
+  req.rawHeaders = [];
+  (req as IncomingMessage & { _parsedUrl?: unknown })._parsedUrl = undefined;
 }
 
 class HeldAnswer {
@@ -73,6 +86,7 @@ class HeldAnswer {
     this.ticket = ticket;
     this.res = ctx.res;
     this.res.on('close', this.onClose);
+    releaseReadRequest(ctx.req);
     // Gone while the command ran: nothing will emit 'close' again.
     if (ctx.req.socket.destroyed) ticket.cancel();
   }

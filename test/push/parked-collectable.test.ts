@@ -1,7 +1,8 @@
 // A parked Ping, or Sync with Wait, keeps only its socket, its waiter and what its answer needs
 // (docs/push.md rule 11): once it is parked, Koa's context, the command context, the decoded
-// request and the request body can all be garbage-collected. Checked with a FinalizationRegistry
-// after forced GCs; then a delivery wakes the request, which must still answer with the mail.
+// request, the request body and the header lists Node parsed can all be garbage-collected.
+// Checked with a FinalizationRegistry after forced GCs; then a delivery wakes the request, which
+// must still answer with the mail.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +68,9 @@ async function world(t: ExecutionContext, cmd: 'Ping' | 'Sync') {
   app.middleware.unshift(async (ctx, next) => {
     track(ctx, 'Koa context');
     track(ctx.request, 'Koa request');
+    // Node keeps the request itself with the socket; the headers it read are let go once parked.
+    track(ctx.req.headers, 'request headers');
+    track(ctx.req.rawHeaders, 'raw request headers');
     await next();
   });
   const server = createEasHttpServer(app);
@@ -91,7 +95,7 @@ async function world(t: ExecutionContext, cmd: 'Ping' | 'Sync') {
     answer.catch(() => {}); // awaited by the caller; a failed assertion before that must not add a rejection
     await until(() => push.size() === 1, `the ${cmd} parked`);
     state.tracking = false;
-    t.deepEqual(tracked.sort(), ['Koa context', 'Koa request', 'command context', 'decoded request', 'request body']);
+    t.deepEqual(tracked.sort(), ['Koa context', 'Koa request', 'command context', 'decoded request', 'raw request headers', 'request body', 'request headers']);
     // FinalizationRegistry callbacks run as tasks after a GC: a few rounds, never a fixed wait.
     for (let i = 0; i < 20 && collected.size < tracked.length; i++) {
       gc();
@@ -110,7 +114,7 @@ async function world(t: ExecutionContext, cmd: 'Ping' | 'Sync') {
   return { push, phone, inbox: String(inbox), parkAndCollect, deliver };
 }
 
-test('a parked Ping leaves its request body, decoded request and Koa context collectable', async (t) => {
+test('a parked Ping leaves its request body, headers, decoded request and Koa context collectable', async (t) => {
   const w = await world(t, 'Ping');
   const { answer } = await w.parkAndCollect(() => ping(w.phone, 3000, [w.inbox]));
   // What the answer needs survived: a delivery wakes it with Status 2 and the folder.
