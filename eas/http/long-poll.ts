@@ -2,8 +2,9 @@
 // per parked Ping"): once the registry holds it, the dispatcher returns with ctx.respond =
 // false, so the middleware chain, its async frames, the decoded body, the command context and
 // (as handler.ts runs the app, not Koa's callback) the Koa context are all released while the
-// socket stays open (docs/push.md rule 11; test/push/parked-collectable.test.ts). What is left
-// per request is one HeldAnswer (the response, the log facts, the gzip choice) and the
+// socket stays open (docs/push.md rule 11; test/push/parked-collectable.test.ts), and so are the
+// headers Node parsed (releaseReadRequest). What is left per request is Node's socket, request
+// and response, one HeldAnswer (the response, the log facts, the gzip choice) and the
 // registry's waiter. When the registry answers, the response gets exactly the headers, gzip
 // and Content-Length of respond.ts.
 
