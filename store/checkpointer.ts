@@ -33,7 +33,11 @@ export interface Checkpointer {
   readonly active: boolean;
   /** Settles true once the worker checkpoints, false when the serving connection keeps doing it. */
   readonly ready: Promise<boolean>;
-  stop(): void;
+  /**
+   * Stops the checkpoints; resolves once the worker has closed its connection and ended, so that
+   * the caller's close leaves the file free (a restore takes an exclusive lock right after).
+   */
+  stop(): Promise<void>;
 }
 
 /** SQLite's default: checkpoint in the commit that makes the log reach this many pages. */
@@ -54,7 +58,14 @@ export function startCheckpointer(db: Database.Database, file: string, options: 
   });
   const inactive = (): Checkpointer => {
     settle(false);
-    return { active: false, ready, stop: () => { stopped = true; } };
+    return {
+      active: false,
+      ready,
+      stop: () => {
+        stopped = true;
+        return Promise.resolve();
+      },
+    };
   };
 
   let fellBack = false;
@@ -82,6 +93,10 @@ export function startCheckpointer(db: Database.Database, file: string, options: 
     return inactive();
   }
   let failure = '';
+  let ended: () => void = () => undefined;
+  const exited = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
   worker.on('message', (msg: CheckpointResponse) => {
     if ('ready' in msg) {
       if (stopped) return;
@@ -104,6 +119,7 @@ export function startCheckpointer(db: Database.Database, file: string, options: 
   });
   worker.on('exit', (code) => {
     worker = null;
+    ended();
     fallBack(failure || `checkpoint worker exited with code ${code}`);
   });
   worker.postMessage({ open: file, idleMs: options.idleMs ?? 500, busyMs: options.busyMs ?? 20, restartFrames: options.restartFrames ?? 10_000 } satisfies CheckpointRequest);
@@ -114,12 +130,16 @@ export function startCheckpointer(db: Database.Database, file: string, options: 
     },
     ready,
     stop() {
-      if (stopped) return;
-      stopped = true;
-      active = false;
-      // The worker closes its connection and ends; the serving connection, closed after this,
-      // is then the last one and checkpoints the rest on close.
-      worker?.postMessage({ stop: true } satisfies CheckpointRequest);
+      if (!stopped) {
+        stopped = true;
+        active = false;
+        // The worker closes its connection and ends; the serving connection, closed once this
+        // resolves, is then the last one and checkpoints the rest on close. Referenced again, so
+        // the process waits for that end rather than leaving this Promise unsettled.
+        worker?.ref();
+        worker?.postMessage({ stop: true } satisfies CheckpointRequest);
+      }
+      return exited;
     },
   };
 }

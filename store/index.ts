@@ -73,8 +73,10 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   // better-sqlite3 is synchronous: each call runs (and a write commits) before it returns; the
   // contract's Promise only carries the result (docs/store.md "The asynchronous contract").
   const sync: Synchronous<Omit<Store, 'verifyPasswordAsync'>> = {
-    close: () => {
-      checkpointer?.stop();
+    // The one method that waits: the checkpoint worker's connection is closed before this one,
+    // so the file is free for an exclusive lock (a restore) once close resolves.
+    close: async () => {
+      await checkpointer?.stop();
       db.close();
     },
     publishExternalCommits: createExternalCommits(db, feed),

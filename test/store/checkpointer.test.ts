@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import type Database from 'better-sqlite3';
 import { startCheckpointer, type Checkpointer } from '../../store/checkpointer.js';
+import { databaseInUse } from '../../store/backup.js';
 import { openDatabase } from '../../store/db.js';
+import { openStore } from '../../store/index.js';
 
 function tempDb(t: ExecutionContext): { db: Database.Database; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'eas-push-ckpt-'));
@@ -117,4 +119,25 @@ test('a write stream that never pauses gets a RESTART checkpoint, and the log st
   // short log, where without it the log would only have grown.
   const after = reports.slice(restartedAt() + 1).find((r) => r.log < 300)!;
   t.true(after.log < reports[restartedAt()]!.log);
+});
+
+test('a closed store leaves its file free: the worker has closed its connection when close resolves', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'eas-push-ckpt-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'mail.sqlite');
+  let active: () => void = () => undefined;
+  const working = new Promise<void>((resolve) => (active = resolve));
+  const store = openStore(file, { checkpoints: { idleMs: 1, busyMs: 1, onActive: () => active() } });
+  await store.createAccount('alice@example.com', 'a-long-password');
+  // The worker has its own connection open from here.
+  await working;
+  // A log of 3,000 pages, so the worker is busy copying it when it is told to stop: the stop
+  // waits for that copy, as it did in the CI run that found this.
+  const other = openDatabase(file);
+  other.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB NOT NULL)');
+  other.transaction(() => write(other, 3000))();
+  other.close();
+  // The server's stop, then a restore's check, as `eas-push restore` right after a stop does.
+  await store.close();
+  t.false(databaseInUse(file), 'the checkpoint worker still held the database open');
 });
