@@ -4,6 +4,7 @@
 
 import type { Io } from './cli/common.js';
 import { main } from './cli/main.js';
+import { tuneV8ForServing } from './v8-serving.js';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,6 +40,7 @@ export function processIo(extra: Pick<Io, 'workerEntry'> = {}): Io {
 
 /** Runs the CLI with these arguments and sets the process exit code. */
 export async function runCli(argv: readonly string[], extra: Pick<Io, 'workerEntry'> = {}): Promise<void> {
+  if (argv[0] === 'serve') tuneV8ForServing();
   process.exitCode = await main(argv, processIo(extra));
   // Everything is closed by now; if some handle still holds the loop open, do not hang a
   // service manager waiting on us.
