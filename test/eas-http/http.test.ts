@@ -4,6 +4,7 @@ import test from 'ava';
 import { createCommands } from '../../eas/commands/index.js';
 import type { CommandSpec } from '../../eas/commands/types.js';
 import { EasHttpError } from '../../eas/http/errors.js';
+import { GZIP_MIN_BYTES } from '../../eas/http/respond.js';
 import { el } from '../../eas/wbxml/tree.js';
 import { folderSync } from '../../eas/commands/folder-sync.js';
 import { settings } from '../../eas/commands/settings.js';
@@ -133,6 +134,20 @@ test('gzip when accepted, with Content-Length; identity otherwise', async (t) =>
   t.false(plain.gzipped);
   t.is(Number(plain.headers['content-length']), plain.raw.length);
   t.is(plain.body?.intOf('Status'), 1);
+});
+
+test('a tiny answer goes out as it is even when gzip is accepted (GZIP_MIN_BYTES)', async (t) => {
+  const h = await startEas(t);
+  await h.addUser(ALICE.user, ALICE.password);
+  const c = h.client(ALICE);
+  // A Ping with no folders and none remembered: Status 3, a few bytes of WBXML.
+  const r = await c.post('Ping', el('Ping:Ping', [el('Ping:HeartbeatInterval', '300')]));
+  t.is(r.body?.intOf('Status'), 3);
+  t.true(r.raw.length < GZIP_MIN_BYTES);
+  t.false(r.gzipped);
+  t.is(r.headers['content-encoding'], undefined);
+  t.is(Number(r.headers['content-length']), r.raw.length);
+  t.is(r.headers['ms-server-activesync'], '16.1');
 });
 
 test('413 past maxRequestBytes, declared or streamed, and the server keeps serving', async (t) => {
