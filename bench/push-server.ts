@@ -109,14 +109,21 @@ function canConnect(port: number): Promise<boolean> {
  * A full GC in the server (bench/gc-signal.ts), then the wait until it is idle again. Returns
  * the JS heap in use after it (heap + external bytes), from the line the hook logged.
  */
-export async function collectGarbage(pid: number, logFile: string): Promise<number> {
+export interface AfterGc {
+  /** JS heap in use plus external memory, in bytes. */
+  heap: number;
+  /** What V8's young generation holds (committed), in bytes. */
+  youngGeneration: number;
+}
+
+export async function collectGarbage(pid: number, logFile: string): Promise<AfterGc> {
   process.kill(pid, 'SIGUSR2');
   await waitIdle(pid);
   const lines = readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"bench gc"'));
   const last = lines[lines.length - 1];
   if (last === undefined) throw new Error(`the server logged no heap figure after SIGUSR2; see ${logFile}`);
-  const { heapUsed, external } = JSON.parse(last) as { heapUsed: number; external: number };
-  return heapUsed + external;
+  const { heapUsed, external, youngGeneration } = JSON.parse(last) as { heapUsed: number; external: number; youngGeneration: number };
+  return { heap: heapUsed + external, youngGeneration };
 }
 
 /** The open-file limit a child gets from bench/push-server.ts: the hard limit. */

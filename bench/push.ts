@@ -24,7 +24,10 @@
 // after it, then 84, 126, 60, 52, 18… per 250 deliveries). So 1,500 more rounds run once the K
 // are parked, before the measured ones (--settle). A server in service has had its phones
 // connected for long.
-// RSS is read after a full GC in the server (bench/gc-signal.ts), before and after parking.
+// RSS is read after a full GC in the server (bench/gc-signal.ts), before and after parking. The
+// first reading follows an idle wait, when V8 has shrunk its young generation (to about 1 MB);
+// parking grows it back to its working size (about 30 MB), whatever K is. Printed apart: the
+// RSS per parked Ping as read, and without the young generation's growth.
 //
 // Each K gets a fresh data dir and a separate `eas-push serve` process (its RSS is its own).
 // The K load devices sit 50 per account (the default per-account cap) on accounts other than
@@ -106,7 +109,16 @@ interface Row {
   serverP99: number;
   /** The server process's CPU time (all its threads) per measured round, in ms. */
   serverCpuMs: number;
+  /** RSS growth per parked Ping, as read. */
   bytesPerPing: number | null;
+  /**
+   * The same without the young generation's change between the readings: V8 shrinks it while
+   * the process is idle and grows it back to its working size (two 16 MB semi-spaces) under
+   * load, whatever K is (bench/gc-signal.ts).
+   */
+  bytesPerPingNet: number | null;
+  /** Growth of the young generation between the two readings, in bytes. */
+  youngGrowth: number;
   /** JS heap (V8 heap + external) per parked Ping, after a full GC. */
   heapPerPing: number | null;
   shutdownMs: number;
@@ -203,7 +215,7 @@ async function measure(
     if (status !== 200) throw new Error(`sign-in of ${acc.user}: HTTP ${status}`);
   }
   await waitIdle(server.pid);
-  const heapBefore = await collectGarbage(server.pid, server.logFile);
+  const gcBefore = await collectGarbage(server.pid, server.logFile);
   const before = rssKb(server.pid);
 
   // Park K Pings from K distinct devices, one socket each, in batches the listen backlog
@@ -228,7 +240,7 @@ async function measure(
     }
   }
   await waitIdle(server.pid);
-  const heapAfter = await collectGarbage(server.pid, server.logFile);
+  const gcAfter = await collectGarbage(server.pid, server.logFile);
   const after = rssKb(server.pid);
   // Parking many thousands can outlast the SMTP server's idle timeout: a fresh connection,
   // opened (and its greeting read) before the measured rounds.
@@ -256,6 +268,7 @@ async function measure(
     .filter((ms): ms is number => typeof ms === 'number')
     .sort((a, b) => a - b);
   if (!process.env["BENCH_KEEP"]) rmSync(dir, { recursive: true, force: true });
+  const youngGrowth = gcAfter.youngGeneration - gcBefore.youngGeneration;
 
   latencies.sort((a, b) => a - b);
   return {
@@ -268,7 +281,9 @@ async function measure(
     serverP99: percentile(serverSide, 99),
     serverCpuMs,
     bytesPerPing: k > 0 ? ((after - before) * 1024) / k : null,
-    heapPerPing: k > 0 ? (heapAfter - heapBefore) / k : null,
+    bytesPerPingNet: k > 0 ? ((after - before) * 1024 - youngGrowth) / k : null,
+    youngGrowth,
+    heapPerPing: k > 0 ? (gcAfter.heap - gcBefore.heap) / k : null,
     shutdownMs: stopped.ms,
     shutdownAnswered: answered,
   };
@@ -295,14 +310,15 @@ async function main(): Promise<void> {
       ` (K=${maxK}: ${sources.addresses.length} source address${sources.addresses.length > 1 ? 'es' : ''}), somaxconn ${somaxconn()}, load parked in batches of 250`,
   );
   console.log(describeFloor(await machineFloor()));
-  console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | server CPU per round ms | RSS per parked Ping | JS heap per parked Ping | SIGTERM: answered / exit ms');
+  console.log('K parked | p50 ms | p90 ms | p99 ms | max ms | server commit→answer p99 ms | server CPU per round ms | RSS per parked Ping | the same, young generation apart (its growth) | JS heap per parked Ping | SIGTERM: answered / exit ms');
   for (const k of args.ks) {
     const r = await runOne(k, args);
     const f = (n: number): string => n.toFixed(2);
     const kb = r.bytesPerPing === null ? '-' : `${(r.bytesPerPing / 1024).toFixed(1)} KB`;
+    const net = r.bytesPerPingNet === null ? '-' : `${(r.bytesPerPingNet / 1024).toFixed(1)} KB (${(r.youngGrowth / 1048576).toFixed(1)} MB)`;
     const heap = r.heapPerPing === null ? '-' : `${(r.heapPerPing / 1024).toFixed(2)} KB`;
     console.log(
-      `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${f(r.serverCpuMs)} | ${kb} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
+      `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${f(r.serverCpuMs)} | ${kb} | ${net} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,
     );
   }
   console.log(describeFloor(await machineFloor()));
