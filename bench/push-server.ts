@@ -105,10 +105,7 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/**
- * A full GC in the server (bench/gc-signal.ts), then the wait until it is idle again. Returns
- * the JS heap in use after it (heap + external bytes), from the line the hook logged.
- */
+/** What the server's hook (bench/gc-signal.ts) logged after a full GC. */
 export interface AfterGc {
   /** JS heap in use plus external memory, in bytes. */
   heap: number;
@@ -116,6 +113,10 @@ export interface AfterGc {
   youngGeneration: number;
 }
 
+/**
+ * A full GC in the server (bench/gc-signal.ts), then the wait until it is idle again. Returns
+ * what the hook logged after it.
+ */
 export async function collectGarbage(pid: number, logFile: string): Promise<AfterGc> {
   process.kill(pid, 'SIGUSR2');
   await waitIdle(pid);
