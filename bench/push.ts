@@ -111,13 +111,7 @@ interface Row {
   serverCpuMs: number;
   /** RSS growth per parked Ping, as read. */
   bytesPerPing: number | null;
-  /**
-   * The same without the young generation's change between the readings: V8 shrinks it while
-   * the process is idle and grows it back to its working size (two 16 MB semi-spaces) under
-   * load, whatever K is (bench/gc-signal.ts).
-   */
-  bytesPerPingNet: number | null;
-  /** Growth of the young generation between the two readings, in bytes. */
+  /** Growth of V8's young generation between the two readings, in bytes (see the file comment). */
   youngGrowth: number;
   /** JS heap (V8 heap + external) per parked Ping, after a full GC. */
   heapPerPing: number | null;
@@ -281,7 +275,6 @@ async function measure(
     serverP99: percentile(serverSide, 99),
     serverCpuMs,
     bytesPerPing: k > 0 ? ((after - before) * 1024) / k : null,
-    bytesPerPingNet: k > 0 ? ((after - before) * 1024 - youngGrowth) / k : null,
     youngGrowth,
     heapPerPing: k > 0 ? (gcAfter.heap - gcBefore.heap) / k : null,
     shutdownMs: stopped.ms,
@@ -315,7 +308,7 @@ async function main(): Promise<void> {
     const r = await runOne(k, args);
     const f = (n: number): string => n.toFixed(2);
     const kb = r.bytesPerPing === null ? '-' : `${(r.bytesPerPing / 1024).toFixed(1)} KB`;
-    const net = r.bytesPerPingNet === null ? '-' : `${(r.bytesPerPingNet / 1024).toFixed(1)} KB (${(r.youngGrowth / 1048576).toFixed(1)} MB)`;
+    const net = r.bytesPerPing === null ? '-' : `${((r.bytesPerPing - r.youngGrowth / r.k) / 1024).toFixed(1)} KB (${(r.youngGrowth / 1048576).toFixed(1)} MB)`;
     const heap = r.heapPerPing === null ? '-' : `${(r.heapPerPing / 1024).toFixed(2)} KB`;
     console.log(
       `${String(r.k).padStart(8)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} | ${f(r.max)} | ${f(r.serverP99)} | ${f(r.serverCpuMs)} | ${kb} | ${net} | ${heap} | ${r.shutdownAnswered}/${r.k} in ${r.shutdownMs} ms`,

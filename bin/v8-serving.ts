@@ -16,7 +16,7 @@
 
 import { setFlagsFromString } from 'node:v8';
 
-export const SERVING_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+const SERVING_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
 export function tuneV8ForServing(): void {
   for (const flag of SERVING_V8_FLAGS) setFlagsFromString(flag);
