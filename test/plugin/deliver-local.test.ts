@@ -2,6 +2,7 @@
 
 import test from 'ava';
 import { createDeliverLocal, createLocalDelivery, parseMessage, SmtpReplyError } from '../../plugin/index.js';
+import { FolderType } from '../../store/types.js';
 import { memoryLogger, startDelivery } from './setup.js';
 
 test('delivers to every local recipient with MDA headers in the message\'s own line endings', async (t) => {
@@ -55,4 +56,25 @@ test('a delivery tells the parser whether it is alone: a second one while the fi
   await deliver(envelope, Buffer.from('Subject: three\r\n\r\n3\r\n'), { via: 'smtp' });
   t.deepEqual(hints, [true, false, true]);
   t.is((await f.inbox(carol)).length, 3);
+});
+
+test("what the commit wakes (the feed's listeners and their promise chains: a parked Ping's answer) runs before the delivery's log line and reply", async (t) => {
+  const f = await startDelivery();
+  t.teardown(() => f.close());
+  const carol = await f.store.createAccount('carol@example.com', 'secret');
+  const inbox = (await f.store.folderByType(carol.id, FolderType.Inbox))!.id;
+  const order: string[] = [];
+  // A waiter as the push registry is one: woken by the feed inside the commit, it reads the
+  // store and answers a few promise steps later.
+  f.store.feed.subscribe(carol.id, [inbox], () => {
+    void (async () => {
+      for (let step = 0; step < 20; step++) await Promise.resolve();
+      order.push('answer');
+    })();
+  });
+  const log = memoryLogger();
+  const deliver = createLocalDelivery({ store: f.store, parse: parseMessage, log: { ...log, info: (msg, fields) => { order.push(msg); log.info(msg, fields); } } });
+  await deliver({ from: 'bob@example.com', to: ['carol@example.com'] }, Buffer.from('Subject: woken\r\n\r\nfirst\r\n'), { via: 'smtp' });
+  order.push('reply');
+  t.deepEqual(order, ['answer', 'delivered', 'reply']);
 });
