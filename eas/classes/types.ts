@@ -121,6 +121,8 @@ export interface DocWriteContext {
   now: Date;
   /** The stored item this document replaces (its private nodes are kept); null for a new one. */
   stored: Item | null;
+  /** The UID the item came with (an import, an invitation): the class keeps it rather than making one. */
+  uid?: string;
 }
 
 export interface ClassRegistry {

@@ -1,11 +1,12 @@
 // The iCalendar part of a meeting message (RFC 6047 iMIP) read as one iTIP message (RFC 5546):
 // its METHOD, the one UID it is about, that UID's VEVENTs (the series and its RECURRENCE-ID
 // overrides) and the time zones they name. The part is used only when it parses as a whole,
-// every property value included (ical.js through the importer's parseComponent); anything less
-// throws ItipError and the message is delivered as plain mail.
+// every property value included (ical.js through the importer's parse-entry.ts; a VTIMEZONE the
+// planner has seen before was checked then); anything less throws ItipError and the message is
+// delivered as plain mail.
 
 import type ICAL from 'ical.js';
-import { parseComponent } from '../classes/ical/parse-entry.js';
+import { checkValues, parseUnchecked } from '../classes/ical/parse-entry.js';
 import { floatingZoneOf } from '../classes/ical/original.js';
 import { addressOf, organizerOf } from '../classes/ical/people.js';
 import { createZoneTable, vtimezoneZone, type Zone, type ZoneTable } from '../classes/ical/zones.js';
@@ -58,17 +59,24 @@ export function isHandledMethod(method: string | null): method is MeetingMethod 
   return method !== null && HANDLED.has(method);
 }
 
+/** The zone of a VTIMEZONE whose values are not checked yet (throws EntryError). */
+export function checkedZone(vtimezone: ICAL.Component): Zone {
+  checkValues(vtimezone);
+  return vtimezoneZone(vtimezone);
+}
+
 /**
  * Reads the part; null when its METHOD is not one a delivery acts on. Throws ItipError.
- * `zoneOf` makes the zone of a VTIMEZONE (default: the importer's vtimezoneZone); the planner
- * passes one that reuses the zone of a VTIMEZONE it has seen before.
+ * `zoneOf` makes the zone of a VTIMEZONE and checks its values first (default: checkedZone); the
+ * planner passes one that reuses the zone of a VTIMEZONE it has seen (and checked) before.
  */
-export function readItip(part: { method: string | null; text: string }, zoneOf: (vtimezone: ICAL.Component) => Zone = vtimezoneZone): ItipMessage | null {
+export function readItip(part: { method: string | null; text: string }, zoneOf: (vtimezone: ICAL.Component) => Zone = checkedZone): ItipMessage | null {
   const method = methodOf(part);
   if (!isHandledMethod(method)) return null;
   let calendar: ICAL.Component;
   try {
-    calendar = parseComponent(part.text);
+    calendar = parseUnchecked(part.text);
+    checkValues(calendar, 'vtimezone');
   } catch (err) {
     throw new ItipError(`the calendar part does not parse: ${err instanceof Error ? err.message : String(err)}`);
   }

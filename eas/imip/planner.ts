@@ -34,11 +34,11 @@ import { eventFromIcal } from '../classes/ical/from-ical.js';
 import { ICAL_NODE, floatingZoneOf, splitSeries } from '../classes/ical/original.js';
 import { parseComponent } from '../classes/ical/parse-entry.js';
 import { dayOf, instanceOf, readTime, timeOf, type TimeValue } from '../classes/ical/times.js';
-import { createZoneTable, vtimezoneZone, type Zone, type ZoneTable } from '../classes/ical/zones.js';
+import { createZoneTable, type Zone, type ZoneTable } from '../classes/ical/zones.js';
 import type { ClassRegistry, ItemClass } from '../classes/types.js';
 import type { Logger } from '../log.js';
 import { el, type WbxmlElement } from '../wbxml/tree.js';
-import { ItipError, attendeeLines, readItip, sequenceOf, stampOf, type ItipMessage } from './itip.js';
+import { ItipError, attendeeLines, checkedZone, readItip, sequenceOf, stampOf, type ItipMessage } from './itip.js';
 import type { MeetingInfo, MeetingMethod } from './meeting.js';
 import { InstanceType, MeetingMessageType, meetingRequestProps } from './meeting-request.js';
 import {
@@ -161,7 +161,8 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
    * The zones of the VTIMEZONEs seen lately, by their text. A zone's offsets are computed by
    * expanding its rules from their DTSTART (1601 in Outlook's) up to the event's year, which
    * ical.js keeps inside the zone: a client sends the same VTIMEZONE with every invitation, so
-   * only its first one pays for it. The text is the whole definition, so a hit is the same zone.
+   * only its first one pays for it. The text is the whole definition, so a hit is the same zone,
+   * and its values were checked when it was first seen (itip.ts checkedZone).
    */
   const zoneCache = new Map<string, Zone>();
   const zoneOf = (vtimezone: ICAL.Component): Zone => {
@@ -170,7 +171,7 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
     if (zone) {
       zoneCache.delete(key);
     } else {
-      zone = vtimezoneZone(vtimezone);
+      zone = checkedZone(vtimezone);
       if (zoneCache.size >= ZONE_CACHE_SIZE) zoneCache.delete(zoneCache.keys().next().value!);
     }
     zoneCache.set(key, zone);
@@ -275,7 +276,7 @@ export function createMeetingPlanner(deps: MeetingPlannerDeps): MeetingPlanner {
       el('Calendar:ResponseType', NOT_RESPONDED),
       el('Calendar:DisallowNewTimeProposal', disallowCounter(vevent) ? 1 : 0),
     ];
-    const doc = calendarClassOf().toDoc!(el('AirSync:ApplicationData', children), { version: '16.1', account, now: now(), stored });
+    const doc = calendarClassOf().toDoc!(el('AirSync:ApplicationData', children), { version: '16.1', account, now: now(), stored, uid: event.uid });
     let props = docProps(doc.data);
     props = setNode(props, textNode('Calendar:UID', event.uid));
     props = setNode(props, textNode(ICAL_NODE, args.original));

@@ -91,6 +91,17 @@ test('decode refuses a wrong length or bad base64 with TimeZoneError; tolerates 
   t.is(decodeTimeZoneBlob(long).standardName, 'x'.repeat(32));
 });
 
+test('a decoded blob is the caller\'s own: changing it changes nothing the next decode of that text returns', (t) => {
+  const first = decodeTimeZoneBlob(SYNCGW_WEUROPE);
+  first.bias = 0;
+  first.daylightDate.month = 1;
+  first.standardName = 'changed';
+  const again = decodeTimeZoneBlob(SYNCGW_WEUROPE);
+  t.is(again.bias, -60);
+  t.deepEqual(again.daylightDate, st(3, 5, 2));
+  t.is(again.standardName, 'W. Europe Standard Time');
+});
+
 // ---- captured blobs -> IANA ----
 
 test('captured blobs resolve to the expected zone for the event year, else a fixed offset', (t) => {

@@ -30,7 +30,7 @@ export function completeCalendar(props: PropNode[], ctx: DocInContext, preferred
   const end = parseEasTime(textOfNode(out, END))!;
   if (end.getTime() < start.getTime()) throw new DocConversionError('EndTime before StartTime');
   if (!textOfNode(out, 'Calendar:UID')?.trim()) {
-    const uid = textOfNode(ctx.stored ?? [], 'Calendar:UID')?.trim() || newUid(ctx.now);
+    const uid = textOfNode(ctx.stored ?? [], 'Calendar:UID')?.trim() || ctx.uid?.trim() || newUid(ctx.now);
     out = setNode(out, textNode('Calendar:UID', uid));
   }
   const zone = zoneNode(out, preferred);

@@ -25,6 +25,14 @@ const NO_DATE: SystemTime = { year: 0, month: 0, dayOfWeek: 0, day: 0, hour: 0, 
 // ---- wire format (MS-ASDTYPE 2.7.6) ----
 
 export function decodeTimeZoneBlob(base64: string): EasTimeZone {
+  const known = decodedBlobs.get(base64);
+  if (known) return copyOf(known);
+  const tz = decodeBlob(base64);
+  remember(decodedBlobs, base64, tz);
+  return copyOf(tz);
+}
+
+function decodeBlob(base64: string): EasTimeZone {
   const text = base64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) throw new TimeZoneError('TimeZone: not base64');
   const buf = Buffer.from(text, 'base64');
@@ -205,6 +213,8 @@ export function timeZoneFromIana(iana: string, year: number): EasTimeZone {
 const CONVERSIONS_KEPT = 256;
 const blobsOfZones = new Map<string, EasTimeZone>();
 const zonesOfBlobs = new Map<string, { iana: string | null; fixedOffsetMinutes: number | null }>();
+/** Blob texts as decoded: one event's blob is read several times on its way in (zone.ts). */
+const decodedBlobs = new Map<string, EasTimeZone>();
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   if (cache.size >= CONVERSIONS_KEPT) cache.delete(cache.keys().next().value!);
   cache.set(key, value);

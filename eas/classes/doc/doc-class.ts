@@ -32,6 +32,8 @@ export interface DocInContext {
   /** The stored properties on a Change; null on an Add (or an import). */
   stored: readonly PropNode[] | null;
   now: Date;
+  /** DocWriteContext.uid: the UID an imported or mailed item came with. */
+  uid?: string;
 }
 
 export interface DocOutContext {
@@ -152,7 +154,7 @@ export function createDocClass(spec: DocClassSpec): ItemClass {
 
     toDoc(appData, ctx) {
       const stored = ctx.stored?.kind === 'doc' ? docProps(ctx.stored.data) : null;
-      const inCtx: DocInContext = { version: ctx.version, account: ctx.account, stored, now: ctx.now };
+      const inCtx: DocInContext = { version: ctx.version, account: ctx.account, stored, now: ctx.now, ...(ctx.uid ? { uid: ctx.uid } : {}) };
       const sent = spec.fromClient(sentProps(appData, ctx.version, spec.body25), inCtx);
       let props = stored ? ghostMerge(stored.filter(isPrivate), sent, () => false) : sent;
       props = spec.complete?.(props, inCtx) ?? props;

@@ -45,7 +45,7 @@ export async function importEntries(target: ImportTarget, entries: readonly Impo
   for (const entry of entries) {
     const stored = await store.findDocByUid(account.id, folder.id, entry.uid);
     try {
-      const doc = itemClass.toDoc(entry.appData, { version: target.version, account, now: target.now, stored });
+      const doc = itemClass.toDoc(entry.appData, { version: target.version, account, now: target.now, stored, uid: entry.uid });
       docs.push(withImportNodes(doc, entry));
     } catch (err) {
       if (!(err instanceof DocConversionError)) throw err;

@@ -14,7 +14,12 @@ function reason(err: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
-function checkValues(component: ICAL.Component): void {
+/**
+ * Decodes every property value of the component and its subcomponents, except those of the
+ * subcomponents named `except` (a caller that checks them itself, e.g. only the VTIMEZONEs it has
+ * not seen before). Throws EntryError.
+ */
+export function checkValues(component: ICAL.Component, except?: string): void {
   for (const prop of component.getAllProperties()) {
     try {
       prop.getValues();
@@ -22,11 +27,18 @@ function checkValues(component: ICAL.Component): void {
       throw new EntryError(`${prop.name.toUpperCase()}: invalid value (${reason(err)})`);
     }
   }
-  for (const sub of component.getAllSubcomponents()) checkValues(sub);
+  for (const sub of component.getAllSubcomponents()) if (sub.name !== except) checkValues(sub, except);
 }
 
-/** Parses text that holds exactly one top-level component. */
+/** Parses text that holds exactly one top-level component, every value checked. */
 export function parseComponent(text: string): ICAL.Component {
+  const component = parseUnchecked(text);
+  checkValues(component);
+  return component;
+}
+
+/** parseComponent without checkValues: the caller checks what it uses. */
+export function parseUnchecked(text: string): ICAL.Component {
   let jcal: unknown;
   try {
     jcal = ICAL.parse(text);
@@ -34,9 +46,7 @@ export function parseComponent(text: string): ICAL.Component {
     throw new EntryError(reason(err));
   }
   if (!Array.isArray(jcal) || typeof jcal[0] !== 'string') throw new EntryError('not one component');
-  const component = new ICAL.Component(jcal as unknown[]);
-  checkValues(component);
-  return component;
+  return new ICAL.Component(jcal as unknown[]);
 }
 
 /** The lines as one text with CRLF line ends, as ical.js and RFC 5545 want them. */
