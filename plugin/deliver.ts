@@ -142,6 +142,13 @@ export function createLocalDelivery({ store, parse, log, schedule }: LocalDelive
     // answers are a few microtasks and one write away. The log line and the SMTP reply wait one
     // turn of the event loop so that the phone's answer leaves first: it is what a user waits on.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    // Then the full-text entries the commit left out (Store.indexPending). Search writes them
+    // first itself, so a failure here costs nothing but this warning.
+    try {
+      await store.indexPending();
+    } catch (err) {
+      log.warn('search index: delivered messages indexed later', { ...context, error: describeError(err) });
+    }
     if (planFailure !== null && parsed.calendar) {
       log.warn('meeting: calendar part not used, delivered as plain mail', { ...context, method: parsed.calendar.method, error: describeError(planFailure) });
     }

@@ -17,6 +17,7 @@ import { createItems } from './items.js';
 import { createMaintenance } from './maintenance.js';
 import { createMailImport } from './mail-import.js';
 import { migrate } from './migrations.js';
+import { createPendingIndexer } from './messages.js';
 import { createPendingFolders } from './pending.js';
 import { createSearch } from './search.js';
 import { createSyncStates } from './sync-state.js';
@@ -64,7 +65,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   const syncLoops = createSyncLoops(db);
   const clientIds = createClientIds(db);
   const itemChanges = createItemChanges(db);
-  const search = createSearch(db);
+  const indexPending = createPendingIndexer(db);
+  const search = createSearch(db, indexPending);
   const mailImport = createMailImport(db, write, items.place, items.requireFolder);
   const planReads = { getAccount: accounts.getAccount, listFolders: folders.listFolders, findDocByUid: docs.findDocByUid };
 
@@ -104,6 +106,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
 
     deliver: (deliveries, parsed, plan) =>
       items.deliver(deliveries, parsed, docs.writeDocs, plan && ((ds) => runDeliveryPlan(planReads, ds, plan))),
+    indexPending,
     addItem: items.addItem,
     getItem: items.getItem,
     listItems: items.listItems,

@@ -3,7 +3,7 @@
 // Every write goes through `write`, so the journal and the change feed follow from it.
 import type Database from 'better-sqlite3';
 import { ITEM_SELECT, createItemReader, flagOf, lastVerbOf, parseFileReference, toAttachmentMeta, type ItemRow } from './item-rows.js';
-import { createMessageDropper, createMessageWriter, prepareMessage, type PreparedMessage } from './messages.js';
+import { createMessageDropper, createMessageWriter, prepareMessage, type IndexWhen, type PreparedMessage } from './messages.js';
 import {
   FolderType,
   StoreError,
@@ -142,8 +142,9 @@ export function createItems(db: Database.Database, write: Write) {
     origin: Origin,
     read: boolean,
     meeting?: unknown,
+    index: IndexWhen = 'now',
   ): number {
-    const messageId = insertMessage(accountId, raw, msg, meeting);
+    const messageId = insertMessage(accountId, raw, msg, meeting, index);
     const itemId = place(tx, accountId, folderId, { messageId }, origin, {
       read,
       flag: null,
@@ -202,7 +203,8 @@ export function createItems(db: Database.Database, write: Write) {
             folderId = inbox.get(d.accountId)?.id;
             if (folderId === undefined) throw new StoreError('no-such-account', `no account ${d.accountId}`);
           } else requireFolder(d.accountId, folderId);
-          const itemId = store(tx, d.accountId, folderId, d.raw, msg, null, false, d.meeting);
+          // Its full-text entry after the commit (Store.indexPending): see IndexWhen.
+          const itemId = store(tx, d.accountId, folderId, d.raw, msg, null, false, d.meeting, 'later');
           if (d.docs && d.docs.length > 0) writeDocs(tx, d.accountId, d.docs);
           return { accountId: d.accountId, folderId, itemId };
         }),

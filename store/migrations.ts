@@ -394,6 +394,18 @@ ALTER TABLE items ADD COLUMN last_verb INTEGER;
 ALTER TABLE items ADD COLUMN last_verb_at TEXT;
 `,
   },
+  {
+    version: 14,
+    sql: `
+-- Delivered messages not in messages_fts yet (store/messages.ts): a delivery commits without its
+-- full-text entry, seven of its ~35 pages, so that the Pings it wakes are answered sooner; the
+-- entry follows in a transaction of its own once they are (Store.indexPending), and Search
+-- indexes what is left before it looks. A message deleted meanwhile takes its row with it.
+CREATE TABLE messages_fts_pending (
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE
+);
+`,
+  },
 ];
 
 /** Brings the schema up to date; returns the resulting user_version. */

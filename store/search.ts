@@ -14,7 +14,8 @@ export function ftsQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ');
 }
 
-export function createSearch(db: Database.Database) {
+/** `indexPending`: the delivered messages not in the index yet go in first (store/messages.ts). */
+export function createSearch(db: Database.Database, indexPending: () => number) {
   const readItem = createItemReader(db);
   const MATCHING = `FROM items i
     WHERE i.account_id = @account AND i.deleted_modseq IS NULL
@@ -30,6 +31,7 @@ export function createSearch(db: Database.Database) {
   return (q: SearchQuery): SearchResult => {
     const match = ftsQuery(q.text);
     if (!match) return { total: 0, items: [] };
+    indexPending();
     const p: P = { account: q.accountId, folder: q.folderId ?? null, match };
     const start = Math.max(0, Math.floor(q.rangeStart));
     const end = Math.max(start, Math.floor(q.rangeEnd));

@@ -625,6 +625,13 @@ export interface Store {
    * transaction first and what it returns is added to each recipient's copy (DeliveryPlan).
    */
   deliver(deliveries: Delivery[], parsed: ParsedMessage, plan?: DeliveryPlan): Promise<DeliveredItem[]>;
+  /**
+   * Writes the full-text entries a delivery left for after its commit (SQLite: docs/store.md
+   * "Full-text entries after the commit"); returns how many. The delivery calls it once the
+   * requests its commit woke are answered; search does it first by itself. PostgreSQL writes them
+   * in the delivery's transaction: nothing to do.
+   */
+  indexPending(): Promise<number>;
   /** A message put into a folder by a client (Drafts, Sent Items copy). */
   addItem(accountId: number, folderId: number, raw: Buffer, parsed: ParsedMessage, origin: Origin, read?: boolean): Promise<MailItem>;
 

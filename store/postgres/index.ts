@@ -125,6 +125,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     ...folders,
     ...items,
     deliver: (deliveries, parsed, plan) => items.deliver(deliveries, parsed, writeDocs, plan && pgDeliveryPlan(plan)),
+    // A message's tsvector row is written in its delivery's transaction (postgres/messages.ts).
+    indexPending: async () => 0,
     ...createPgMailImport(ctx),
     ...docs,
     ...createPgSearch(ctx),

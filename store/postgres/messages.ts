@@ -61,7 +61,7 @@ export async function insertMessage(
       ],
     );
   }
-  await indexMessage(client, id, msg.fts);
+  await indexMessage(client, id, msg.fts());
   return id;
 }
 

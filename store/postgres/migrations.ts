@@ -333,6 +333,14 @@ ALTER TABLE items ADD COLUMN last_verb integer;
 ALTER TABLE items ADD COLUMN last_verb_at text;
 `,
   },
+  {
+    version: 14,
+    sql: `
+-- Nothing here: migration 14 gives SQLite its backlog of full-text entries that a delivery leaves
+-- for after its commit (messages_fts_pending, store/messages.ts). Here a message's tsvector row
+-- is written in its own transaction, as before. The number keeps both series naming one model.
+`,
+  },
 ];
 
 /**

@@ -58,7 +58,7 @@ test('a delivery tells the parser whether it is alone: a second one while the fi
   t.is((await f.inbox(carol)).length, 3);
 });
 
-test("what the commit wakes (the feed's listeners and their promise chains: a parked Ping's answer) runs before the delivery's log line and reply", async (t) => {
+test("what the commit wakes (the feed's listeners and their promise chains: a parked Ping's answer) runs before the delivery's full-text entry, log line and reply", async (t) => {
   const f = await startDelivery();
   t.teardown(() => f.close());
   const carol = await f.store.createAccount('carol@example.com', 'secret');
@@ -73,8 +73,12 @@ test("what the commit wakes (the feed's listeners and their promise chains: a pa
     })();
   });
   const log = memoryLogger();
-  const deliver = createLocalDelivery({ store: f.store, parse: parseMessage, log: { ...log, info: (msg, fields) => { order.push(msg); log.info(msg, fields); } } });
+  const store = { ...f.store, indexPending: async () => { order.push('index'); return await f.store.indexPending(); } };
+  const deliver = createLocalDelivery({ store, parse: parseMessage, log: { ...log, info: (msg, fields) => { order.push(msg); log.info(msg, fields); } } });
   await deliver({ from: 'bob@example.com', to: ['carol@example.com'] }, Buffer.from('Subject: woken\r\n\r\nfirst\r\n'), { via: 'smtp' });
   order.push('reply');
-  t.deepEqual(order, ['answer', 'delivered', 'reply']);
+  t.deepEqual(order, ['answer', 'index', 'delivered', 'reply']);
+  // The delivery wrote its entry: nothing is left for the next search to do.
+  t.is(await f.store.indexPending(), 0);
+  t.is((await f.store.search({ accountId: carol.id, text: 'woken', rangeStart: 0, rangeEnd: 9 })).total, 1);
 });
