@@ -15,7 +15,7 @@ import type { EasDeps } from '../deps.js';
 import type { Logger } from '../log.js';
 import type { ParkOutcome, ParkTicket } from '../push/types.js';
 import { isEasHttpError, unexpectedFailure } from './errors.js';
-import { acceptsGzip, answerBytes, easAnswer, factsOf, logLine, WBXML_TYPE, type RequestFacts } from './respond.js';
+import { acceptsGzip, answerBytes, easAnswer, easAnswerNow, factsOf, logLine, WBXML_TYPE, type RequestFacts } from './respond.js';
 
 /**
  * Parks the poll. Returns the answer to render through Koa now (answered at once, or parking
@@ -51,6 +51,9 @@ function releaseReadRequest(req: IncomingMessage): void {
   (req as IncomingMessage & { _parsedUrl?: unknown })._parsedUrl = undefined;
 }
 
+type Answer = ReturnType<typeof answerBytes>;
+type Bytes = { body: Buffer; headers: Record<string, string> };
+
 class HeldAnswer {
   /** The outcome, when the registry answered before the response was taken over. */
   early: ParkOutcome | null = null;
@@ -69,7 +72,7 @@ class HeldAnswer {
   /** The registry's answer callback (one per request, bound once). */
   readonly receive = (outcome: ParkOutcome): void => {
     if (this.res === null) this.early = outcome;
-    else void this.write(this.res, outcome);
+    else this.write(this.res, outcome);
   };
 
   /** The client went away while parked: the registry drops the waiter (reason 'disconnect'). */
@@ -92,29 +95,47 @@ class HeldAnswer {
     if (ctx.req.socket.destroyed) ticket.cancel();
   }
 
-  private async write(res: ServerResponse, outcome: ParkOutcome): Promise<void> {
+  /**
+   * Writes the answer. A Ping's (a command whose render is synchronous, with a body gzipped on
+   * this thread if at all) is written at once, inside the registry's wake-up: no promise step
+   * lies between the commit's wake-up and the phone's socket. The others go through writeLater.
+   */
+  private write(res: ServerResponse, outcome: ParkOutcome): void {
     res.off('close', this.onClose);
     this.ticket = null;
-    const facts = this.facts ?? {};
-    let status = 200;
-    let failure: unknown;
-    let extra: Record<string, string> = {};
-    let bytes: { body: Buffer; headers: Record<string, string> };
+    let answer: Answer | Promise<Answer>;
+    let bytes: Bytes | null = null;
     try {
-      const answer = answerBytes(await this.render(outcome));
-      extra = answer.headers;
-      bytes = await easAnswer(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk);
+      const rendered = this.render(outcome);
+      answer = rendered instanceof Promise ? rendered.then(answerBytes) : answerBytes(rendered);
+      if (!(answer instanceof Promise)) bytes = easAnswerNow(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk);
     } catch (err) {
-      // As respond.ts does for any exception: a logged 500 (503 when the store is unreachable)
-      // with the EAS headers, no body.
-      failure = err;
-      ({ status, headers: extra } = unexpectedFailure(err));
-      bytes = await easAnswer(Buffer.alloc(0), WBXML_TYPE, false);
+      return this.fail(res, err);
     }
+    if (bytes && !(answer instanceof Promise)) return this.send(res, 200, answer.headers, bytes, undefined);
+    void this.writeLater(res, answer);
+  }
+
+  private async writeLater(res: ServerResponse, pending: Answer | Promise<Answer>): Promise<void> {
+    try {
+      const answer = await pending;
+      this.send(res, 200, answer.headers, await easAnswer(answer.body, answer.contentType ?? WBXML_TYPE, this.gzipOk), undefined);
+    } catch (err) {
+      this.fail(res, err);
+    }
+  }
+
+  /** As respond.ts does for any exception: a logged 500 (503 when the store is unreachable) with the EAS headers, no body. */
+  private fail(res: ServerResponse, err: unknown): void {
+    const { status, headers } = unexpectedFailure(err);
+    this.send(res, status, headers, easAnswerNow(Buffer.alloc(0), WBXML_TYPE, false)!, err);
+  }
+
+  private send(res: ServerResponse, status: number, extra: Record<string, string>, bytes: Bytes, failure: unknown): void {
     if (!res.destroyed && !res.headersSent) {
       res.writeHead(status, { ...extra, ...bytes.headers, 'Content-Length': String(bytes.body.length) });
       res.end(bytes.body);
     }
-    logLine(this.log, 'POST', facts, status, failure);
+    logLine(this.log, 'POST', this.facts ?? {}, status, failure);
   }
 }

@@ -81,14 +81,24 @@ export async function easAnswer(
   contentType: string,
   gzipOk: boolean,
 ): Promise<{ body: Buffer; headers: Record<string, string> }> {
+  return easAnswerNow(body, contentType, gzipOk) ?? { body: await gzip(body), headers: answerHeaders(contentType, true) };
+}
+
+/** easAnswer on this thread, or null when the body is to be gzipped off it (GZIP_IN_THREAD_BELOW). */
+export function easAnswerNow(body: Buffer, contentType: string, gzipOk: boolean): { body: Buffer; headers: Record<string, string> } | null {
+  const gzipped = gzipOk && body.length >= GZIP_MIN_BYTES;
+  if (gzipped && body.length >= GZIP_IN_THREAD_BELOW) return null;
+  return { body: gzipped ? gzipSync(body) : body, headers: answerHeaders(contentType, gzipped) };
+}
+
+function answerHeaders(contentType: string, gzipped: boolean): Record<string, string> {
   const headers: Record<string, string> = { 'MS-Server-ActiveSync': SERVER_VERSION, 'Cache-Control': 'private' };
-  if (body.length >= GZIP_MIN_BYTES && gzipOk) {
-    body = body.length < GZIP_IN_THREAD_BELOW ? gzipSync(body) : await gzip(body);
+  if (gzipped) {
     headers['Content-Encoding'] = 'gzip';
     headers['Vary'] = 'Accept-Encoding';
   }
   headers['Content-Type'] = contentType;
-  return { body, headers };
+  return headers;
 }
 
 export function acceptsGzip(ctx: Koa.Context): boolean {
