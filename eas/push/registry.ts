@@ -314,6 +314,8 @@ class Registry implements PushRegistry, WaiterOwner {
     if (this.config.pushOn === 'all') return await req.pending(false);
     const adds = await req.pending(true);
     if (adds.length === 0) return adds;
+    // Every monitored folder has an add (a one-folder Ping woken by new mail): none is left to list.
+    if (req.folderIds.every((f) => adds.includes(f))) return req.folderIds;
     const any = new Set(await req.pending(false));
     for (const f of adds) any.add(f);
     return req.folderIds.filter((f) => any.has(f));

@@ -118,6 +118,26 @@ test('an add into a monitored folder wakes the waiter; it subscribes before it c
   t.is(h.feed.size(), 0);
 });
 
+test('a wake that finds an add in every monitored folder answers after one look; otherwise a second lists the other changes', async (t) => {
+  const h = harness();
+  const one = request({ folders: [1] });
+  const p = h.push.park(one.req);
+  t.is(await state(p), 'parked');
+  one.box.pendingAdds.add(1);
+  publish(h.feed, 1, 1, 'add');
+  t.deepEqual((await p).folderIds, [1]);
+  t.is(one.box.calls, 2, 'the look before parking, and one for the wake');
+
+  const two = request({ deviceRowId: 11, folders: [1, 2] });
+  const q = h.push.park(two.req);
+  t.is(await state(q), 'parked');
+  two.box.pendingOther.add(2);
+  two.box.pendingAdds.add(1);
+  publish(h.feed, 1, 1, 'add');
+  t.deepEqual((await q).folderIds, [1, 2], 'the other folder\'s change is listed with the add');
+  t.is(two.box.calls, 3);
+});
+
 /**
  * A look at the store whose answer is held until `release()`: it answers what the store held
  * when the look was asked for, as a store that read before a concurrent commit does.
