@@ -118,10 +118,10 @@ export function createPendingIndexer(db: Database.Database): () => number {
   );
   const done = db.prepare<[number]>('DELETE FROM messages_fts_pending WHERE message_id = ?');
   const insertFts = createFtsWriter(db);
+  const list = (json: string) => JSON.parse(json) as Address[];
   const step = db.transaction((): number => {
     const rows = batch.all(INDEX_BATCH);
     for (const r of rows) {
-      const list = (json: string) => JSON.parse(json) as Address[];
       insertFts(r.id, ftsEntry({ subject: r.subject, from: list(r.from_json), to: list(r.to_json), cc: list(r.cc_json), text: r.body_text, html: r.body_html }));
       done.run(r.id);
     }
