@@ -338,7 +338,8 @@ ALTER TABLE items ADD COLUMN last_verb_at text;
     sql: `
 -- Nothing here: migration 14 gives SQLite its backlog of full-text entries that a delivery leaves
 -- for after its commit (messages_fts_pending, store/messages.ts). Here a message's tsvector row
--- is written in its own transaction, as before. The number keeps both series naming one model.
+-- is written in its delivery's transaction, as before. The number keeps both series naming one
+-- model.
 `,
   },
 ];
