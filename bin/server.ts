@@ -2,7 +2,6 @@
 // HTTP endpoint, wired together here and nowhere else (docs/architecture.md). The CLI's `serve`
 // and the tests both start the server through createServer().
 
-import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname as machineName } from 'node:os';
 import { createEasApp } from '../eas/app.js';
@@ -19,6 +18,7 @@ import type { Store } from '../store/index.js';
 import { openStoreAt } from '../store/open.js';
 import type { Logger } from '../eas/log.js';
 import { storeLocation } from './data-dir.js';
+import { stopHttp } from './http-stop.js';
 import { ListenError, listenOn } from './listen.js';
 import { scheduleMaintenance } from './maintenance.js';
 import { checkPlainHttp } from './plain-http.js';
@@ -31,9 +31,6 @@ export type { ListenAddress, RunningServer, ServerOptions } from './server-defau
 
 /** Room for the WBXML around a message a phone sends (SendMail, SmartReply). */
 const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
-/** Keep-alive connections left open after parked requests were answered get this long. */
-const HTTP_CLOSE_GRACE_MS = 5_000;
-
 /**
  * How often the server looks for commits of other processes (the CLI's imports): a look is one
  * pragma, so a parked phone hears of an import within this, not at its next heartbeat.
@@ -56,19 +53,6 @@ function watchExternalCommits(store: Store, log: Logger): () => void {
   }, EXTERNAL_COMMIT_CHECK_MS);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function closeHttp(server: HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    const force = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }
 
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
@@ -191,10 +175,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       timeouts,
     });
     const http = await listenOn(httpServer, options.tls ? 'HTTPS' : 'HTTP', httpAt.host, httpAt.port);
-    cleanups.push(async () => {
-      // Parked Pings are answered first, so their devices reconnect to the next process.
-      await Promise.all([push.shutdown(), closeHttp(httpServer)]);
-    });
+    // The port closes, then the parked requests are answered: their devices reconnect to the
+    // next process (bin/http-stop.ts).
+    cleanups.push(() => stopHttp(httpServer, () => push.shutdown()));
     let admin: Awaited<ReturnType<typeof startAdminConsole>> | null = null;
     if (options.admin && metrics) {
       admin = await startAdminConsole({ store, push, metrics, throttle: loginThrottle, log }, options.admin, options.tls ?? null, options.adminTickMs, options.trustProxy ?? false);
