@@ -91,7 +91,7 @@ export interface MeetingPlannerDeps {
 /** VTIMEZONEs whose zone is kept (createMeetingPlanner); a zone is a few KB once expanded. */
 const ZONE_CACHE_SIZE = 64;
 
-/** MS-ASCAL 2.2.2.29 MeetingStatus. */
+/** MS-ASCAL 2.2.2.28 MeetingStatus. */
 const MEETING_RECEIVED = 3;
 const MEETING_CANCELED_RECEIVED = 7;
 /** MS-ASCAL 2.2.2.38 ResponseType. */

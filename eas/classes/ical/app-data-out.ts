@@ -11,7 +11,7 @@ import { el, type WbxmlElement } from '../../wbxml/tree.js';
 import { compactTime, isoTime } from './compact-time.js';
 import type { EasAttendee, EasEvent, EasEventChanges, EasException, EasRecurrence } from './event.js';
 
-/** MS-ASCAL 2.2.2.29 MeetingStatus: 0 appointment, 1 meeting the user organizes, 3 meeting received. */
+/** MS-ASCAL 2.2.2.28 MeetingStatus: 0 appointment, 1 meeting the user organizes, 3 meeting received. */
 function meetingStatus(e: EasEvent, self: string): number {
   if (e.attendees.length === 0 || !e.organizer) return 0;
   return e.organizer.email.toLowerCase() === self.toLowerCase() ? 1 : 3;
