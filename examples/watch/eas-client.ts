@@ -2,7 +2,8 @@
 // get pushed mail, in plain code. MS-ASHTTP requests (Basic auth, ?Cmd=…&User=…&DeviceId=…,
 // MS-ASProtocolVersion, X-MS-PolicyKey) over node:http(s), WBXML bodies through the project's
 // own codec (eas/wbxml). Commands used: Provision (MS-ASPROV), FolderSync (MS-ASCMD 2.2.1.5),
-// Sync (2.2.1.21) and Ping (2.2.1.13).
+// Sync (2.2.1.21) and Ping (2.2.1.13). What it reads of a mail is MS-ASEMAIL's, of an event
+// MS-ASCAL's.
 
 import http from 'node:http';
 import https from 'node:https';
@@ -42,11 +43,65 @@ export interface MailSummary {
   dateReceived: string;
 }
 
-export interface SyncResult {
-  added: MailSummary[];
+export interface EventSummary {
+  serverId: string;
+  subject: string;
+  /** Calendar:StartTime as the server sends it (compact UTC: 20300115T140000Z). */
+  startTime: string;
+  location: string;
+  organizer: string;
+  /** MeetingStatus 5, 7, 13 or 15 (MS-ASCAL 2.2.2.28): the organiser cancelled the meeting. */
+  cancelled: boolean;
+}
+
+const CANCELLED_MEETING = new Set([5, 7, 13, 15]);
+
+export interface SyncResult<T> {
+  added: T[];
+  /** Items the server changed since (an updated invitation, for one). */
+  changed: T[];
   /** The collection's SyncKey after this round (keep it for the next Sync). */
   syncKey: string;
 }
+
+/** The folders the watcher follows, by server id (calendar: null where the account has none). */
+export interface WatchedFolders {
+  inbox: string;
+  calendar: string | null;
+}
+
+/** What the watcher reads of one class's ApplicationData, and the Ping:Class it parks with. */
+export interface ItemReader<T> {
+  pingClass: 'Email' | 'Calendar';
+  read(serverId: string, data: WbxmlElement | undefined): T;
+}
+
+export const mailReader: ItemReader<MailSummary> = {
+  pingClass: 'Email',
+  read: (serverId, data) => ({
+    serverId,
+    from: data?.textOf('Email:From') ?? '',
+    subject: data?.textOf('Email:Subject') ?? '',
+    dateReceived: data?.textOf('Email:DateReceived') ?? '',
+  }),
+};
+
+export const eventReader: ItemReader<EventSummary> = {
+  pingClass: 'Calendar',
+  read: (serverId, data) => {
+    const name = data?.textOf('Calendar:OrganizerName') ?? '';
+    const email = data?.textOf('Calendar:OrganizerEmail') ?? '';
+    return {
+      serverId,
+      subject: data?.textOf('Calendar:Subject') ?? '',
+      startTime: data?.textOf('Calendar:StartTime') ?? '',
+      // At 16.x the place is AirSyncBase:Location, a container (MS-ASAIRS 2.2.2.28).
+      location: data?.child('AirSyncBase:Location')?.textOf('AirSyncBase:DisplayName') ?? '',
+      organizer: name && email ? `${name} <${email}>` : name || email,
+      cancelled: CANCELLED_MEETING.has(data?.intOf('Calendar:MeetingStatus') ?? 0),
+    };
+  },
+};
 
 export type PingResult =
   | { kind: 'changes'; folderIds: string[] }
@@ -59,8 +114,9 @@ export type PingResult =
 const PROTOCOL_VERSION = '16.1';
 /** MS-ASCMD 2.2.2: the device must (re)provision. */
 const PROVISION_STATUSES = new Set([142, 143, 144]);
-/** MS-ASCMD 2.2.3.70.2 FolderHierarchy Type 2: the Inbox. */
+/** MS-ASCMD 2.2.3.186.3 FolderHierarchy Type: 2 the Inbox, 8 the default Calendar. */
 const INBOX_TYPE = 2;
+const CALENDAR_TYPE = 8;
 
 interface Answer {
   status: number;
@@ -80,24 +136,27 @@ export class EasClient {
     }
   }
 
-  /** The server id of the Inbox, from a full FolderSync. */
-  async inboxId(signal?: AbortSignal): Promise<string> {
+  /** The server ids of the Inbox and the default Calendar, from a full FolderSync. */
+  async folders(signal?: AbortSignal): Promise<WatchedFolders> {
     const root = await this.command('FolderSync', el('FolderHierarchy:FolderSync', [el('FolderHierarchy:SyncKey', '0')]), signal);
     const status = root?.intOf('Status');
     if (status !== 1) throw new EasError(`FolderSync failed with Status ${status ?? 'none'}`);
-    for (const add of root?.path('Changes')?.all('Add') ?? []) {
-      if (add.intOf('Type') === INBOX_TYPE) return add.textOf('ServerId') ?? '';
-    }
-    throw new EasError('the account has no Inbox');
+    const adds = root?.path('Changes')?.all('Add') ?? [];
+    const ofType = (type: number): string | null => adds.find((a) => a.intOf('Type') === type)?.textOf('ServerId') ?? null;
+    const inbox = ofType(INBOX_TYPE);
+    if (inbox === null) throw new EasError('the account has no Inbox');
+    return { inbox, calendar: ofType(CALENDAR_TYPE) };
   }
 
   /**
    * Syncs one folder from `syncKey` ("0" starts over) until the server has nothing more,
-   * returning the mail added since. Bodies are not asked for: only the headers we print.
+   * returning the items added and changed since, as `reader` reads them. Bodies are not asked
+   * for: only what we print.
    */
-  async sync(folderId: string, syncKey: string, signal?: AbortSignal): Promise<SyncResult> {
+  async sync<T>(folderId: string, syncKey: string, reader: ItemReader<T>, signal?: AbortSignal): Promise<SyncResult<T>> {
     let key = syncKey;
-    const added: MailSummary[] = [];
+    const added: T[] = [];
+    const changed: T[] = [];
     for (;;) {
       const initial = key === '0';
       const collection = el('AirSync:Collection', [
@@ -107,14 +166,15 @@ export class EasClient {
         !initial && el('AirSync:WindowSize', '100'),
         !initial &&
           el('AirSync:Options', [
-            // 4 = two weeks: enough for "the last few subjects" without pulling a whole mailbox.
+            // 4 = two weeks: enough for "the last few subjects" without pulling a whole mailbox
+            // (for a calendar: events that ended up to two weeks ago, and all later ones).
             el('AirSync:FilterType', '4'),
             el('AirSyncBase:BodyPreference', [el('AirSyncBase:Type', '1'), el('AirSyncBase:TruncationSize', '0')]),
           ]),
       ]);
       const root = await this.command('Sync', el('AirSync:Sync', [el('AirSync:Collections', [collection])]), signal);
       // An empty 200 answer means "nothing changed" (MS-ASCMD 2.2.1.21).
-      if (!root) return { added, syncKey: key };
+      if (!root) return { added, changed, syncKey: key };
       const c = root.path('Collections', 'Collection');
       const status = c?.intOf('Status') ?? root.intOf('Status');
       if (status === 3) {
@@ -124,22 +184,16 @@ export class EasClient {
       }
       if (status !== 1 || !c) throw new EasError(`Sync failed with Status ${status ?? 'none'}`);
       key = c.textOf('SyncKey') ?? key;
-      for (const add of c.child('Commands')?.all('Add') ?? []) {
-        const data = add.child('ApplicationData');
-        added.push({
-          serverId: add.textOf('ServerId') ?? '',
-          from: data?.textOf('Email:From') ?? '',
-          subject: data?.textOf('Email:Subject') ?? '',
-          dateReceived: data?.textOf('Email:DateReceived') ?? '',
-        });
-      }
-      if (!initial && !c.has('MoreAvailable')) return { added, syncKey: key };
+      const commands = c.child('Commands');
+      for (const add of commands?.all('Add') ?? []) added.push(reader.read(add.textOf('ServerId') ?? '', add.child('ApplicationData')));
+      for (const change of commands?.all('Change') ?? []) changed.push(reader.read(change.textOf('ServerId') ?? '', change.child('ApplicationData')));
+      if (!initial && !c.has('MoreAvailable')) return { added, changed, syncKey: key };
     }
   }
 
-  /** Parks a Ping on the folders until mail arrives or the heartbeat ends. */
-  async ping(folderIds: string[], heartbeatSeconds: number, signal?: AbortSignal): Promise<PingResult> {
-    const folders = folderIds.map((id) => el('Ping:Folder', [el('Ping:Id', id), el('Ping:Class', 'Email')]));
+  /** Parks a Ping on the folders until something arrives or the heartbeat ends. */
+  async ping(watched: { id: string; pingClass: string }[], heartbeatSeconds: number, signal?: AbortSignal): Promise<PingResult> {
+    const folders = watched.map((f) => el('Ping:Folder', [el('Ping:Id', f.id), el('Ping:Class', f.pingClass)]));
     const root = await this.command('Ping', el('Ping:Ping', [el('Ping:HeartbeatInterval', String(heartbeatSeconds)), el('Ping:Folders', folders)]), signal);
     const status = root?.intOf('Status');
     switch (status) {

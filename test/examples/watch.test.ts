@@ -1,5 +1,6 @@
 // examples/watch.ts against a real server: it lists the Inbox, parks a Ping, and prints a mail
-// sent with swaks the moment it is pushed; Ctrl-C ends it cleanly.
+// sent with swaks the moment it is pushed, and the event an invitation puts on the calendar;
+// Ctrl-C ends it cleanly.
 
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -62,6 +63,40 @@ test('prints the latest subjects, then each new mail as it is pushed; Ctrl-C exi
   t.is(await lines.exited, 0);
   t.regex(lines.output(), /Stopped\.\n$/);
   t.is(lines.output().match(/ NEW /g)?.length, 2, 'each mail printed once');
+});
+
+test('an invitation sent with swaks: the mail and the event on the calendar; its cancellation marks the event', async (t) => {
+  const server = await startTestServer();
+  t.teardown(() => server.stop());
+  await server.addUser('alice@example.com', 'secret');
+  const { child, lines } = startWatch(['--user', 'alice@example.com', '--password', 'secret', '--url', `http://127.0.0.1:${server.httpPort}`]);
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  await lines.waitFor(/^Waiting for new mail and events/);
+
+  // As examples/swaks.md sends them: from the organiser, the text and the text/calendar part.
+  const imip = (subject: string, method: string, file: string) =>
+    sendMail({
+      port: server.smtpPort,
+      to: 'alice@example.com',
+      from: 'bob@example.org',
+      subject,
+      args: ['--attach-type', 'text/plain', '--attach-body', 'Planning.', '--attach-type', `text/calendar; method=${method}`, '--attach-body', `@${join(ROOT, 'examples', file)}`],
+    });
+  t.is((await imip('Invitation: Planning', 'REQUEST', 'invitation.ics')).code, 0);
+  t.regex(await lines.waitFor(/ NEW /), /NEW {2}From: bob@example\.org {2}Subject: Invitation: Planning {2}\(push latency \d+ ms\)$/);
+  const event = await lines.waitFor(/\] EVENT {2}/);
+  t.regex(event, /^\[\d\d:\d\d:\d\d\.\d{3}\] EVENT {2}Subject: Planning {2}Starts: 2030-01-15 14:00 UTC {2}Location: Room 4 {2}Organizer: Bob <bob@example\.org>$/);
+
+  t.is((await imip('Canceled: Planning', 'CANCEL', 'cancellation.ics')).code, 0);
+  await lines.waitFor(/Subject: Canceled: Planning/);
+  t.regex(await lines.waitFor(/ EVENT CHANGED /), /EVENT CHANGED {2}Subject: Planning {2}Starts: 2030-01-15 14:00 UTC .*\(cancelled\)$/);
+
+  child.kill('SIGINT');
+  t.is(await lines.exited, 0);
+  t.is(lines.output().match(/\] EVENT {2}/g)?.length, 1, 'the event printed once as new');
+  t.is(lines.output().match(/\] EVENT CHANGED {2}/g)?.length, 1, 'and once as changed');
 });
 
 test('a wrong password ends it with exit 1 and says so', async (t) => {
