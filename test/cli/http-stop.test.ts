@@ -71,10 +71,12 @@ test('a keep-alive connection left idle by its answer is closed at once, not aft
     await new Promise((resolve) => res.once('finish', resolve));
   }, 10 * 60_000);
   t.is((await answer).connection, 'keep-alive', 'the answer itself kept the connection open');
+  let timer: NodeJS.Timeout | undefined;
   const first = await Promise.race([
     closedByServer.then(() => 'closed by the server'),
-    new Promise((resolve) => setTimeout(resolve, 5_000, 'still open after 5 s')),
+    new Promise((resolve) => (timer = setTimeout(resolve, 5_000, 'still open after 5 s'))),
   ]);
+  clearTimeout(timer);
   t.is(first, 'closed by the server');
   await stopped;
 });
