@@ -3,9 +3,10 @@
 // connections the answers leave idle are closed then, not after the grace period.
 
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import test from 'ava';
 import { stopHttp } from '../../bin/http-stop.js';
+import { refused } from '../helpers/net.js';
 
 /** A server whose every request stays parked until answered; and one keep-alive request to it. */
 async function parkedRequest() {
@@ -13,7 +14,7 @@ async function parkedRequest() {
   const held = new Promise<http.ServerResponse>((resolve) => (parked = resolve));
   const server = http.createServer((_req, res) => parked(res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true });
   let socketClosed!: () => void;
   const closedByServer = new Promise<void>((resolve) => (socketClosed = resolve));
@@ -29,17 +30,6 @@ async function parkedRequest() {
     req.end();
   });
   return { server, port, agent, res: await held, answer, closedByServer };
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-  });
 }
 
 test('the port is closed before the parked requests are answered', async (t) => {

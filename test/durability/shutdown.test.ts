@@ -5,7 +5,6 @@
 
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databasePath } from '../../bin/data-dir.js';
@@ -17,21 +16,11 @@ import { runCli, startServe } from '../cli/run.js';
 import { createEasClient } from '../helpers/eas-client.js';
 import { until } from '../push/helpers.js';
 import { mail } from '../helpers/items.js';
+import { refused } from '../helpers/net.js';
 import { sqliteOnly } from '../helpers/server.js';
 
 const USER = 'kim@example.com';
 const PW = 'shutdown-pw';
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
-  });
-}
 
 const test = sqliteOnly('it checks the SQLite file and its WAL after the shutdown (the checkpoint at close)');
 
