@@ -12,15 +12,39 @@ export const DAY_MS = 86_400_000;
 export function parseEasTime(text: string | undefined): Date | null {
   if (text === undefined) return null;
   const s = text.trim();
-  const m =
-    /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s) ??
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/.exec(s);
+  // The Compact form is read in place: a calendar item's times are read several times over
+  // on their way to the store (an invitation's, at delivery), and a match would allocate.
+  if (s.length === 16 && s.charCodeAt(8) === T && s.charCodeAt(15) === Z) {
+    const y = digits(s, 0, 4), mo = digits(s, 4, 2), d = digits(s, 6, 2);
+    const h = digits(s, 9, 2), mi = digits(s, 11, 2), se = digits(s, 13, 2);
+    return y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0 ? null : checkedUtc(y, mo, d, h, mi, se);
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/.exec(s);
   if (!m) return null;
   const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return checkedUtc(y, mo, d, h, mi, se);
+}
+
+const T = 0x54;
+const Z = 0x5a;
+const ZERO = 0x30;
+
+/** The number the `count` ASCII digits at `from` write; -1 when one is not a digit. */
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - ZERO;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function checkedUtc(y: number, mo: number, d: number, h: number, mi: number, se: number): Date | null {
   const t = Date.UTC(y, mo - 1, d, h, mi, se);
   const back = new Date(t);
-  // Refuse what Date.UTC would roll over (20110231T…, hour 24).
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h) return null;
+  // Refuse what Date.UTC would roll over (20110231T…, hour 24, second 60).
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi) return null;
   return back;
 }
 

@@ -87,6 +87,9 @@ export function blobZone(tz: EasTimeZone, tzid: string): Zone {
   };
 }
 
+/** Wall times whose offset a VTIMEZONE's zone remembers (vtimezoneZone). */
+const OFFSETS_KEPT = 256;
+
 /** A zone defined by a VTIMEZONE of the file. */
 export function vtimezoneZone(component: ICAL.Component): Zone {
   const tzid = String(component.getFirstPropertyValue('tzid') ?? '');
@@ -94,7 +97,21 @@ export function vtimezoneZone(component: ICAL.Component): Zone {
   const tz = new ICAL.Timezone({ component, tzid });
   const location = component.getFirstPropertyValue('x-lic-location');
   const iana = ianaOfTzid(tzid, typeof location === 'string' ? location : null);
-  const offsetAt = (w: Wall): number => tz.utcOffset(new ICAL.Time({ ...w, isDate: false }, tz)) * 1000;
+  // ical.js finds an offset by searching the zone's expanded changes with a clone of the time (a
+  // few hundred bytes each); an event asks for the same few wall times again and again (its
+  // start, while it is mapped, planned and checked), and a zone the meeting planner keeps
+  // (eas/imip/planner.ts) for each invitation of the same client.
+  const offsets = new Map<number, number>();
+  const offsetAt = (w: Wall): number => {
+    const key = wallMs(w);
+    let offset = offsets.get(key);
+    if (offset === undefined) {
+      offset = tz.utcOffset(new ICAL.Time({ ...w, isDate: false }, tz)) * 1000;
+      if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+      offsets.set(key, offset);
+    }
+    return offset;
+  };
   const toUtc = (w: Wall): Date => new Date(wallMs(w) - offsetAt(w));
   return {
     tzid,
