@@ -23,8 +23,25 @@ export interface Zone {
   blob(year: number): EasTimeZone;
 }
 
+/**
+ * Whether ICU knows the name as a zone. Making a DateTimeFormat to find out costs tens of
+ * microseconds, and an invitation or a file whose TZIDs have no VTIMEZONE asks for every time it
+ * converts: the answers are kept, up to NAMES_KEPT (the oldest goes first).
+ */
 export function isIana(name: string): boolean {
-  if (!/^[A-Za-z][\w+\-/]*$/.test(name)) return false;
+  let known = ianaNames.get(name);
+  if (known === undefined) {
+    known = /^[A-Za-z][\w+\-/]*$/.test(name) && icuKnows(name);
+    if (ianaNames.size >= NAMES_KEPT) ianaNames.delete(ianaNames.keys().next().value!);
+    ianaNames.set(name, known);
+  }
+  return known;
+}
+
+const NAMES_KEPT = 256;
+const ianaNames = new Map<string, boolean>();
+
+function icuKnows(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;

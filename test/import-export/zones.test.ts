@@ -1,10 +1,11 @@
-// A zone made from a VTIMEZONE (eas/classes/ical/zones.ts): wall times to UTC instants and back,
-// on both sides of its daylight-saving changes, asked again and again as an invitation's times
-// are (the zone remembers offsets it has computed: what it remembers must stay right).
+// The zones of a calendar file (eas/classes/ical/zones.ts): one made from a VTIMEZONE, wall times
+// to UTC instants and back on both sides of its daylight-saving changes, and a TZID without one.
+// Each is asked again and again, as an invitation's times are: what the zones remember of
+// earlier answers must stay right.
 
 import test from 'ava';
 import ICAL from 'ical.js';
-import { vtimezoneZone } from '../../eas/classes/ical/zones.js';
+import { createZoneTable, ianaOfTzid, isIana, utcZone, vtimezoneZone } from '../../eas/classes/ical/zones.js';
 
 const BERLIN = [
   'BEGIN:VTIMEZONE',
@@ -66,4 +67,18 @@ test('past the number of times it remembers, earlier times are still right', (t)
     t.is(offsetHours, summer ? 2 : 1, w.year + '-' + w.month + '-' + w.day);
   }
   t.is(zone.toUtc(wall('2030-07-01T12:00:00')).toISOString(), '2030-07-01T10:00:00.000Z');
+});
+
+test('a TZID without a VTIMEZONE: an IANA or Windows name is its zone, another name is none, every time', (t) => {
+  for (let round = 0; round < 3; round++) {
+    const zones = createZoneTable([], utcZone());
+    t.is(zones.byTzid('Europe/Berlin').toUtc(wall('2030-07-15T10:00:00')).toISOString(), '2030-07-15T08:00:00.000Z');
+    t.is(zones.byTzid('America/New_York').toUtc(wall('2030-01-15T10:00:00')).toISOString(), '2030-01-15T15:00:00.000Z');
+    t.true(isIana('Europe/Berlin'));
+    t.false(isIana('Europe/Atlantis'), 'the shape of a name, not one ICU knows');
+    t.false(isIana('W. Europe Standard Time'));
+    t.is(ianaOfTzid('W. Europe Standard Time'), 'Europe/Berlin');
+    t.is(ianaOfTzid('/mozilla.org/20050126_1/America/New_York'), 'America/New_York');
+    t.throws(() => zones.byTzid('Europe/Atlantis'), { message: /unknown time zone "Europe\/Atlantis"/ });
+  }
 });
