@@ -6,7 +6,7 @@
 
 import ICAL from 'ical.js';
 import { findIana } from 'windows-iana';
-import { easLocalToUtc, easOffsetAt, ianaOffsetMinutes, timeZoneFromIana, type EasTimeZone } from '../calendar/timezone.js';
+import { easLocalToUtc, easOffsetAt, ianaOffsetMinutes, isZone, timeZoneFromIana, type EasTimeZone } from '../calendar/timezone.js';
 import { EntryError } from './parse-entry.js';
 import { blobFromVtimezone } from './vtimezone-blob.js';
 import type { WallClock } from '../doc/wall-clock.js';
@@ -24,30 +24,12 @@ export interface Zone {
 }
 
 /**
- * Whether ICU knows the name as a zone. Making a DateTimeFormat to find out costs tens of
- * microseconds, and an invitation or a file whose TZIDs have no VTIMEZONE asks for every time it
- * converts: the answers are kept, up to NAMES_KEPT (the oldest goes first).
+ * Whether ICU knows the name as a zone. An invitation or a file whose TZIDs have no VTIMEZONE
+ * asks for every time it converts, and a DateTimeFormat costs tens of microseconds to make:
+ * isZone keeps the one it made.
  */
 export function isIana(name: string): boolean {
-  let known = ianaNames.get(name);
-  if (known === undefined) {
-    known = /^[A-Za-z][\w+\-/]*$/.test(name) && icuKnows(name);
-    if (ianaNames.size >= NAMES_KEPT) ianaNames.delete(ianaNames.keys().next().value!);
-    ianaNames.set(name, known);
-  }
-  return known;
-}
-
-const NAMES_KEPT = 256;
-const ianaNames = new Map<string, boolean>();
-
-function icuKnows(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
+  return /^[A-Za-z][\w+\-/]*$/.test(name) && isZone(name);
 }
 
 /** The IANA zone a TZID stands for, or null. */
